@@ -1,0 +1,1 @@
+"""Regional summaries: rebuilt by Celery in their own issue on top of the catalogue."""

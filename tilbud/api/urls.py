@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("tilbud", views.TilbudViewSet, basename="tilbud")
+router.register("organisasjoner", views.OrganisasjonViewSet, basename="organisasjon")
+router.register("malgrupper", views.MalgruppeViewSet, basename="malgruppe")
+router.register("kommuner", views.KommuneViewSet, basename="kommune")
+router.register("diagnosekoder", views.DiagnosekodeViewSet, basename="diagnosekode")
+
+urlpatterns = router.urls

@@ -1,0 +1,243 @@
+"""The tilbud search filters: one FilterSet used by the API and the HTML pages alike.
+
+Every parameter is validated by its form field, so a bad value is a field error (HTTP 400 in the
+API, a message next to the field on the page) and never an empty result or a server error.
+"""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Behandlingsform, Fylke, Kommune, Lokasjon, Malgruppe, Organisasjon, Postnummer
+from .models.tilbud import Fagomrade, Tilbud
+from .selectors import DiagnoseOppslag, UgyldigKode, UkjentKode, diagnose_slaa_opp, kommune_betjent
+
+MAKS_SOKETEKST = 200
+
+
+class _OppslagField(forms.CharField):
+    """A CharField that turns the typed value into an object, or a clear error."""
+
+    def oppslag(self, verdi: str) -> Any:
+        raise NotImplementedError
+
+    def clean(self, value: Any) -> Any:
+        verdi = super().clean(value)
+        if verdi in (None, ""):
+            return None
+        return self.oppslag(verdi.strip())
+
+
+class KommuneField(_OppslagField):
+    def oppslag(self, verdi: str) -> Kommune:
+        if not (len(verdi) == 4 and verdi.isdigit()):
+            raise forms.ValidationError(
+                _("Kommunenummer har fire sifre (f.eks. 1804 for Bodø); fikk «%(v)s»."),
+                params={"v": verdi},
+                code="format",
+            )
+        kommune = Kommune.objects.filter(nummer=verdi).first()
+        if kommune is None:
+            raise forms.ValidationError(
+                _("Ingen kommune har nummer %(v)s."), params={"v": verdi}, code="ukjent"
+            )
+        return kommune
+
+
+class PostnummerField(_OppslagField):
+    def oppslag(self, verdi: str) -> Kommune:
+        if not (len(verdi) == 4 and verdi.isdigit()):
+            raise forms.ValidationError(
+                _("Postnummer har fire sifre; fikk «%(v)s»."), params={"v": verdi}, code="format"
+            )
+        post = Postnummer.objects.select_related("kommune").filter(nummer=verdi).first()
+        if post is None:
+            raise forms.ValidationError(
+                _("Postnummer %(v)s finnes ikke i postnummerregisteret."),
+                params={"v": verdi},
+                code="ukjent",
+            )
+        return post.kommune
+
+
+class FylkeField(_OppslagField):
+    def oppslag(self, verdi: str) -> Fylke:
+        if not (len(verdi) == 2 and verdi.isdigit()):
+            raise forms.ValidationError(
+                _("Fylkesnummer har to sifre (f.eks. 18 for Nordland); fikk «%(v)s»."),
+                params={"v": verdi},
+                code="format",
+            )
+        fylke = Fylke.objects.filter(nummer=verdi).first()
+        if fylke is None:
+            raise forms.ValidationError(
+                _("Ingen fylke har nummer %(v)s."), params={"v": verdi}, code="ukjent"
+            )
+        return fylke
+
+
+class RhfField(_OppslagField):
+    def oppslag(self, verdi: str) -> Organisasjon:
+        rhf = Organisasjon.objects.rhf().filter(kode__iexact=verdi).first()
+        if rhf is None:
+            koder = ", ".join(
+                Organisasjon.objects.rhf().order_by("kode").values_list("kode", flat=True)
+            )
+            raise forms.ValidationError(
+                _("Ukjent helseregion «%(v)s». Gyldige: %(k)s."),
+                params={"v": verdi, "k": koder},
+                code="ukjent",
+            )
+        return rhf
+
+
+class DiagnoseField(_OppslagField):
+    def oppslag(self, verdi: str) -> DiagnoseOppslag:
+        try:
+            return diagnose_slaa_opp(verdi)
+        except UgyldigKode:
+            raise forms.ValidationError(
+                _(
+                    "«%(v)s» er ikke en diagnosekode. Bruk ICPC-2 (f.eks. L03) eller ICD-10 "
+                    "(f.eks. F41.1)."
+                ),
+                params={"v": verdi[:40]},
+                code="format",
+            ) from None
+        except UkjentKode:
+            raise forms.ValidationError(
+                _("Diagnosekoden «%(v)s» finnes verken i ICPC-2 eller ICD-10."),
+                params={"v": verdi},
+                code="ukjent",
+            ) from None
+
+
+class MalgruppeField(_OppslagField):
+    def oppslag(self, verdi: str) -> Malgruppe:
+        malgruppe = Malgruppe.objects.filter(slug=verdi).first()
+        if malgruppe is None:
+            slugs = ", ".join(Malgruppe.objects.values_list("slug", flat=True))
+            raise forms.ValidationError(
+                _("Ukjent målgruppe «%(v)s». Gyldige: %(k)s."),
+                params={"v": verdi, "k": slugs},
+                code="ukjent",
+            )
+        return malgruppe
+
+
+class BehandlingsformField(_OppslagField):
+    def oppslag(self, verdi: str) -> Behandlingsform:
+        form = Behandlingsform.objects.filter(kode=verdi).first()
+        if form is None:
+            koder = ", ".join(Behandlingsform.objects.values_list("kode", flat=True))
+            raise forms.ValidationError(
+                _("Ukjent behandlingsform «%(v)s». Gyldige: %(k)s."),
+                params={"v": verdi, "k": koder},
+                code="ukjent",
+            )
+        return form
+
+
+class SoketekstField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAKS_SOKETEKST, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        verdi = super().clean(value)
+        if verdi and any(ord(c) < 32 for c in verdi):
+            raise forms.ValidationError(_("Søketeksten inneholder kontrolltegn."), code="tegn")
+        return " ".join((verdi or "").split())
+
+
+def _filter(field_class: type[forms.Field], method: str, label: str) -> django_filters.Filter:
+    filt = django_filters.Filter(method=method, label=label)
+    filt.field_class = field_class
+    return filt
+
+
+class TilbudFilter(django_filters.FilterSet):
+    STATUS_ALLE = "alle"
+
+    rhf = _filter(RhfField, "filter_rhf", _("Helseregion (HSO, HV, HMN, HN)"))
+    fylke = _filter(FylkeField, "filter_fylke", _("Fylkesnummer (2 sifre)"))
+    kommune = _filter(KommuneField, "filter_kommune", _("Kommunenummer (4 sifre)"))
+    postnummer = _filter(PostnummerField, "filter_kommune", _("Postnummer (4 sifre)"))
+    diagnose = _filter(DiagnoseField, "filter_diagnose", _("Diagnosekode (ICPC-2 eller ICD-10)"))
+    malgruppe = _filter(MalgruppeField, "filter_malgruppe", _("Målgruppe"))
+    fagomrade = django_filters.ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"))
+    behandlingsform = _filter(BehandlingsformField, "filter_behandlingsform", _("Behandlingsform"))
+    q = _filter(SoketekstField, "filter_q", _("Fritekst"))
+    status = django_filters.ChoiceFilter(
+        choices=[*Tilbud.Status.choices, (STATUS_ALLE, _("Alle"))],
+        method="filter_status",
+        label=_("Status (standard: alle som ikke er avsluttet)"),
+    )
+
+    class Meta:
+        model = Tilbud
+        fields: list[str] = []
+
+    @property
+    def qs(self) -> QuerySet[Tilbud]:
+        qs = super().qs
+        if not self.form.cleaned_data.get("status"):
+            qs = qs.synlige()
+        return qs
+
+    def filter_status(self, qs: QuerySet[Tilbud], name: str, value: str) -> QuerySet[Tilbud]:
+        return qs if value == self.STATUS_ALLE else qs.filter(status=value)
+
+    def filter_rhf(self, qs: QuerySet[Tilbud], name: str, value: Organisasjon) -> QuerySet:
+        return qs.filter(rhf=value)
+
+    def filter_fylke(self, qs: QuerySet[Tilbud], name: str, value: Fylke) -> QuerySet:
+        har_lokasjon = Exists(Lokasjon.objects.filter(tilbud=OuterRef("pk"), kommune__fylke=value))
+        return qs.filter(Q(rhf_id=value.rhf_id) | Q(har_lokasjon))
+
+    def filter_kommune(self, qs: QuerySet[Tilbud], name: str, value: Kommune) -> QuerySet:
+        return qs.filter(kommune_betjent(value))
+
+    def filter_diagnose(self, qs: QuerySet[Tilbud], name: str, value: DiagnoseOppslag) -> QuerySet:
+        through = Tilbud.malgrupper.through
+        return qs.filter(
+            Exists(
+                through.objects.filter(
+                    tilbud_id=OuterRef("pk"), malgruppe_id__in=value.malgruppe_ider
+                )
+            )
+        )
+
+    def filter_malgruppe(self, qs: QuerySet[Tilbud], name: str, value: Malgruppe) -> QuerySet:
+        through = Tilbud.malgrupper.through
+        return qs.filter(
+            Exists(through.objects.filter(tilbud_id=OuterRef("pk"), malgruppe_id=value.pk))
+        )
+
+    def filter_behandlingsform(
+        self, qs: QuerySet[Tilbud], name: str, value: Behandlingsform
+    ) -> QuerySet:
+        through = Tilbud.behandlingsformer.through
+        return qs.filter(
+            Exists(through.objects.filter(tilbud_id=OuterRef("pk"), behandlingsform_id=value.pk))
+        )
+
+    def filter_q(self, qs: QuerySet[Tilbud], name: str, value: str) -> QuerySet:
+        # Portable fallback: every word must occur in a text field. The PostgreSQL
+        # full-text ranking belongs to the GP search issue.
+        through = Tilbud.malgrupper.through
+        for ord_ in value.split():
+            i_malgruppe = Exists(
+                through.objects.filter(tilbud_id=OuterRef("pk"), malgruppe__navn__icontains=ord_)
+            )
+            qs = qs.filter(
+                Q(navn__icontains=ord_)
+                | Q(malgruppe_tekst__icontains=ord_)
+                | Q(innhold__icontains=ord_)
+                | Q(kategori__icontains=ord_)
+                | Q(organisasjon__navn__icontains=ord_)
+                | Q(i_malgruppe)
+            )
+        return qs

@@ -1,0 +1,213 @@
+"""Tilbud (a Helse og arbeid service), where it is offered, and how it is delivered."""
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .diagnose import Malgruppe
+from .geografi import Kommune
+from .organisasjon import Organisasjon
+
+
+class Lokasjon(models.Model):
+    """A site (clinic, DPS, senter) where an organisation offers tilbud."""
+
+    organisasjon = models.ForeignKey(
+        Organisasjon,
+        on_delete=models.PROTECT,
+        related_name="lokasjoner",
+        verbose_name=_("organisasjon"),
+    )
+    navn = models.CharField(_("navn"), max_length=200)
+    kommune = models.ForeignKey(
+        Kommune, on_delete=models.PROTECT, related_name="lokasjoner", verbose_name=_("kommune")
+    )
+
+    class Meta:
+        ordering = ["navn"]
+        verbose_name = _("lokasjon")
+        verbose_name_plural = _("lokasjoner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisasjon", "navn"], name="lokasjon_unik_per_organisasjon"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.navn} ({self.kommune.navn})"
+
+
+class Behandlingsform(models.Model):
+    """Controlled vocabulary: poliklinisk, dag, døgn/opphold, ambulant, digital, gruppe, …"""
+
+    kode = models.SlugField(_("kode"), max_length=20, primary_key=True)
+    navn = models.CharField(_("navn"), max_length=100)
+    rekkefolge = models.PositiveSmallIntegerField(_("rekkefølge"), default=0)
+
+    class Meta:
+        ordering = ["rekkefolge", "kode"]
+        verbose_name = _("behandlingsform")
+        verbose_name_plural = _("behandlingsformer")
+
+    def __str__(self) -> str:
+        return self.navn
+
+
+class Fagomrade(models.TextChoices):
+    PSYKISK_HELSEVERN = "psykisk-helsevern", _("Psykisk helsevern")
+    MUSKEL_SKJELETT = "muskel-skjelett", _("Muskel/skjelett")
+    KOMBINERT = "kombinert", _("Muskel/skjelett og psykisk helse")
+    ARBEIDSRETTET_REHABILITERING = "arr", _("Arbeidsrettet rehabilitering")
+    KREFT = "kreft", _("Kreft")
+    HJERNESLAG = "hjerneslag", _("Hjerneslag/hjernetraume")
+    HODEPINE = "hodepine", _("Hodepine og nakke/rygg")
+    KOMPETANSETJENESTE = "kompetansetjeneste", _("Kompetansetjeneste")
+    BEDRIFTSTILTAK = "bedriftstiltak", _("Bedriftstiltak")
+    GENERELT = "generelt", _("Generelt")
+
+
+class TilbudQuerySet(models.QuerySet):
+    def synlige(self) -> "TilbudQuerySet":
+        """What GPs see by default: everything not ended (2019-only rows carry a badge)."""
+        return self.exclude(status=Tilbud.Status.AVSLUTTET)
+
+    def aktive(self) -> "TilbudQuerySet":
+        return self.filter(status=Tilbud.Status.AKTIV)
+
+    def med_relasjoner(self) -> "TilbudQuerySet":
+        """Everything a list or detail response shows, in a constant number of queries."""
+        return self.select_related("organisasjon", "rhf").prefetch_related(
+            "malgrupper",
+            "behandlingsformer",
+            models.Prefetch("lokasjoner", queryset=Lokasjon.objects.select_related("kommune")),
+        )
+
+
+class Tilbud(models.Model):
+    class Status(models.TextChoices):
+        AKTIV = "aktiv", _("Aktiv")
+        IKKE_BEKREFTET = "ikke_bekreftet", _("Ikke bekreftet siden 2019")
+        AVSLUTTET = "avsluttet", _("Avsluttet")
+
+    class HenvisningTil(models.TextChoices):
+        HF = "hf", _("Helseforetakets inntak")
+        REGIONAL_VURDERING = "regional", _("Regional vurderingsenhet (RKE/RVE)")
+        LEVERANDOR = "leverandor", _("Leverandøren direkte")
+        UKJENT = "ukjent", _("Ukjent")
+
+    kilde_id = models.CharField(
+        _("kilde-id"),
+        max_length=40,
+        unique=True,
+        help_text=_("Postens id i kildedata, f.eks. s4_6_1_1_1."),
+    )
+    navn = models.CharField(_("navn"), max_length=300)
+    organisasjon = models.ForeignKey(
+        Organisasjon, on_delete=models.PROTECT, related_name="tilbud", verbose_name=_("tilbyder")
+    )
+    rhf = models.ForeignKey(
+        Organisasjon,
+        on_delete=models.PROTECT,
+        related_name="tilbud_i_regionen",
+        verbose_name=_("helseregion"),
+        limit_choices_to={"type": "rhf"},
+    )
+    lokasjoner = models.ManyToManyField(
+        Lokasjon, related_name="tilbud", blank=True, verbose_name=_("lokasjoner")
+    )
+    kategori = models.CharField(_("kategori i kilden"), max_length=200)
+    fagomrade = models.CharField(_("fagområde"), max_length=30, choices=Fagomrade.choices)
+    malgrupper = models.ManyToManyField(
+        Malgruppe, related_name="tilbud", verbose_name=_("målgrupper")
+    )
+    malgruppe_tekst = models.TextField(_("målgruppe"), blank=True)
+    diagnoser = models.JSONField(_("diagnoser som nevnt"), default=list, blank=True)
+    alder_fra = models.PositiveSmallIntegerField(
+        _("alder fra"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    alder_til = models.PositiveSmallIntegerField(
+        _("alder til"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    alder_tekst = models.CharField(_("alder"), max_length=200, blank=True)
+    inklusjonskriterier = models.TextField(_("inklusjonskriterier"), blank=True)
+    eksklusjonskriterier = models.TextField(_("eksklusjonskriterier"), blank=True)
+    behandlingsformer = models.ManyToManyField(
+        Behandlingsform, related_name="tilbud", blank=True, verbose_name=_("behandlingsform")
+    )
+    behandlingsform_tekst = models.TextField(_("om behandlingsformen"), blank=True)
+    varighet = models.TextField(_("varighet og omfang"), blank=True)
+    innhold = models.TextField(_("innhold"), blank=True)
+    deltilbud = models.JSONField(_("deltilbud"), default=list, blank=True)
+    yrkesgrupper = models.JSONField(_("yrkesgrupper"), default=list, blank=True)
+    nav_samarbeid = models.TextField(_("samarbeid med NAV"), blank=True)
+    helseiarbeid = models.BooleanField(_("HelseIArbeid"), default=False)
+    helseiarbeid_tekst = models.TextField(_("om HelseIArbeid"), blank=True)
+    arbeidsgiverkontakt = models.TextField(_("kontakt med arbeidsgiver"), blank=True)
+    digitalt = models.TextField(_("digitale tilbud"), blank=True)
+    kapasitet = models.TextField(_("kapasitet og volum"), blank=True)
+    henvisere = models.JSONField(_("hvem kan henvise"), default=list, blank=True)
+    henvisning_til = models.CharField(
+        _("henvisningen sendes til"),
+        max_length=12,
+        choices=HenvisningTil.choices,
+        default=HenvisningTil.UKJENT,
+    )
+    henvisning_tekst = models.TextField(_("om henvisning"), blank=True)
+    henvisning_regional_regel = models.BooleanField(
+        _("regional henvisningsregel"),
+        default=False,
+        help_text=_("Henvisningsteksten er regionens felles regel, ikke tilbudets egen."),
+    )
+    henvisningstidspunkt = models.TextField(_("ønsket tidspunkt for henvisning"), blank=True)
+    ventetid_tekst = models.TextField(_("ventetid"), blank=True)
+    ventetid_uker = models.PositiveSmallIntegerField(_("ventetid i uker"), null=True, blank=True)
+    ventetid_type = models.CharField(_("type ventetid"), max_length=100, blank=True)
+    ventetid_dato = models.DateField(_("ventetid oppgitt"), null=True, blank=True)
+    ventetid_kilde = models.CharField(_("kilde for ventetid"), max_length=300, blank=True)
+    kontakt = models.TextField(_("kontakt"), blank=True)
+    nettside = models.URLField(_("nettside"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AKTIV
+    )
+    status_merknad = models.TextField(_("merknad om status"), blank=True)
+    avsluttet_dato = models.DateField(_("avsluttet dato"), null=True, blank=True)
+    avsluttet_grunn = models.TextField(_("grunn til avslutning"), blank=True)
+    kilde = models.CharField(_("kilde"), max_length=300)
+    kilde_linjer = models.CharField(_("linjer i kilden"), max_length=100, blank=True)
+    beskrivelse_2019 = models.TextField(_("beskrivelse 2019"), blank=True)
+    merknader = models.TextField(_("merknader"), blank=True)
+    sist_bekreftet = models.DateField(_("sist bekreftet"))
+    bekreftet_av = models.CharField(_("bekreftet av"), max_length=200)
+    versjon = models.PositiveIntegerField(_("versjon"), default=1)
+    opprettet = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    endret = models.DateTimeField(_("endret"), auto_now=True, db_index=True)
+
+    objects = TilbudQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["navn", "id"]
+        verbose_name = _("tilbud")
+        verbose_name_plural = _("tilbud")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(alder_fra__isnull=True)
+                | models.Q(alder_til__isnull=True)
+                | models.Q(alder_fra__lte=models.F("alder_til")),
+                name="tilbud_alder_fra_for_til",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="avsluttet") | models.Q(avsluttet_dato__isnull=False),
+                name="tilbud_avsluttet_har_dato",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["aktiv", "ikke_bekreftet", "avsluttet"]),
+                name="tilbud_gyldig_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "rhf"], name="tilbud_status_rhf_idx"),
+            models.Index(fields=["status", "fagomrade"], name="tilbud_status_fagomrade_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn
