@@ -359,14 +359,14 @@ class KatalogImport:
             hf = self.org(rad["hf"], fil, post)
             if hf.rhf_id != kommune.rhf_id:
                 raise ImportFeil(fil, post, f"{hf} hører ikke til samme RHF som {kommune}")
-            bydel = re.match(r"bydel (\d{6}) (.+)", rad["note"] or "")
+            bydel = re.match(r"bydel (\d{6}) ([^;]+);?\s*(.*)", rad["note"] or "")
             omrader.append(
                 {
                     "kommune": kommune,
                     "bydelsnummer": bydel[1] if bydel else "",
                     "bydelsnavn": bydel[2].strip() if bydel else "",
                     "helseforetak": hf,
-                    "merknad": "" if bydel else (rad["note"] or ""),
+                    "merknad": bydel[3].strip() if bydel else (rad["note"] or ""),
                 }
             )
         telling, _ = _synk(Opptaksomrade, ("kommune", "bydelsnummer"), omrader)

@@ -1,0 +1,17 @@
+"""Shared fixtures: the real catalogue is imported once per test session with the import command."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Tests read the real catalogue; each test runs in a transaction that is rolled back.
+    with django_db_blocker.unblock():
+        call_command("importer_katalog", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()

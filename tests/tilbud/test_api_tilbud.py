@@ -1,0 +1,155 @@
+"""`/api/v1/tilbud/`: each filter returns what a GP would expect on the real catalogue."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import TilbudFactory
+from tilbud.models import Tilbud
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/tilbud/"
+NORDLAND_HIA = "s4_6_4_3_1"  # Nordlandssykehuset, HelseIArbeid-senteret Bodø
+
+
+def kilde_ider(api: APIClient, **params: str) -> set[str]:
+    svar = api.get(URL, {**params, "page_size": 100})
+    assert svar.status_code == 200, svar.json()
+    ider = [t["id"] for t in svar.json()["results"]]
+    assert svar.json()["count"] == len(ider)
+    return set(Tilbud.objects.filter(id__in=ider).values_list("kilde_id", flat=True))
+
+
+def test_bodo_with_icpc2_l86_includes_nordlandssykehuset_helseiarbeid(api: APIClient) -> None:
+    treff = kilde_ider(api, kommune="1804", diagnose="L86")
+    assert NORDLAND_HIA in treff
+    # Only Helse Nord tilbud serve Bodø, and only those for musculoskeletal problems.
+    tilbud = Tilbud.objects.filter(kilde_id__in=treff)
+    assert {t.rhf.kode for t in tilbud} == {"HN"}
+    assert all(t.malgrupper.filter(slug="muskel-skjelett").exists() for t in tilbud)
+    # KAPH (competence service for mental health and work) is not for back pain.
+    assert "s4_6_4_3_2" not in treff
+
+
+def test_postnummer_gives_the_same_as_its_kommune(api: APIClient) -> None:
+    assert kilde_ider(api, postnummer="8006") == kilde_ider(api, kommune="1804")
+
+
+def test_fylke_and_rhf_select_the_region(api: APIClient) -> None:
+    nordland = kilde_ider(api, fylke="18", status="aktiv")
+    assert len(nordland) == 9
+    assert nordland == kilde_ider(api, rhf="HN", status="aktiv")
+    assert len(kilde_ider(api, rhf="hso", status="aktiv")) == 33
+
+
+def test_diagnosis_codes_are_accepted_as_gps_and_hospitals_type_them(api: APIClient) -> None:
+    angst = kilde_ider(api, diagnose="F41.1")
+    assert angst == kilde_ider(api, diagnose="f411") == kilde_ider(api, diagnose="F41")
+    assert angst == kilde_ider(api, diagnose="P74")  # ICPC-2 angstlidelse, same målgruppe
+    stavanger_psyk = kilde_ider(api, kommune="1103", diagnose="F41.1")
+    assert "s4_6_2_5_1" in stavanger_psyk  # Helse Stavanger, Sola DPS
+    assert "s4_6_2_5_2" not in stavanger_psyk  # Helse Stavanger's muskel/skjelett tilbud
+
+
+def test_codes_outside_every_malgruppe_give_an_empty_answer_not_everything(
+    api: APIClient,
+) -> None:
+    assert kilde_ider(api, diagnose="A03") == set()  # feber
+
+
+def test_malgruppe_fagomrade_behandlingsform_and_words(api: APIClient) -> None:
+    kreft = kilde_ider(api, malgruppe="kreft")
+    assert "s4_6_1_4_1" in kreft  # Kreftrehabiliteringssenteret, Aker
+    assert all(
+        Tilbud.objects.get(kilde_id=k).malgrupper.filter(slug="kreft").exists() for k in kreft
+    )
+    arr = kilde_ider(api, fagomrade="arr")
+    assert arr and all(Tilbud.objects.get(kilde_id=k).fagomrade == "arr" for k in arr)
+    dogn = kilde_ider(api, behandlingsform="dogn")
+    assert dogn and all(
+        Tilbud.objects.get(kilde_id=k).behandlingsformer.filter(kode="dogn").exists() for k in dogn
+    )
+    assert "s4_6_2_2_1" in kilde_ider(api, q="eMeistring")
+
+
+def test_filters_combine_with_and(api: APIClient) -> None:
+    begge = kilde_ider(api, rhf="HV", fagomrade="psykisk-helsevern")
+    assert begge == kilde_ider(api, rhf="HV") & kilde_ider(api, fagomrade="psykisk-helsevern")
+    assert begge
+
+
+def test_ended_tilbud_are_hidden_by_default_but_can_be_asked_for(api: APIClient) -> None:
+    tilbud = Tilbud.objects.get(kilde_id=NORDLAND_HIA)
+    tilbud.status, tilbud.avsluttet_dato = Tilbud.Status.AVSLUTTET, "2026-01-01"
+    tilbud.save()
+    assert NORDLAND_HIA not in kilde_ider(api, rhf="HN")
+    assert NORDLAND_HIA in kilde_ider(api, rhf="HN", status="avsluttet")
+    assert len(kilde_ider(api, status="alle")) == 70
+
+
+def test_detail_shows_how_to_refer_and_the_source(api: APIClient) -> None:
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_9_3")
+    data = api.get(f"{URL}{tilbud.id}/").json()
+    assert data["navn"] == "Valnesfjord Helsesportsenter"
+    assert data["ventetid"]["uker"] == 4
+    assert data["ventetid"]["dato"] == "2020-12-01"
+    assert data["kilde"] == "Evalueringsrapport 2021 (SINTEF/NTNU), avsnitt 4.6.9.3"
+    assert data["henvisere"] == ["lege"]
+    assert api.get(f"{URL}999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter", "tekst"),
+    [
+        ({"kommune": "9999"}, "kommune", "Ingen kommune har nummer 9999"),
+        ({"kommune": "18O4"}, "kommune", "fire sifre"),
+        ({"postnummer": "0000"}, "postnummer", "finnes ikke"),
+        ({"fylke": "1"}, "fylke", "to sifre"),
+        ({"fylke": "99"}, "fylke", "Ingen fylke"),
+        ({"rhf": "Helse Øst"}, "rhf", "Gyldige: HMN, HN, HSO, HV"),
+        ({"diagnose": "angst"}, "diagnose", "ikke en diagnosekode"),
+        ({"diagnose": "Y99.9"}, "diagnose", "finnes verken i ICPC-2 eller ICD-10"),
+        ({"diagnose": "' OR 1=1 --"}, "diagnose", "ikke en diagnosekode"),
+        ({"malgruppe": "alt"}, "malgruppe", "Ukjent målgruppe"),
+        ({"fagomrade": "kirurgi"}, "fagomrade", "gyldig valg"),
+        ({"behandlingsform": "telefon"}, "behandlingsform", "Ukjent behandlingsform"),
+        ({"q": "x" * 201}, "q", "200"),
+        ({"q": "angst\x00"}, "q", ""),
+        ({"status": "slettet"}, "status", "gyldig valg"),
+        ({"kommun": "1804"}, "kommun", "Ukjent parameter"),
+        ({"page": "abc"}, "page", "positivt heltall"),
+        ({"page": "999"}, "page", "finnes ikke"),
+        ({"page_size": "1000"}, "page_size", "fra 1 til 100"),
+    ],
+)
+def test_bad_parameters_are_a_400_naming_the_parameter(
+    api: APIClient, params: dict[str, str], parameter: str, tekst: str
+) -> None:
+    svar = api.get(URL, params)
+    assert svar.status_code == 400
+    feil = svar.json()
+    assert parameter in feil
+    assert tekst in " ".join(feil[parameter])
+
+
+@pytest.mark.parametrize(
+    ("params", "sporringer"),
+    [
+        ({}, 5),  # count, page, prefetch malgrupper, behandlingsformer, lokasjoner+kommune
+        ({"kommune": "1804", "diagnose": "L86"}, 8),  # + kommune, code, målgruppe look-ups
+    ],
+)
+def test_list_queries_do_not_grow_with_page_size(
+    api: APIClient, django_assert_num_queries, params: dict[str, str], sporringer: int
+) -> None:
+    TilbudFactory.create_batch(30)  # more rows than the largest page
+    for storrelse in ("1", "25"):
+        with django_assert_num_queries(sporringer):
+            svar = api.get(URL, {**params, "page_size": storrelse})
+        assert svar.status_code == 200
+        assert len(svar.json()["results"]) == min(int(storrelse), svar.json()["count"])
+
+
+def test_detail_queries_are_constant(api: APIClient, django_assert_num_queries) -> None:
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_1_12_1")  # six sites
+    with django_assert_num_queries(4):
+        assert api.get(f"{URL}{tilbud.id}/").status_code == 200
