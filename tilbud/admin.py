@@ -108,3 +108,11 @@ class TilbudAdmin(admin.ModelAdmin):
     filter_horizontal = ["malgrupper", "behandlingsformer", "lokasjoner"]
     autocomplete_fields = ["organisasjon"]
     readonly_fields = ["versjon", "opprettet", "endret"]
+
+
+@admin.register(MalgruppeKode)
+class MalgruppeKodeAdmin(admin.ModelAdmin):
+    list_display = ["malgruppe", "kodeverk", "fra", "til"]
+    list_filter = ["kodeverk", "malgruppe"]
+    list_select_related = ["malgruppe"]
+    search_fields = ["fra", "til", "malgruppe__navn"]
