@@ -1,5 +1,7 @@
 """Shared fixtures: the real catalogue is imported once per test session with the import command."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -9,7 +11,7 @@ from rest_framework.test import APIClient
 def django_db_setup(django_db_setup, django_db_blocker):
     # Tests read the real catalogue; each test runs in a transaction that is rolled back.
     with django_db_blocker.unblock():
-        call_command("importer_katalog", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("importer_katalog", stdout=StringIO())
 
 
 @pytest.fixture

@@ -28,14 +28,6 @@ def normaliser_kode(tekst: str) -> str:
     return kode.replace(".", "")
 
 
-def ser_ut_som_kode(tekst: str) -> bool:
-    try:
-        normaliser_kode(tekst)
-    except UgyldigKode:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class KodeTreff:
     kodeverk: str
@@ -138,10 +130,6 @@ def kommune_betjent(kommune: Kommune) -> Q:
     return Q(rhf_id=kommune.rhf_id) | Q(har_lokasjon)
 
 
-def tilbud_sok_qs() -> QuerySet[Tilbud]:
-    """The base of every tilbud listing; filters are applied by tilbud.filters.TilbudFilter."""
+def tilbud_qs() -> QuerySet[Tilbud]:
+    """The base of every tilbud list and page; filters come from tilbud.filters.TilbudFilter."""
     return Tilbud.objects.med_relasjoner().order_by("navn", "id")
-
-
-def tilbud_detalj_qs() -> QuerySet[Tilbud]:
-    return Tilbud.objects.med_relasjoner()

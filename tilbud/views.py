@@ -15,7 +15,7 @@ SIDESTORRELSE = 25
 
 def sok(request: HttpRequest) -> HttpResponse:
     """Home page: the search form and, when a query is given, its results."""
-    filterset = TilbudFilter(request.GET, queryset=selectors.tilbud_sok_qs())
+    filterset = TilbudFilter(request.GET, queryset=selectors.tilbud_qs())
     context = {
         "filterset": filterset,
         "feil": {},
@@ -25,7 +25,6 @@ def sok(request: HttpRequest) -> HttpResponse:
             "behandlingsformer": Behandlingsform.objects.all(),
             "malgrupper": Malgruppe.objects.all(),
         },
-        "sokt": any(v for k, v in request.GET.items() if k != "page"),
     }
     status = 200
     if filterset.is_valid():
@@ -42,7 +41,7 @@ def sok(request: HttpRequest) -> HttpResponse:
 
 
 def tilbud_detalj(request: HttpRequest, pk: int) -> HttpResponse:
-    tilbud = get_object_or_404(selectors.tilbud_detalj_qs(), pk=pk)
+    tilbud = get_object_or_404(selectors.tilbud_qs(), pk=pk)
     return render(
         request,
         "tilbud/detalj.html",

@@ -162,3 +162,24 @@ def test_service_returns_counts_per_table() -> None:
     assert rapport.nye == 0 and rapport.endret == 0
     assert rapport.tellinger["tilbud"].uendret == 70
     assert rapport.tilbud_per_rhf == {"HMN": 9, "HN": 9, "HSO": 33, "HV": 15}
+
+
+def test_changed_source_data_is_updated_in_place(tmp_path: Path) -> None:
+    kilde = _kopi(tmp_path)
+    grupper = json.loads((kilde / "malgrupper.json").read_text(encoding="utf-8"))
+    hodepine = next(g for g in grupper if g["slug"] == "hodepine")
+    hodepine["koder"] = [k for k in hodepine["koder"] if k["fra"] != "N89"]
+    (kilde / "malgrupper.json").write_text(json.dumps(grupper), encoding="utf-8")
+    poster = json.loads((kilde / "tilbud_2020.json").read_text(encoding="utf-8"))
+    poster[0]["tilbud_name"] = "Nytt navn fra kilden"
+    (kilde / "tilbud_2020.json").write_text(json.dumps(poster), encoding="utf-8")
+    tilbud = Tilbud.objects.get(kilde_id=poster[0]["id"])
+
+    rapport = importer_katalog(kilde=kilde)
+
+    assert rapport.tellinger["målgruppekoder"].endret == 1
+    assert rapport.tellinger["tilbud"].endret == 1 and rapport.tellinger["tilbud"].nye == 0
+    tilbud.refresh_from_db()
+    assert tilbud.navn == "Nytt navn fra kilden"
+    assert tilbud.versjon == 2
+    assert tilbud.malgrupper.exists()  # relations survive an update

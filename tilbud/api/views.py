@@ -23,9 +23,7 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TilbudFilter
 
     def get_queryset(self) -> QuerySet:
-        if self.action == "list":
-            return selectors.tilbud_sok_qs()
-        return selectors.tilbud_detalj_qs()
+        return selectors.tilbud_qs()
 
     def get_serializer_class(self) -> type:
         return s.TilbudListeSerializer if self.action == "list" else s.TilbudDetaljSerializer

@@ -152,10 +152,6 @@ def _krev(verdi: Any, fil: str, post: str, felt: str, monster: str | None = None
 # --------------------------------------------------------------------------- synchronising
 
 
-def _verdi(obj: models.Model, felt: str) -> Any:
-    return getattr(obj, felt)
-
-
 def _synk(
     modell: type[models.Model], noekkel: str | tuple[str, ...], rader: Iterable[dict[str, Any]]
 ) -> tuple[Telling, dict[Any, models.Model]]:
@@ -175,7 +171,7 @@ def _synk(
             nye.append(obj)
             telling.nye += 1
         else:
-            diff = [f for f, v in rad.items() if _verdi(obj, f) != v]
+            diff = [f for f, v in rad.items() if getattr(obj, f) != v]
             if diff:
                 for f in diff:
                     setattr(obj, f, rad[f])
@@ -447,18 +443,21 @@ class KatalogImport:
                 spenn.append((slug, k["system"], fra, til))
         telling, self.malgrupper = _synk(Malgruppe, "slug", grupper)
         self._registrer("målgrupper", telling)
-        # The ranges belong to their målgruppe as a set: replace them when they differ.
+        # A målgruppe's ranges are a set: add the missing ones, remove the ones no longer listed.
+        koder = Telling()
         for slug, malgruppe in self.malgrupper.items():
             onsket = {(s, f, t) for g, s, f, t in spenn if g == slug}
             naa = set(malgruppe.koder.values_list("kodeverk", "fra", "til"))
-            if onsket != naa:
-                malgruppe.koder.all().delete()
-                MalgruppeKode.objects.bulk_create(
-                    MalgruppeKode(malgruppe=malgruppe, kodeverk=s, fra=f, til=t)
-                    for s, f, t in sorted(onsket)
-                )
-                if not telling.nye:
-                    self.rapport.tellinger["målgrupper"].endret += 1
+            for s, f, t in naa - onsket:
+                malgruppe.koder.filter(kodeverk=s, fra=f, til=t).delete()
+            MalgruppeKode.objects.bulk_create(
+                MalgruppeKode(malgruppe=malgruppe, kodeverk=s, fra=f, til=t)
+                for s, f, t in sorted(onsket - naa)
+            )
+            koder.nye += len(onsket - naa)
+            koder.endret += len(naa - onsket)
+            koder.uendret += len(onsket & naa)
+        self._registrer("målgruppekoder", koder)
 
         fil = "malgruppe_regler.csv"
         for post, rad in _les_csv(self.kilde, fil, {"felt", "monster", "malgruppe"}):
@@ -539,7 +538,6 @@ class KatalogImport:
                 self._valider(obj, data)
                 obj.save()
                 telling.nye += 1
-                endret = True
             else:
                 diff = [f for f, v in data.felt.items() if getattr(obj, f) != v]
                 m2m_diff = [
@@ -554,10 +552,8 @@ class KatalogImport:
                 obj.versjon += 1
                 obj.save()
                 telling.endret += 1
-                endret = True
-            if endret:
-                for navn, ids in m2m.items():
-                    getattr(obj, navn).set(ids)
+            for navn, ids in m2m.items():
+                getattr(obj, navn).set(ids)
         self._registrer("tilbud", telling)
         for kode, rhf in sorted(self.rhf_etter_kode.items()):
             self.rapport.tilbud_per_rhf[kode] = Tilbud.objects.aktive().filter(rhf=rhf).count()
@@ -570,9 +566,9 @@ class KatalogImport:
             raise ImportFeil(data.fil, data.felt["kilde_id"], feil) from None
 
     def _synk_avtaler(self, onsket: list["TilbudData"]) -> None:
-        rader = {
-            (t.felt["organisasjon"], t.felt["rhf"], a): None for t in onsket for a in t.avtaler
-        }
+        rader = dict.fromkeys(
+            (t.felt["organisasjon"], t.felt["rhf"], a) for t in onsket for a in t.avtaler
+        )
         telling, _ = _synk(
             Avtale,
             ("leverandor", "rhf", "type"),
