@@ -1,14 +1,17 @@
 """Registry models: geography, organisations, diagnosis codes and tilbud."""
 
 from .diagnose import Diagnosekode, Malgruppe, MalgruppeKode
+from .feilmelding import Feilmelding
 from .geografi import Fylke, Kommune, Opptaksomrade, Postnummer
 from .organisasjon import Avtale, Organisasjon
+from .sok import Synonym
 from .tilbud import Behandlingsform, Lokasjon, Tilbud
 
 __all__ = [
     "Avtale",
     "Behandlingsform",
     "Diagnosekode",
+    "Feilmelding",
     "Fylke",
     "Kommune",
     "Lokasjon",
@@ -17,5 +20,6 @@ __all__ = [
     "Opptaksomrade",
     "Organisasjon",
     "Postnummer",
+    "Synonym",
     "Tilbud",
 ]

@@ -1,5 +1,6 @@
 """Tilbud (a Helse og arbeid service), where it is offered, and how it is delivered."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +179,11 @@ class Tilbud(models.Model):
     merknader = models.TextField(_("merknader"), blank=True)
     sist_bekreftet = models.DateField(_("sist bekreftet"))
     bekreftet_av = models.CharField(_("bekreftet av"), max_length=200)
+    # Denormalised search text (lower case: name, provider, målgrupper, diagnoses, category) so
+    # that one indexed column serves trigram search on PostgreSQL and LIKE on SQLite. Kept up to
+    # date by tilbud.services.sok.oppdater_sokeindeks.
+    sokeord = models.TextField(_("søkeord"), blank=True, editable=False)
+    sokevektor = SearchVectorField(_("søkevektor"), null=True, editable=False)
     versjon = models.PositiveIntegerField(_("versjon"), default=1)
     opprettet = models.DateTimeField(_("opprettet"), auto_now_add=True)
     endret = models.DateTimeField(_("endret"), auto_now=True, db_index=True)
