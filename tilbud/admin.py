@@ -4,6 +4,7 @@ from .models import (
     Avtale,
     Behandlingsform,
     Diagnosekode,
+    Feilmelding,
     Fylke,
     Kommune,
     Lokasjon,
@@ -12,6 +13,7 @@ from .models import (
     Opptaksomrade,
     Organisasjon,
     Postnummer,
+    Synonym,
     Tilbud,
 )
 
@@ -116,3 +118,19 @@ class MalgruppeKodeAdmin(admin.ModelAdmin):
     list_filter = ["kodeverk", "malgruppe"]
     list_select_related = ["malgruppe"]
     search_fields = ["fra", "til", "malgruppe__navn"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["ord", "synonymer"]
+    search_fields = ["ord"]
+
+
+@admin.register(Feilmelding)
+class FeilmeldingAdmin(admin.ModelAdmin):
+    list_display = ["tilbud", "felt", "status", "opprettet"]
+    list_filter = ["status", "felt", "tilbud__rhf"]
+    list_select_related = ["tilbud"]
+    search_fields = ["tilbud__navn", "beskrivelse"]
+    readonly_fields = ["opprettet"]
+    autocomplete_fields = ["tilbud"]

@@ -13,7 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Behandlingsform, Fylke, Kommune, Lokasjon, Malgruppe, Organisasjon, Postnummer
 from .models.tilbud import Fagomrade, Tilbud
-from .selectors import DiagnoseOppslag, UgyldigKode, UkjentKode, diagnose_slaa_opp, kommune_betjent
+from .selectors import (
+    DiagnoseOppslag,
+    IngenDiagnose,
+    UgyldigKode,
+    UkjentKode,
+    diagnose_fra_ord,
+    diagnose_slaa_opp,
+    etter_relevans,
+    kommune_betjent,
+    kommune_fra_tekst,
+    ranger_for_kommune,
+    tekstsok,
+)
 
 MAKS_SOKETEKST = 200
 
@@ -32,8 +44,12 @@ class _OppslagField(forms.CharField):
 
 
 class KommuneField(_OppslagField):
+    """A kommune number (1804) or name (Bodø, Tromsø, Karasjok)."""
+
     def oppslag(self, verdi: str) -> Kommune:
-        if not (len(verdi) == 4 and verdi.isdigit()):
+        if not verdi.isdigit():
+            return self.fra_navn(verdi)
+        if len(verdi) != 4:
             raise forms.ValidationError(
                 _("Kommunenummer har fire sifre (f.eks. 1804 for Bodø); fikk «%(v)s»."),
                 params={"v": verdi},
@@ -45,6 +61,24 @@ class KommuneField(_OppslagField):
                 _("Ingen kommune har nummer %(v)s."), params={"v": verdi}, code="ukjent"
             )
         return kommune
+
+    def fra_navn(self, verdi: str) -> Kommune:
+        if len(verdi) > 60:
+            raise forms.ValidationError(_("Kommunenavnet er for langt."), code="lengde")
+        treff = kommune_fra_tekst(verdi)
+        if len(treff) == 1:
+            return treff[0]
+        if not treff:
+            raise forms.ValidationError(
+                _("Fant ingen kommune som heter «%(v)s». Skriv navnet eller kommunenummeret."),
+                params={"v": verdi},
+                code="ukjent",
+            )
+        raise forms.ValidationError(
+            _("«%(v)s» kan være flere kommuner: %(valg)s. Velg med kommunenummer."),
+            params={"v": verdi, "valg": ", ".join(f"{k.navn} ({k.nummer})" for k in treff)},
+            code="flertydig",
+        )
 
 
 class PostnummerField(_OppslagField):
@@ -95,22 +129,33 @@ class RhfField(_OppslagField):
 
 
 class DiagnoseField(_OppslagField):
+    """An ICPC-2 or ICD-10 code (L03, F41.1) or words (korsrygg, angst, utbrent)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAKS_SOKETEKST, **kwargs)
+
     def oppslag(self, verdi: str) -> DiagnoseOppslag:
         try:
             return diagnose_slaa_opp(verdi)
         except UgyldigKode:
-            raise forms.ValidationError(
-                _(
-                    "«%(v)s» er ikke en diagnosekode. Bruk ICPC-2 (f.eks. L03) eller ICD-10 "
-                    "(f.eks. F41.1)."
-                ),
-                params={"v": verdi[:40]},
-                code="format",
-            ) from None
+            return self.fra_ord(verdi)
         except UkjentKode:
             raise forms.ValidationError(
                 _("Diagnosekoden «%(v)s» finnes verken i ICPC-2 eller ICD-10."),
                 params={"v": verdi},
+                code="ukjent",
+            ) from None
+
+    def fra_ord(self, verdi: str) -> DiagnoseOppslag:
+        try:
+            return diagnose_fra_ord(verdi)
+        except IngenDiagnose:
+            raise forms.ValidationError(
+                _(
+                    "Fant ingen diagnose eller målgruppe for «%(v)s». Skriv en ICPC-2-kode "
+                    "(f.eks. L03), en ICD-10-kode (f.eks. F41.1) eller et ord som «rygg»."
+                ),
+                params={"v": verdi[:40]},
                 code="ukjent",
             ) from None
 
@@ -163,13 +208,16 @@ class TilbudFilter(django_filters.FilterSet):
 
     rhf = _filter(RhfField, "filter_rhf", _("Helseregion (HSO, HV, HMN, HN)"))
     fylke = _filter(FylkeField, "filter_fylke", _("Fylkesnummer (2 sifre)"))
-    kommune = _filter(KommuneField, "filter_kommune", _("Kommunenummer (4 sifre)"))
+    kommune = _filter(KommuneField, "filter_kommune", _("Kommune (navn eller nummer)"))
     postnummer = _filter(PostnummerField, "filter_kommune", _("Postnummer (4 sifre)"))
-    diagnose = _filter(DiagnoseField, "filter_diagnose", _("Diagnosekode (ICPC-2 eller ICD-10)"))
+    diagnose = _filter(DiagnoseField, "filter_diagnose", _("Diagnose (ICPC-2, ICD-10 eller ord)"))
     malgruppe = _filter(MalgruppeField, "filter_malgruppe", _("Målgruppe"))
     fagomrade = django_filters.ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"))
     behandlingsform = _filter(BehandlingsformField, "filter_behandlingsform", _("Behandlingsform"))
     q = _filter(SoketekstField, "filter_q", _("Fritekst"))
+    alder = django_filters.NumberFilter(
+        method="filter_alder", label=_("Pasientens alder"), min_value=0, max_value=120
+    )
     status = django_filters.ChoiceFilter(
         choices=[*Tilbud.Status.choices, (STATUS_ALLE, _("Alle"))],
         method="filter_status",
@@ -180,12 +228,21 @@ class TilbudFilter(django_filters.FilterSet):
         model = Tilbud
         fields: list[str] = []
 
-    @property
-    def qs(self) -> QuerySet[Tilbud]:
-        qs = super().qs
-        if not self.form.cleaned_data.get("status"):
+    def filter_queryset(self, queryset: QuerySet[Tilbud]) -> QuerySet[Tilbud]:
+        qs = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("status"):
             qs = qs.synlige()
-        return qs
+        # Rank once every filter is applied: tiers and distance need the patient's kommune,
+        # relevance needs the words.
+        if self.pasientkommune is not None:
+            return ranger_for_kommune(qs, self.pasientkommune)
+        return qs.order_by(*etter_relevans(qs), "navn", "id")
+
+    @property
+    def pasientkommune(self) -> Kommune | None:
+        data = self.form.cleaned_data
+        return data.get("kommune") or data.get("postnummer")
 
     def filter_status(self, qs: QuerySet[Tilbud], name: str, value: str) -> QuerySet[Tilbud]:
         return qs if value == self.STATUS_ALLE else qs.filter(status=value)
@@ -225,19 +282,11 @@ class TilbudFilter(django_filters.FilterSet):
         )
 
     def filter_q(self, qs: QuerySet[Tilbud], name: str, value: str) -> QuerySet:
-        # Portable fallback: every word must occur in a text field. The PostgreSQL
-        # full-text ranking belongs to the GP search issue.
-        through = Tilbud.malgrupper.through
-        for ord_ in value.split():
-            i_malgruppe = Exists(
-                through.objects.filter(tilbud_id=OuterRef("pk"), malgruppe__navn__icontains=ord_)
-            )
-            qs = qs.filter(
-                Q(navn__icontains=ord_)
-                | Q(malgruppe_tekst__icontains=ord_)
-                | Q(innhold__icontains=ord_)
-                | Q(kategori__icontains=ord_)
-                | Q(organisasjon__navn__icontains=ord_)
-                | Q(i_malgruppe)
-            )
-        return qs
+        return tekstsok(qs, value)
+
+    def filter_alder(self, qs: QuerySet[Tilbud], name: str, value: Any) -> QuerySet:
+        alder = int(value)
+        return qs.filter(
+            Q(alder_fra__isnull=True) | Q(alder_fra__lte=alder),
+            Q(alder_til__isnull=True) | Q(alder_til__gte=alder),
+        )

@@ -1,12 +1,44 @@
 """Reads: code resolution, geography look-ups and the tilbud search used by API and HTML alike."""
 
+import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
 
-from .models import Diagnosekode, Kommune, Lokasjon, Malgruppe, MalgruppeKode, Tilbud
+from .models import (
+    Avtale,
+    Diagnosekode,
+    Kommune,
+    Lokasjon,
+    Malgruppe,
+    MalgruppeKode,
+    Opptaksomrade,
+    Synonym,
+    Tilbud,
+)
 from .models.diagnose import Kodeverk
+
+MAKS_ORD = 8
 
 # A code as GPs and hospitals type it: letter + two digits, optionally a dot and up to 4 more.
 _KODE_RE = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
@@ -18,6 +50,10 @@ class UgyldigKode(ValueError):
 
 class UkjentKode(LookupError):
     """Shaped like a code, but in neither code list."""
+
+
+class IngenDiagnose(LookupError):
+    """Words that match no diagnosis title or målgruppe."""
 
 
 def normaliser_kode(tekst: str) -> str:
@@ -90,6 +126,181 @@ def diagnose_slaa_opp(tekst: str) -> DiagnoseOppslag:
     for t in treff:
         ider |= _malgrupper_for(t.kodeverk, t.kode, spenn)
     return DiagnoseOppslag(sokt=tekst, treff=treff, malgruppe_ider=ider)
+
+
+def ord_i(tekst: str) -> list[str]:
+    """The words of a search text: letters and digits only (so nothing reaches a tsquery or LIKE
+    pattern as syntax), lower case, æ/ø/å kept, at most MAKS_ORD words."""
+    return re.findall(r"\w+", tekst.lower())[:MAKS_ORD]
+
+
+def med_synonymer(ord_: list[str]) -> list[list[str]]:
+    """Each word with the words it should also find, from the synonym table (kept as data)."""
+    tabell = dict(Synonym.objects.filter(ord__in=ord_).values_list("ord", "synonymer"))
+    return [[o, *tabell.get(o, [])] for o in ord_]
+
+
+def diagnose_fra_ord(tekst: str) -> DiagnoseOppslag:
+    """Words a GP types for a diagnosis ('korsrygg', 'angst', 'utbrent', 'skulder') resolved
+    through the code titles and målgruppe names to målgrupper."""
+    # Short words and numbers say nothing about a diagnosis ("' OR 1=1" must not match "ortopedi").
+    ord_ = [o for o in ord_i(tekst) if len(o) >= 3 and not o.isdigit()]
+    if not ord_:
+        raise IngenDiagnose(tekst)
+    spenn = malgruppe_spenn()
+    ider: set[int] = set()
+    treff: list[KodeTreff] = []
+    for alternativer in med_synonymer(ord_):
+        titler = Q()
+        navn = Q()
+        for alt in alternativer:
+            titler |= Q(tittel__icontains=alt)
+            navn |= Q(navn__icontains=alt)
+        koder = list(Diagnosekode.objects.filter(titler).order_by("-kodeverk", "sokekode")[:500])
+        ord_ider = set(Malgruppe.objects.filter(navn).values_list("id", flat=True))
+        for d in koder:
+            ord_ider |= _malgrupper_for(d.kodeverk, d.kode, spenn)
+        ider |= ord_ider
+        treff += [KodeTreff(d.kodeverk, d.kode, d.tittel) for d in koder[:5]]
+    if not ider:
+        raise IngenDiagnose(tekst)
+    return DiagnoseOppslag(sokt=tekst, treff=treff, malgruppe_ider=ider)
+
+
+def kommune_fra_tekst(tekst: str) -> list[Kommune]:
+    """Kommuner a typed name means: 'Tromsø', 'karasjok' (any part of a multilingual name) or
+    'Herøy' (both Herøy kommuner, for the caller to ask which)."""
+    soket = tekst.strip().lower()
+    treff = []
+    for kommune in Kommune.objects.all():
+        deler = [kommune.navn.lower(), *(d.strip().lower() for d in kommune.navn.split(" - "))]
+        uten_fylke = [re.sub(r"\s*\(.*\)$", "", d) for d in deler]
+        if soket in deler or soket in uten_fylke:
+            treff.append(kommune)
+    return treff
+
+
+def tekstsok(qs: QuerySet[Tilbud], tekst: str) -> QuerySet[Tilbud]:
+    """Every word (or one of its synonyms) must match; adds `relevans` for ordering.
+
+    PostgreSQL: full-text search with the `norwegian` configuration over the weighted
+    `sokevektor` (prefixes, so 'nakk' finds 'nakke'), plus pg_trgm word similarity on `sokeord`
+    so that typos ('depresjom') still match. SQLite: substring match on the lower-case `sokeord`.
+    """
+    grupper = med_synonymer(ord_i(tekst))
+    if not grupper:
+        return qs
+    if connection.vendor != "postgresql":
+        for alternativer in grupper:
+            treff = Q()
+            for alt in alternativer:
+                treff |= Q(sokeord__contains=alt)
+            qs = qs.filter(treff)
+        return qs
+    alle = []
+    for alternativer in grupper:
+        deler = [" & ".join(f"{w}:*" for w in ord_i(alt)) for alt in alternativer]
+        uttrykk = " | ".join(f"({d})" for d in deler if d)
+        alle.append(uttrykk)
+        betingelse = Q(sokevektor=SearchQuery(uttrykk, search_type="raw", config="norwegian"))
+        if len(alternativer[0]) >= 4:
+            betingelse |= Q(sokeord__trigram_word_similar=alternativer[0])
+        qs = qs.filter(betingelse)
+    hele = SearchQuery(" | ".join(f"({a})" for a in alle), search_type="raw", config="norwegian")
+    return qs.annotate(
+        relevans=SearchRank(F("sokevektor"), hele)
+        + TrigramWordSimilarity(" ".join(g[0] for g in grupper), "sokeord")
+    )
+
+
+# Tiers the way a GP thinks: own HF area, private providers with an agreement with the
+# patient's RHF, the rest of the RHF, elsewhere.
+NIVAER = {
+    1: ("eget_hf", "Ditt helseforetak"),
+    2: ("avtale", "Privat tilbud med avtale i din helseregion"),
+    3: ("regionen", "Andre tilbud i din helseregion"),
+    4: ("utenfor", "Utenfor din helseregion"),
+}
+_KM_PER_GRAD = 111.195
+
+
+def ranger_for_kommune(qs: QuerySet[Tilbud], kommune: Kommune) -> QuerySet[Tilbud]:
+    """Annotate `niva_rang` and `avstand2` (squared distance in degrees of latitude from the
+    kommune to the tilbud's nearest site, equirectangular: plain arithmetic, so it runs on SQLite
+    too) and order by tier, relevance, distance."""
+    egne_hf = Opptaksomrade.objects.filter(kommune=kommune).values("helseforetak_id")
+    har_avtale = Exists(
+        Avtale.objects.filter(leverandor=OuterRef("organisasjon_id"), rhf_id=kommune.rhf_id)
+    )
+    lat0 = float(kommune.lat)
+    coslat = math.cos(math.radians(lat0))
+    lat = Cast(F("kommune__lat"), FloatField())
+    lon = Cast(F("kommune__lon"), FloatField())
+    naermeste = (
+        Lokasjon.objects.filter(tilbud=OuterRef("pk"))
+        .annotate(
+            d=(lat - lat0) * (lat - lat0)
+            + (lon - float(kommune.lon)) * (lon - float(kommune.lon)) * coslat * coslat
+        )
+        .order_by("d")
+        .values("d")[:1]
+    )
+    qs = qs.annotate(
+        niva_rang=Case(
+            When(organisasjon_id__in=egne_hf, then=Value(1)),
+            When(har_avtale, then=Value(2)),
+            When(rhf_id=kommune.rhf_id, then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        ),
+        avstand2=Subquery(naermeste, output_field=FloatField()),
+    )
+    return qs.order_by(
+        *etter_relevans(qs, "niva_rang"), F("avstand2").asc(nulls_last=True), "navn", "id"
+    )
+
+
+def etter_relevans(qs: QuerySet[Tilbud], *forst: Any) -> list[Any]:
+    """Ordering terms: `forst`, then text relevance where the search computed one (PostgreSQL)."""
+    if "relevans" in qs.query.annotations:
+        return [*forst, F("relevans").desc()]
+    return list(forst)
+
+
+def ferskhet(sist_bekreftet: date, *, idag: date | None = None) -> dict[str, str]:
+    """Staleness badge: thresholds are settings (FERSKHET_ELDRE_MANEDER / _GAMMEL_MANEDER)."""
+    idag = idag or timezone.localdate()
+    maneder = (idag.year - sist_bekreftet.year) * 12 + idag.month - sist_bekreftet.month
+    if maneder >= settings.FERSKHET_GAMMEL_MANEDER:
+        return {
+            "kode": "gammel",
+            "navn": f"Ikke bekreftet på over {settings.FERSKHET_GAMMEL_MANEDER} måneder",
+        }
+    if maneder >= settings.FERSKHET_ELDRE_MANEDER:
+        return {
+            "kode": "eldre",
+            "navn": f"Ikke bekreftet på over {settings.FERSKHET_ELDRE_MANEDER} måneder",
+        }
+    return {"kode": "fersk", "navn": "Nylig bekreftet"}
+
+
+def henvisning_kort(tilbud: Tilbud) -> str:
+    """'Slik henviser du' in one line, from where the referral goes and who may refer."""
+    til = {
+        Tilbud.HenvisningTil.HF: f"Send henvisning til {tilbud.organisasjon.navn}.",
+        Tilbud.HenvisningTil.REGIONAL_VURDERING: (
+            "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
+            "til behandling."
+        ),
+        Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {tilbud.organisasjon.navn}.",
+    }.get(tilbud.henvisning_til, f"Ukjent – kontakt {tilbud.rhf.navn}.")
+    if tilbud.henvisere:
+        til += " Kan henvise: " + ", ".join(tilbud.henvisere) + "."
+    return til
+
+
+def avstand_km(avstand2: float | None) -> float | None:
+    return None if avstand2 is None else round(math.sqrt(avstand2) * _KM_PER_GRAD, 1)
 
 
 def diagnosekoder_sok(q: str, *, kodeverk: str | None = None) -> QuerySet[Diagnosekode]:

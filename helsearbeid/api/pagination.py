@@ -1,9 +1,13 @@
 """Page-number pagination that answers bad page parameters with a 400, not a 404 or a default."""
 
-from django.core.paginator import InvalidPage
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import InvalidPage, Paginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 class StandardPagination(PageNumberPagination):
@@ -35,3 +39,42 @@ class StandardPagination(PageNumberPagination):
             ) from exc
         self.request = request
         return list(self.page)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most TAK + 1 rows: an exact COUNT(*) over a broad search costs more than the
+    page itself, and "1000+ treff" tells a GP the same thing."""
+
+    TAK = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.object_list[: self.TAK + 1].count(), self.TAK + 1)
+
+    @property
+    def er_minst(self) -> bool:
+        return self.count > self.TAK
+
+
+class CappedPagination(StandardPagination):
+    """Page numbers with a capped count: `count` is at most 1000, `count_er_minst` says there
+    are more."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": min(paginator.count, paginator.TAK),
+                "count_er_minst": paginator.er_minst,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        svar = super().get_paginated_response_schema(schema)
+        svar["properties"]["count_er_minst"] = {"type": "boolean"}
+        return svar

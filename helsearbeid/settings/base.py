@@ -116,6 +116,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Staleness badges shown to GPs: months since an entry was last confirmed.
+FERSKHET_ELDRE_MANEDER = int(env_str("FERSKHET_ELDRE_MANEDER", "12") or 12)
+FERSKHET_GAMMEL_MANEDER = int(env_str("FERSKHET_GAMMEL_MANEDER", "24") or 24)
+
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "helsearbeid.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,

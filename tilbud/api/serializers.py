@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tilbud import selectors
 from tilbud.models import (
     Behandlingsform,
     Diagnosekode,
@@ -76,6 +77,10 @@ class TilbudListeSerializer(serializers.ModelSerializer):
     ventetid = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     henvisning_til = serializers.SerializerMethodField()
+    henvisning_kort = serializers.SerializerMethodField()
+    ferskhet = serializers.SerializerMethodField()
+    niva = serializers.SerializerMethodField()
+    avstand_km = serializers.SerializerMethodField()
 
     class Meta:
         model = Tilbud
@@ -92,11 +97,36 @@ class TilbudListeSerializer(serializers.ModelSerializer):
             "alder_til",
             "helseiarbeid",
             "henvisning_til",
+            "henvisning_kort",
             "ventetid",
             "status",
             "sist_bekreftet",
+            "ferskhet",
+            "niva",
+            "avstand_km",
             "endret",
         ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_henvisning_kort(self, obj: Tilbud) -> str:
+        return selectors.henvisning_kort(obj)
+
+    @extend_schema_field(KodeValgSerializer)
+    def get_ferskhet(self, obj: Tilbud) -> dict:
+        return selectors.ferskhet(obj.sist_bekreftet)
+
+    @extend_schema_field(KodeValgSerializer(allow_null=True))
+    def get_niva(self, obj: Tilbud) -> dict | None:
+        """The patient's tier: present when the search named the patient's kommune."""
+        rang = getattr(obj, "niva_rang", None)
+        if rang is None:
+            return None
+        kode, navn = selectors.NIVAER[rang]
+        return {"kode": kode, "navn": navn}
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_avstand_km(self, obj: Tilbud) -> float | None:
+        return selectors.avstand_km(getattr(obj, "avstand2", None))
 
     @extend_schema_field(KodeValgSerializer)
     def get_fagomrade(self, obj: Tilbud) -> dict:

@@ -31,9 +31,11 @@ from tilbud.models import (
     Opptaksomrade,
     Organisasjon,
     Postnummer,
+    Synonym,
     Tilbud,
 )
 from tilbud.models.tilbud import Fagomrade
+from tilbud.services.sok import oppdater_sokeindeks
 
 # The 2020 overview (report section 4.6) describes the tilbud as of autumn/December 2020; the
 # 2019 tables were collected in spring 2019. Those are the dates the facts were last confirmed.
@@ -215,6 +217,7 @@ class KatalogImport:
         self.diagnosekoder()
         self.malgrupper_og_regler()
         self.behandlingsformer()
+        self.synonymer()
         self.tilbud()
         return self.rapport
 
@@ -475,6 +478,20 @@ class KatalogImport:
         telling, _ = _synk(Behandlingsform, "kode", rader)
         self._registrer("behandlingsformer", telling)
 
+    def synonymer(self) -> None:
+        fil = "synonymer.csv"
+        rader = {}
+        for post, rad in _les_csv(self.kilde, fil, {"ord", "synonymer"}):
+            ord_ = _krev(rad["ord"], fil, post, "ord")
+            if ord_ != ord_.lower() or ord_ in rader:
+                raise ImportFeil(fil, post, f"«{ord_}» må stå med små bokstaver og bare én gang")
+            synonymer = [s.strip().lower() for s in rad["synonymer"].split("|") if s.strip()]
+            if not synonymer:
+                raise ImportFeil(fil, post, f"«{ord_}» har ingen synonymer")
+            rader[ord_] = {"ord": ord_, "synonymer": synonymer}
+        telling, _ = _synk(Synonym, "ord", rader.values())
+        self._registrer("synonymer", telling)
+
     # ---- tilbud
 
     def tilbud(self) -> None:
@@ -485,8 +502,11 @@ class KatalogImport:
         onsket = [bygg.fra_2020(p, rader_2019) for p in poster_2020]
         onsket += [bygg.fra_2019(p) for p in poster_2019 if not p.get("related_2020_ids")]
         self._synk_lokasjoner(onsket)
-        self._synk_tilbud(onsket)
+        endrede = self._synk_tilbud(onsket)
         self._synk_avtaler(onsket)
+        # Only what changed is re-indexed, so a second run stays fast and changes nothing.
+        ikke_indeksert = Tilbud.objects.filter(sokeord="").values_list("id", flat=True)
+        oppdater_sokeindeks(set(endrede) | set(ikke_indeksert))
 
     def _synk_lokasjoner(self, onsket: list["TilbudData"]) -> None:
         rader = {
@@ -515,7 +535,8 @@ class KatalogImport:
             self.lokasjoner[k] = lok
         self._registrer("lokasjoner", telling)
 
-    def _synk_tilbud(self, onsket: list["TilbudData"]) -> None:
+    def _synk_tilbud(self, onsket: list["TilbudData"]) -> list[int]:
+        """Create or update the tilbud; returns the ids of those created or changed."""
         eksisterende = {
             t.kilde_id: t
             for t in Tilbud.objects.prefetch_related(
@@ -523,6 +544,7 @@ class KatalogImport:
             )
         }
         telling = Telling()
+        endrede = []
         for data in onsket:
             obj = eksisterende.get(data.felt["kilde_id"])
             m2m = {
@@ -554,9 +576,11 @@ class KatalogImport:
                 telling.endret += 1
             for navn, ids in m2m.items():
                 getattr(obj, navn).set(ids)
+            endrede.append(obj.pk)
         self._registrer("tilbud", telling)
         for kode, rhf in sorted(self.rhf_etter_kode.items()):
             self.rapport.tilbud_per_rhf[kode] = Tilbud.objects.aktive().filter(rhf=rhf).count()
+        return endrede
 
     def _valider(self, obj: Tilbud, data: "TilbudData") -> None:
         try:

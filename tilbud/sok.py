@@ -1,0 +1,73 @@
+"""What an empty search answers: which filter removed everything, and the nearest searches
+that do find something ("Ingen tilbud i Finnmark for hodepine; 3 tilbud i hele landet")."""
+
+from typing import Any
+
+from django.http import QueryDict
+
+from .filters import TilbudFilter
+from .models.tilbud import Fagomrade
+from .selectors import tilbud_qs
+
+# Relaxations in the order a GP would accept them: geography first (tilbud elsewhere are rarely
+# available, but better than nothing), then the narrowing options, the diagnosis last.
+RELAKSERINGER: list[tuple[tuple[str, ...], str]] = [
+    (("kommune", "postnummer", "fylke", "rhf"), "geografi"),
+    (("behandlingsform",), "behandlingsform"),
+    (("alder",), "alder"),
+    (("q",), "fritekst"),
+    (("fagomrade",), "fagomrade"),
+    (("diagnose", "malgruppe"), "diagnose"),
+]
+MAKS_FORSLAG = 3
+
+
+def beskriv(data: dict[str, Any]) -> str:
+    """'for hodepine i Bodø med døgn/opphold' from a filterset's cleaned data."""
+    deler = []
+    if data.get("diagnose"):
+        deler.append(f"for «{data['diagnose'].sokt}»")
+    if data.get("malgruppe"):
+        deler.append(f"for {data['malgruppe'].navn.lower()}")
+    if data.get("q"):
+        deler.append(f"som nevner «{data['q']}»")
+    sted = data.get("kommune") or data.get("postnummer") or data.get("fylke")
+    if sted is not None:
+        deler.append(f"i {sted.navn}")
+    elif data.get("rhf"):
+        deler.append(f"i {data['rhf'].navn.removesuffix(' RHF')}")
+    else:
+        deler.append("i hele landet")
+    if data.get("fagomrade"):
+        deler.append(f"innen {Fagomrade(data['fagomrade']).label.lower()}")
+    if data.get("behandlingsform"):
+        deler.append(f"som {data['behandlingsform'].navn.lower()}")
+    if data.get("alder") is not None:
+        deler.append(f"for {int(data['alder'])} år")
+    return " ".join(deler)
+
+
+def tomt_svar(params: QueryDict, filterset: TilbudFilter) -> dict[str, Any]:
+    """For a valid search with no result: the message and up to three relaxed searches."""
+    forslag = []
+    for navn, _hva in RELAKSERINGER:
+        if not any(params.get(n) for n in navn):
+            continue
+        lettere = params.copy()
+        for n in (*navn, "page"):
+            lettere.pop(n, None)
+        alternativ = TilbudFilter(lettere, queryset=tilbud_qs())
+        if not alternativ.is_valid():
+            continue
+        antall = alternativ.qs[:1000].count()
+        if antall:
+            forslag.append(
+                {
+                    "tekst": f"{antall} tilbud {beskriv(alternativ.form.cleaned_data)}",
+                    "antall": antall,
+                    "parametere": {k: v for k, v in lettere.items() if v},
+                }
+            )
+        if len(forslag) == MAKS_FORSLAG:
+            break
+    return {"melding": f"Ingen tilbud {beskriv(filterset.form.cleaned_data)}.", "forslag": forslag}
