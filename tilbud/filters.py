@@ -4,6 +4,8 @@ Every parameter is validated by its form field, so a bad value is a field error 
 API, a message next to the field on the page) and never an empty result or a server error.
 """
 
+import re
+import unicodedata
 from typing import Any
 
 import django_filters
@@ -192,9 +194,19 @@ class SoketekstField(forms.CharField):
 
     def clean(self, value: Any) -> Any:
         verdi = super().clean(value)
-        if verdi and any(ord(c) < 32 for c in verdi):
-            raise forms.ValidationError(_("Søketeksten inneholder kontrolltegn."), code="tegn")
-        return " ".join((verdi or "").split())
+        if not verdi:
+            return ""
+        # Control and invisible formatting characters (e.g. right-to-left override) have no
+        # place in a search and can disguise what was searched for.
+        if any(unicodedata.category(c) in ("Cc", "Cf") for c in verdi):
+            raise forms.ValidationError(
+                _("Søketeksten inneholder kontrolltegn eller usynlige tegn."), code="tegn"
+            )
+        if not re.search(r"\w", verdi):
+            raise forms.ValidationError(
+                _("Søketeksten må inneholde minst ett ord (bokstaver eller tall)."), code="ord"
+            )
+        return " ".join(verdi.split())
 
 
 def _filter(field_class: type[forms.Field], method: str, label: str) -> django_filters.Filter:

@@ -315,8 +315,12 @@ def diagnosekoder_sok(q: str, *, kodeverk: str | None = None) -> QuerySet[Diagno
     if re.fullmatch(r"[A-Z]\d{0,2}[0-9A-Z]{0,4}", kandidat):
         qs = qs.filter(sokekode__startswith=kandidat)
     else:
-        for ord_ in q.split():
-            qs = qs.filter(tittel__icontains=ord_)
+        # Each word, or one of its synonyms ('utbrent' → nevrasteni), must be in the title.
+        for alternativer in med_synonymer(ord_i(q)):
+            treff = Q()
+            for alt in alternativer:
+                treff |= Q(tittel__icontains=alt)
+            qs = qs.filter(treff)
     # GPs type ICPC-2 most: exact code first, then ICPC-2 before ICD-10, then shortest code.
     return qs.annotate(
         eksakt=Case(

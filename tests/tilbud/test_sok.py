@@ -124,9 +124,20 @@ def test_full_text_ranks_name_matches_above_body_matches(api: APIClient) -> None
 
 
 def test_odd_input_is_answered_not_crashed(api: APIClient) -> None:
-    for tekst in ["'; DROP TABLE tilbud_tilbud; --", "angst & | ! :*", "💥💥", "ø" * 200, "\u202e"]:
+    # Text that looks like SQL or tsquery syntax is just words.
+    for tekst in ["'; DROP TABLE tilbud_tilbud; --", "angst & | ! :*", "ø" * 200, "rygg's"]:
         svar = api.get(URL, {"q": tekst})
         assert svar.status_code == 200, (tekst, svar.json())
+    # Text with no words, or with invisible characters, is a clear 400.
+    for tekst, melding in [("💥💥", "minst ett ord"), ("rygg\u202e", "usynlige tegn")]:
+        svar = api.get(URL, {"q": tekst})
+        assert svar.status_code == 400
+        assert melding in svar.json()["q"][0]
+
+
+def test_diagnosis_type_ahead_understands_synonyms(api: APIClient) -> None:
+    koder = api.get("/api/v1/diagnosekoder/", {"q": "utbrent"}).json()["results"]
+    assert "P78" in [k["kode"] for k in koder]  # Nevrasteni
 
 
 def test_empty_answer_says_what_removed_everything_and_offers_a_relaxation(

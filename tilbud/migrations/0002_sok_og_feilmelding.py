@@ -13,7 +13,7 @@ PG_INDEKSER = [
     "CREATE INDEX IF NOT EXISTS tilbud_sokeord_trgm ON tilbud_tilbud "
     "USING gin (sokeord gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS diagnosekode_tittel_trgm ON tilbud_diagnosekode "
-    "USING gin (lower(tittel) gin_trgm_ops)",
+    "USING gin (upper(tittel::text) gin_trgm_ops)",
 ]
 PG_FJERN = [
     "DROP INDEX IF EXISTS diagnosekode_tittel_trgm",
