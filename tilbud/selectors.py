@@ -312,21 +312,30 @@ def diagnosekoder_sok(q: str, *, kodeverk: str | None = None) -> QuerySet[Diagno
     if not q:
         return qs.order_by("kodeverk", "kode")
     kandidat = q.upper().replace(".", "")
+    direkte = Q()
     if re.fullmatch(r"[A-Z]\d{0,2}[0-9A-Z]{0,4}", kandidat):
         qs = qs.filter(sokekode__startswith=kandidat)
     else:
-        # Each word, or one of its synonyms ('utbrent' → nevrasteni), must be in the title.
+        # Each word, or one of its synonyms ('utbrent' → nevrasteni), must be in the title;
+        # titles with the words as typed come before those found through a synonym.
         for alternativer in med_synonymer(ord_i(q)):
             treff = Q()
             for alt in alternativer:
                 treff |= Q(tittel__icontains=alt)
             qs = qs.filter(treff)
-    # GPs type ICPC-2 most: exact code first, then ICPC-2 before ICD-10, then shortest code.
-    return qs.annotate(
+            direkte &= Q(tittel__icontains=alternativer[0])
+    # GPs type ICPC-2 most: exact code first, then direct title matches, then ICPC-2 before
+    # ICD-10, then by code.
+    qs = qs.annotate(
         eksakt=Case(
             When(sokekode=kandidat, then=Value(0)), default=Value(1), output_field=IntegerField()
         ),
-    ).order_by("eksakt", "-kodeverk", "sokekode")
+    )
+    if not direkte:
+        return qs.order_by("eksakt", "-kodeverk", "sokekode")
+    return qs.annotate(
+        direkte=Case(When(direkte, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("eksakt", "direkte", "-kodeverk", "sokekode")
 
 
 def malgrupper_for_koder(koder: list[Diagnosekode]) -> dict[int, list[Malgruppe]]:
