@@ -1,13 +1,41 @@
-"""What an empty search answers: which filter removed everything, and the nearest searches
-that do find something ("Ingen tilbud i Finnmark for hodepine; 3 tilbud i hele landet")."""
+"""The tilbud search as one answer, shared by `/api/v1/tilbud/` and the HTML search page so the
+two can never disagree; and what an empty search answers: which filter removed everything, and
+the nearest searches that do find something ("Ingen tilbud i Finnmark for hodepine; 3 tilbud i
+hele landet")."""
 
 from typing import Any
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 
+from helsearbeid.api.filtering import ALLTID_TILLATT, avvis_ukjente_parametere
+
+from .api.pagination import TilbudPagination
+from .api.serializers import TilbudListeSerializer
 from .filters import TilbudFilter
 from .models.tilbud import Fagomrade
 from .selectors import tilbud_qs
+
+
+def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
+    """The search answer for a request's query string: `count` (capped at 1000, with
+    `count_er_minst`), `next`/`previous` links, `results`, and `tomt_svar` when nothing matched.
+
+    Raises rest_framework's ValidationError with a message per bad parameter.
+    """
+    drf_request = request if isinstance(request, Request) else Request(request)
+    params = drf_request.query_params
+    avvis_ukjente_parametere(params, ALLTID_TILLATT | set(TilbudFilter.base_filters))
+    filterset = TilbudFilter(params, queryset=tilbud_qs())
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    paginering = TilbudPagination()
+    side = paginering.paginate_queryset(filterset.qs, drf_request)
+    svar = dict(paginering.get_paginated_response(TilbudListeSerializer(side, many=True).data).data)
+    svar["tomt_svar"] = tomt_svar(params, filterset) if svar["count"] == 0 else None
+    return svar
+
 
 # Relaxations in the order a GP would accept them: geography first (tilbud elsewhere are rarely
 # available, but better than nothing), then the narrowing options, the diagnosis last.

@@ -3,11 +3,23 @@
 A GP or analyst who types `kommun=1804` must hear about it, not get the whole country back.
 """
 
+from collections.abc import Iterable
+
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 # Parameters the framework itself understands on every list endpoint.
 ALLTID_TILLATT = {"page", "page_size", "format"}
+
+
+def avvis_ukjente_parametere(params: Iterable[str], kjente: set[str]) -> None:
+    """400 naming every parameter the endpoint does not understand."""
+    ukjente = sorted(set(params) - kjente)
+    if ukjente:
+        gyldige = ", ".join(sorted(kjente))
+        raise ValidationError(
+            {navn: [f"Ukjent parameter. Gyldige parametere: {gyldige}."] for navn in ukjente}
+        )
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -16,12 +28,5 @@ class StrictFilterBackend(DjangoFilterBackend):
         kjente = set(ALLTID_TILLATT) | set(getattr(view, "extra_query_params", ()))
         if filterset_class is not None:
             kjente |= set(filterset_class.base_filters)
-        ukjente = sorted(set(request.query_params) - kjente)
-        if ukjente:
-            raise ValidationError(
-                {
-                    navn: [f"Ukjent parameter. Gyldige parametere: {', '.join(sorted(kjente))}."]
-                    for navn in ukjente
-                }
-            )
+        avvis_ukjente_parametere(request.query_params, kjente)
         return super().filter_queryset(request, queryset, view)

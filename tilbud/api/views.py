@@ -10,13 +10,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helsearbeid.api.pagination import CappedPagination
 from tilbud import selectors
 from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
 from tilbud.models import Avtale, Kommune, Malgruppe, Opptaksomrade, Organisasjon
-from tilbud.sok import tomt_svar
+from tilbud.sok import sok_svar
 
 from . import serializers as s
+from .pagination import TilbudPagination
 
 
 class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,17 +24,11 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
     are ranked: own HF area, private providers with an agreement, the rest of the region."""
 
     filterset_class = TilbudFilter
-    pagination_class = CappedPagination
+    pagination_class = TilbudPagination
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        svar = super().list(request, *args, **kwargs)
-        # No result is an answer too: say what removed everything and what would find something.
-        svar.data["tomt_svar"] = None
-        if svar.data["count"] == 0:
-            filterset = TilbudFilter(request.query_params, queryset=self.get_queryset())
-            filterset.is_valid()
-            svar.data["tomt_svar"] = tomt_svar(request.query_params, filterset)
-        return svar
+        # The same answer the HTML search page renders (tilbud.sok.sok_svar).
+        return Response(sok_svar(request))
 
     def get_queryset(self) -> QuerySet:
         return selectors.tilbud_qs()
