@@ -5,7 +5,12 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installert
 
-.PHONY: run test install lint import clean
+.PHONY: run test install lint import clean nettleser
+
+# Browser tests: Debian's Chromium (never a browser downloaded by Playwright) and axe-core from
+# npm, pinned in package-lock.json. Installed only when missing.
+CHROMIUM ?= /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	@echo "==> Lager virtualenv i $(VENV) og installerer låste avhengigheter"
@@ -15,6 +20,18 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+$(CHROMIUM):
+	@echo "==> Installerer Chromium fra Debian for nettlesertestene"
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+$(AXE): package.json package-lock.json
+	@echo "==> Installerer axe-core fra npm (låst i package-lock.json)"
+	npm ci --no-audit --no-fund
+	@touch $(AXE)
+
+nettleser: $(CHROMIUM) $(AXE)
 
 # The embedded default: SQLite in db.sqlite3, Celery eager, the real catalogue imported.
 run: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.dev
@@ -36,7 +53,7 @@ lint: install
 # The whole suite. DATABASE_URL / REDIS_URL select PostgreSQL and Redis; without them SQLite.
 # pytest's exit code 5 ("no tests collected") is turned into a failure, never a pass.
 test: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
-test: lint
+test: lint nettleser
 	$(PY) manage.py makemigrations --check --dry-run
 	@echo "==> pytest mot $${DATABASE_URL:-SQLite}$${REDIS_URL:+ og Redis}"
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
@@ -44,4 +61,4 @@ test: lint
 	exit $$rc
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules

@@ -1,49 +1,202 @@
-"""HTML pages, fed by the same FilterSet, selectors and serializers as the API."""
+"""HTML pages, fed by the same FilterSet, selectors and serializers as the API.
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+The search page renders exactly what `/api/v1/tilbud/` answers for the same query string, so the
+server-rendered page (no JavaScript) and the page updated by static/js/sok.js can never disagree.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from . import selectors
-from .api.serializers import TilbudDetaljSerializer, TilbudListeSerializer
+from .api.serializers import TilbudDetaljSerializer
 from .filters import TilbudFilter
-from .models import Behandlingsform, Malgruppe, Organisasjon
+from .forms import FeilmeldingForm
+from .models import Behandlingsform, Fylke, Malgruppe, MalgruppeKode, Organisasjon, Tilbud
 from .models.tilbud import Fagomrade
+from .sok import sok_svar
 
 SIDESTORRELSE = 25
+# Parameters that live behind «Flere valg»; the section is opened when one of them is set.
+FLERE_VALG = ("postnummer", "fylke", "rhf", "fagomrade", "malgruppe", "status")
 
 
+def _sok_svar(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """The API's answer for this query string (tilbud.sok.sok_svar), or the errors per
+    parameter."""
+    try:
+        return sok_svar(request), {}
+    except DrfValidationError as exc:
+        detail = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
+        return None, {k: [str(m) for m in _liste(v)] for k, v in detail.items()}
+
+
+def _tekster() -> dict[str, str]:
+    """Translated strings for static/js/sok.js, handed over with json_script (no inline JS)."""
+    return {
+        "ukjent": _("ukjent"),
+        "oppgitt": _("oppgitt"),
+        "sted": _("Sted"),
+        "fagomrade": _("Fagområde"),
+        "malgrupper": _("Målgrupper"),
+        "ventetid": _("Ventetid"),
+        "sist_bekreftet": _("Sist bekreftet"),
+        "slik_henviser": _("Slik henviser du:"),
+        "utenfor": _("Utenfor din helseregion"),
+        "km": _("ca. %(km)s km unna"),
+        "samme_kommune": _("i samme kommune"),
+        "antall_en": ngettext("%(antall)s tilbud", "%(antall)s tilbud", 1),
+        "antall_flere": ngettext("%(antall)s tilbud", "%(antall)s tilbud", 2),
+        "antall_minst": _("%(antall)s+ treff"),
+        "ingen": _("Ingen tilbud passer søket. Prøv uten noen av filtrene."),
+        "side": _("Side %(n)s"),
+        "forrige": _("Forrige side"),
+        "neste": _("Neste side"),
+        "soker": _("Søker …"),
+        "nettfeil": _("Kunne ikke hente resultatene. Trykk «Søk» for å prøve igjen."),
+        "ingen_forslag": _("Ingen treff i listen"),
+        "forslag_antall": _("%(antall)s forslag. Bruk pil opp og ned, og Enter for å velge."),
+        "kommune_valgt": _("%(navn)s (%(nummer)s), %(fylke)s – %(rhf)s"),
+    }
+
+
+def _med_datoer(tilbud: dict[str, Any]) -> dict[str, Any]:
+    """ISO dates from the serializer as dates, so templates format them (dd.mm.åååå)."""
+    ny = dict(tilbud)
+    if isinstance(ny.get("sist_bekreftet"), str):
+        ny["sist_bekreftet"] = date.fromisoformat(ny["sist_bekreftet"])
+    ventetid = ny.get("ventetid")
+    if isinstance(ventetid, dict) and isinstance(ventetid.get("dato"), str):
+        ny["ventetid"] = {**ventetid, "dato": date.fromisoformat(ventetid["dato"])}
+    return ny
+
+
+def _liste(verdi: Any) -> list[Any]:
+    return verdi if isinstance(verdi, list) else [verdi]
+
+
+def _sidenummer(params: QueryDict) -> int:
+    # sok_svar has already refused a bad page number with a 400.
+    raw = params.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _lenke(params: QueryDict, **endre: Any) -> str:
+    """This query with some parameters replaced; `None` removes one."""
+    ny = params.copy()
+    for navn, verdi in endre.items():
+        ny.pop(navn, None)
+        if verdi is not None:
+            ny[navn] = str(verdi)
+    return "?" + ny.urlencode()
+
+
+def _forslag_lenker(tomt_svar: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not tomt_svar:
+        return []
+    lenker = []
+    for forslag in tomt_svar.get("forslag") or []:
+        spor = QueryDict(mutable=True)
+        for navn, verdi in (forslag.get("parametere") or {}).items():
+            if verdi not in (None, ""):
+                spor[navn] = str(verdi)
+        lenker.append({**forslag, "href": "?" + spor.urlencode()})
+    return lenker
+
+
+@require_http_methods(["GET", "HEAD"])
 def sok(request: HttpRequest) -> HttpResponse:
     """Home page: the search form and, when a query is given, its results."""
-    filterset = TilbudFilter(request.GET, queryset=selectors.tilbud_qs())
-    context = {
-        "filterset": filterset,
+    params = request.GET
+    # A plain form submit (no JavaScript) sends every field, also the empty ones; drop them so
+    # the URL that a GP copies or bookmarks holds only the actual query.
+    if any(not v.strip() for _navn, verdier in params.lists() for v in verdier):
+        renset = QueryDict(mutable=True)
+        for navn, verdier in params.lists():
+            renset.setlist(navn, [v for v in verdier if v.strip()])
+            if not renset.getlist(navn):
+                del renset[navn]
+        return HttpResponseRedirect(reverse("sok") + ("?" + renset.urlencode() if renset else ""))
+
+    filtre = TilbudFilter.base_filters
+    context: dict[str, Any] = {
+        "data": params,
         "feil": {},
+        "tekster": _tekster(),
+        "stotter": set(filtre),
+        "flere_valg_apne": any(params.get(p) for p in FLERE_VALG),
         "valg": {
             "rhf": Organisasjon.objects.rhf().order_by("kode"),
+            "fylker": Fylke.objects.order_by("navn"),
             "fagomrader": Fagomrade.choices,
             "behandlingsformer": Behandlingsform.objects.all(),
             "malgrupper": Malgruppe.objects.all(),
         },
     }
     status = 200
-    if filterset.is_valid():
-        side = Paginator(filterset.qs, SIDESTORRELSE).get_page(request.GET.get("page"))
-        context["side"] = side
-        context["treff"] = TilbudListeSerializer(side.object_list, many=True).data
-        spor = request.GET.copy()
-        spor.pop("page", None)
-        context["sporring"] = spor.urlencode()
-    else:
-        context["feil"] = filterset.errors
-        status = 400
+    if any(navn in filtre or navn == "page" for navn in params):
+        svar, feil = _sok_svar(request)
+        if svar is None:
+            context["feil"] = feil
+            status = 400
+        else:
+            side = _sidenummer(params)
+            context.update(
+                svar=svar,
+                treff=[_med_datoer(t) for t in svar.get("results") or []],
+                forslag=_forslag_lenker(svar.get("tomt_svar")),
+                forrige=_lenke(params, page=side - 1 if side > 2 else None)
+                if svar.get("previous")
+                else None,
+                neste=_lenke(params, page=side + 1) if svar.get("next") else None,
+                sidenummer=side,
+            )
     return render(request, "tilbud/sok.html", context, status=status)
 
 
-def tilbud_detalj(request: HttpRequest, pk: int) -> HttpResponse:
-    tilbud = get_object_or_404(selectors.tilbud_qs(), pk=pk)
-    return render(
-        request,
-        "tilbud/detalj.html",
-        {"tilbud": TilbudDetaljSerializer(tilbud).data, "objekt": tilbud},
+def _detalj_context(tilbud: Tilbud, form: FeilmeldingForm | None) -> dict[str, Any]:
+    malgrupper = Malgruppe.objects.filter(tilbud=tilbud).prefetch_related(
+        Prefetch("koder", queryset=MalgruppeKode.objects.order_by("kodeverk", "fra"))
     )
+    return {
+        "tilbud": _med_datoer(TilbudDetaljSerializer(tilbud).data),
+        "objekt": tilbud,
+        "malgrupper": malgrupper,
+        # Ended tilbud are shown for the record but take no error reports.
+        "form": form if tilbud.status != Tilbud.Status.AVSLUTTET else None,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def tilbud_detalj(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        return meld_feil(request, pk)
+    tilbud = get_object_or_404(selectors.tilbud_qs(), pk=pk)
+    return render(request, "tilbud/detalj.html", _detalj_context(tilbud, FeilmeldingForm()))
+
+
+@require_POST
+def meld_feil(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Meld feil»: store the report with the tilbud for the coordinators (post/redirect/get)."""
+    # An ended or unknown tilbud cannot be reported on: 404, as for any missing page.
+    tilbud = get_object_or_404(selectors.tilbud_qs().exclude(status=Tilbud.Status.AVSLUTTET), pk=pk)
+    form = FeilmeldingForm(request.POST)
+    if not form.is_valid():
+        return render(request, "tilbud/detalj.html", _detalj_context(tilbud, form), status=400)
+    feilmelding = form.save(commit=False)
+    feilmelding.tilbud = tilbud
+    feilmelding.save()
+    messages.success(
+        request,
+        _("Takk! Meldingen er sendt til den regionale koordinatoren, som retter opplysningene."),
+    )
+    return redirect("tilbud-detalj", pk=tilbud.pk)

@@ -67,3 +67,179 @@ def test_search_page_query_count_does_not_grow_with_results(
 ) -> None:
     with django_assert_max_num_queries(12):
         client.get("/", {"status": "alle"})
+
+
+# --- The search page (issue 3) ---
+
+
+def test_empty_fields_of_a_plain_form_submit_are_dropped_from_the_url(client: Client) -> None:
+    svar = client.get("/", {"kommune": "1804", "diagnose": "L86", "q": "", "fylke": " "})
+    assert svar.status_code == 302
+    assert svar["Location"] == "/?kommune=1804&diagnose=L86"
+    assert client.get("/", {"q": ""})["Location"] == "/"
+
+
+def test_search_page_without_query_shows_the_form_but_no_results(client: Client) -> None:
+    html = client.get("/").content.decode()
+    assert 'id="treffliste"' in html and 'class="kort' not in html
+    assert 'data-combobox="kommuner"' in html and 'data-combobox="diagnosekoder"' in html
+    assert 'role="status"' in html  # the live region that announces the number of results
+
+
+def test_search_page_has_no_inline_script_or_style(client: Client) -> None:
+    for url in ("/", "/?kommune=1804&diagnose=L86", "/?kommune=9999"):
+        html = client.get(url).content.decode()
+        assert " style=" not in html and "<style" not in html
+        assert " on" + "click=" not in html
+        # Only external scripts and the json_script data block.
+        for tag in html.split("<script")[1:]:
+            assert tag.lstrip().startswith(("src=", 'id="sok-tekster" type="application/json"'))
+
+
+def test_result_cards_show_what_a_gp_needs(client: Client) -> None:
+    html = client.get("/", {"kommune": "1804", "diagnose": "L86"}).content.decode()
+    kort = html.split('<li class="kort')[1]
+    for etikett in ("Sted", "Fagområde", "Målgrupper", "Ventetid", "Sist bekreftet"):
+        assert f"<dt>{etikett}</dt>" in kort
+    assert "Slik henviser du:" in kort
+    assert "Nordlandssykehuset" in kort
+
+
+def test_tier_outside_the_region_is_marked() -> None:
+    from django.template.loader import render_to_string
+
+    t = {
+        "id": 1,
+        "navn": "X",
+        "organisasjon": {"navn": "Y"},
+        "rhf": {"navn": "Helse Vest RHF"},
+        "fagomrade": {"navn": "Kreft"},
+        "malgrupper": [],
+        "lokasjoner": [],
+        "ventetid": None,
+        "status": {"kode": "aktiv"},
+        "henvisning_til": {"navn": "Ukjent"},
+        "niva": {"kode": "utenfor", "navn": "Utenfor"},
+        "avstand_km": 412.4,
+    }
+    html = render_to_string("tilbud/_kort.html", {"t": t})
+    assert "kort-utenfor" in html and "Utenfor din helseregion" in html
+    assert "ca. 412 km unna" in html
+    assert "<dt>Ventetid</dt><dd>ukjent</dd>" in html
+
+
+def test_an_empty_answer_offers_the_relaxed_searches(client: Client) -> None:
+    svar = client.get("/", {"fylke": "56", "diagnose": "hodepine"})
+    html = svar.content.decode()
+    if svar.status_code == 400:
+        pytest.skip("the backend does not accept words as diagnosis yet")
+    assert "0 tilbud" in html
+    assert 'id="tomt"' in html and 'id="tomt" hidden' not in html
+    api = client.get("/api/v1/tilbud/", {"fylke": "56", "diagnose": "hodepine"}).json()
+    if api.get("tomt_svar"):
+        assert api["tomt_svar"]["melding"] in html
+        for forslag in api["tomt_svar"]["forslag"]:
+            assert forslag["tekst"] in html
+
+
+def test_fields_the_backend_does_not_filter_on_are_not_offered(client: Client) -> None:
+    from tilbud.filters import TilbudFilter
+
+    html = client.get("/").content.decode()
+    assert ('id="id_alder"' in html) == ("alder" in TilbudFilter.base_filters)
+
+
+# --- The tilbud page and «Meld feil» ---
+
+
+@pytest.fixture
+def valnesfjord() -> Tilbud:
+    return Tilbud.objects.get(kilde_id="s4_6_9_3")
+
+
+def test_tilbud_page_lists_malgrupper_with_their_codes(client: Client) -> None:
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_4_3_1")
+    html = client.get(f"/tilbud/{tilbud.id}/").content.decode()
+    assert "Muskel- og skjelettlidelser" in html
+    assert "ICPC-2 L01–L99" in html
+    assert "Hvem kan henvise" in html and "Henvisningen sendes til" in html
+    assert "rettighetsvurdering" in html
+    assert 'id="meld-feil"' in html and "csrfmiddlewaretoken" in html
+
+
+def test_meld_feil_stores_the_report_and_redirects_with_a_message(
+    client: Client, valnesfjord: Tilbud
+) -> None:
+    url = f"/tilbud/{valnesfjord.id}/meld-feil/"
+    data = {"felt": "ventetid", "beskrivelse": "Ventetiden er nå 6 uker.", "epost": ""}
+    svar = client.post(url, data)
+    assert svar.status_code == 302 and svar["Location"] == f"/tilbud/{valnesfjord.id}/"
+    melding = valnesfjord.feilmeldinger.get()
+    assert (melding.felt, melding.beskrivelse, melding.status) == (
+        "ventetid",
+        "Ventetiden er nå 6 uker.",
+        "apen",
+    )
+    html = client.get(svar["Location"]).content.decode()
+    assert "Takk! Meldingen er sendt" in html
+
+
+def test_meld_feil_can_also_be_posted_to_the_tilbud_page(
+    client: Client, valnesfjord: Tilbud
+) -> None:
+    svar = client.post(
+        f"/tilbud/{valnesfjord.id}/",
+        {"felt": "sted", "beskrivelse": "Feil adresse", "epost": "lege@example.no"},
+    )
+    assert svar.status_code == 302
+    assert valnesfjord.feilmeldinger.get().epost == "lege@example.no"
+
+
+@pytest.mark.parametrize(
+    ("data", "felt"),
+    [
+        ({"felt": "", "beskrivelse": "x"}, "felt"),
+        ({"felt": "finnes-ikke", "beskrivelse": "x"}, "felt"),
+        ({"felt": "annet", "beskrivelse": "   "}, "beskrivelse"),
+        ({"felt": "annet", "beskrivelse": "x" * 5001}, "beskrivelse"),
+        ({"felt": "annet", "beskrivelse": "nul\x00tegn"}, "beskrivelse"),
+        ({"felt": "annet", "beskrivelse": "x", "epost": "ikke-en-epost"}, "epost"),
+        ({"felt": "annet", "beskrivelse": "x", "epost": "a@" + "b" * 300 + ".no"}, "epost"),
+    ],
+)
+def test_bad_meld_feil_input_is_a_400_with_the_error_next_to_the_field(
+    client: Client, valnesfjord: Tilbud, data: dict, felt: str
+) -> None:
+    svar = client.post(f"/tilbud/{valnesfjord.id}/meld-feil/", data)
+    html = svar.content.decode()
+    assert svar.status_code == 400
+    assert f'id="feil_{felt}"' in html
+    assert 'aria-invalid="true"' in html
+    assert not valnesfjord.feilmeldinger.exists()
+
+
+def test_meld_feil_needs_csrf(valnesfjord: Tilbud) -> None:
+    klient = Client(enforce_csrf_checks=True)
+    svar = klient.post(
+        f"/tilbud/{valnesfjord.id}/meld-feil/", {"felt": "annet", "beskrivelse": "x"}
+    )
+    assert svar.status_code == 403
+
+
+def test_meld_feil_on_an_ended_or_unknown_tilbud_is_a_404(client: Client) -> None:
+    from datetime import date
+
+    from tests.factories import TilbudFactory
+
+    avsluttet = TilbudFactory(status="avsluttet", avsluttet_dato=date(2025, 1, 1))
+    data = {"felt": "annet", "beskrivelse": "x"}
+    assert client.post(f"/tilbud/{avsluttet.id}/meld-feil/", data).status_code == 404
+    assert client.post(f"/tilbud/{avsluttet.id}/", data).status_code == 404
+    assert client.post("/tilbud/999999/meld-feil/", data).status_code == 404
+    # The ended tilbud's own page still shows, without the form.
+    html = client.get(f"/tilbud/{avsluttet.id}/").content.decode()
+    assert "Avsluttet" in html and 'id="meld-feil"' not in html
+
+
+def test_meld_feil_only_accepts_post(client: Client, valnesfjord: Tilbud) -> None:
+    assert client.get(f"/tilbud/{valnesfjord.id}/meld-feil/").status_code == 405
