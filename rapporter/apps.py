@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RapporterConfig(AppConfig):
     name = "rapporter"
     verbose_name = _("Rapporter")
+
+    def ready(self) -> None:
+        # Registers the API key scheme with drf-spectacular.
+        from .api import schema  # noqa: F401

@@ -1,0 +1,176 @@
+"""Shapes of the analyst API: sync records and tombstones, and the query parameters."""
+
+import re
+from datetime import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from tilbud.models import Tilbud
+
+
+class SynkTilbudSerializer(serializers.ModelSerializer):
+    """A mirror's copy of one tilbud: its own fields, and related rows by stable key (id, slug,
+    kode) rather than by name, so that the record changes only when the tilbud row does."""
+
+    slettet = serializers.SerializerMethodField()
+    organisasjon = serializers.PrimaryKeyRelatedField(read_only=True)
+    rhf = serializers.SlugRelatedField(slug_field="kode", read_only=True)
+    malgrupper = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    behandlingsformer = serializers.SlugRelatedField(
+        slug_field="kode", many=True, read_only=True, help_text="Koder for behandlingsform."
+    )
+    lokasjoner = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Tilbud
+        fields = [
+            "id",
+            "slettet",
+            "endret",
+            "versjon",
+            "opprettet",
+            "kilde_id",
+            "navn",
+            "organisasjon",
+            "rhf",
+            "lokasjoner",
+            "kategori",
+            "fagomrade",
+            "malgrupper",
+            "malgruppe_tekst",
+            "diagnoser",
+            "alder_fra",
+            "alder_til",
+            "alder_tekst",
+            "inklusjonskriterier",
+            "eksklusjonskriterier",
+            "behandlingsformer",
+            "behandlingsform_tekst",
+            "varighet",
+            "innhold",
+            "deltilbud",
+            "yrkesgrupper",
+            "nav_samarbeid",
+            "helseiarbeid",
+            "helseiarbeid_tekst",
+            "arbeidsgiverkontakt",
+            "digitalt",
+            "kapasitet",
+            "henvisere",
+            "henvisning_til",
+            "henvisning_tekst",
+            "henvisning_regional_regel",
+            "henvisningstidspunkt",
+            "ventetid_tekst",
+            "ventetid_uker",
+            "ventetid_type",
+            "ventetid_dato",
+            "ventetid_kilde",
+            "kontakt",
+            "nettside",
+            "status",
+            "status_merknad",
+            "kilde",
+            "kilde_linjer",
+            "beskrivelse_2019",
+            "merknader",
+            "sist_bekreftet",
+            "bekreftet_av",
+        ]
+
+    def get_slettet(self, obj: Tilbud) -> bool:
+        return False
+
+    def to_representation(self, instance: Tilbud) -> dict:
+        data = super().to_representation(instance)
+        # Set semantics: order by key, not by the related model's display ordering.
+        for felt in ("malgrupper", "behandlingsformer", "lokasjoner"):
+            data[felt] = sorted(data[felt])
+        return data
+
+
+class SynkSlettetSerializer(serializers.Serializer):
+    """Tombstone: the tilbud has ended (status «avsluttet») or is gone; a mirror removes it."""
+
+    id = serializers.IntegerField()
+    slettet = serializers.BooleanField(default=True)
+    endret = serializers.DateTimeField()
+
+
+class SynkSideSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="Neste side; null når du er à jour.")
+    fortsett = serializers.URLField(
+        help_text="Lagre denne: den gir senere det som er endret etter siste post på siden."
+    )
+    results = PolymorphicProxySerializer(
+        component_name="SynkPost",
+        serializers=[SynkTilbudSerializer, SynkSlettetSerializer],
+        resource_type_field_name=None,
+        many=True,
+    )
+
+
+def synk_post(tilbud: Tilbud) -> dict:
+    if tilbud.status == Tilbud.Status.AVSLUTTET:
+        return {
+            "id": tilbud.id,
+            "slettet": True,
+            "endret": SynkSlettetSerializer(tilbud).data["endret"],
+        }
+    return SynkTilbudSerializer(tilbud).data
+
+
+# A "+" in a query string arrives as a space unless the client encoded it as %2B.
+_MELLOMROM_FOR_SONE = re.compile(r" (\d{2}(:?\d{2})?)$")
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class TidspunktField(serializers.Field):
+    """ISO 8601 with a time zone (Z or ±hh:mm); a naive time would mean different instants to
+    the client and to us."""
+
+    default_error_messages = {
+        "ugyldig": "Ugyldig tidspunkt «{verdi}». Bruk ISO 8601 med tidssone, f.eks. "
+        "2026-03-01T12:00:00Z eller 2026-03-01T13:00:00%2B01:00.",
+        "uten_sone": "Tidspunktet «{verdi}» mangler tidssone. Legg til Z (UTC) eller "
+        "%2B01:00 (husk å kode + som %2B i URL-en).",
+    }
+
+    def to_internal_value(self, data: object) -> datetime:
+        tekst = str(data).strip()
+        try:
+            verdi = datetime.fromisoformat(_MELLOMROM_FOR_SONE.sub(r"+\1", tekst))
+        except ValueError:
+            self.fail("ugyldig", verdi=tekst)
+        if verdi.tzinfo is None or verdi.utcoffset() is None:
+            self.fail("uten_sone", verdi=tekst)
+        return verdi
+
+    def to_representation(self, value: datetime) -> str:
+        return value.isoformat()
+
+
+class SynkParametere(serializers.Serializer):
+    endret_etter = TidspunktField(
+        required=False,
+        help_text="Bare endringer etter dette tidspunktet (ISO 8601 med tidssone).",
+    )
+    cursor = serializers.CharField(
+        required=False, help_text="Fra `next` eller `fortsett` i et tidligere svar."
+    )
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        default=100,
+        error_messages={
+            "invalid": "Må være et heltall fra 1 til 1000.",
+            "min_value": "Må være et heltall fra 1 til 1000.",
+            "max_value": "Må være et heltall fra 1 til 1000.",
+        },
+    )
+    format = serializers.ChoiceField(
+        required=False, choices=["json", "csv", "ndjson"], help_text="Svarformat."
+    )

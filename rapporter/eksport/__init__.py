@@ -1,0 +1,1 @@
+"""Open-standards exports of the catalogue: pure functions from querysets to documents."""
