@@ -2,14 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tilbud import views as tilbud_views
-
 from . import health
 
 urlpatterns = [
-    path("", tilbud_views.sok, name="sok"),
-    path("tilbud/<int:pk>/", tilbud_views.tilbud_detalj, name="tilbud-detalj"),
+    path("", include("tilbud.urls")),
     path("api/v1/", include("tilbud.api.urls")),
+    path("api/v1/", include("rapporter.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -43,3 +43,28 @@ class TilbudFactory(factory.django.DjangoModelFactory):
     def malgrupper(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.malgrupper.set(extracted)
+
+
+class BrukerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"bruker{n}")
+    first_name = factory.Sequence(lambda n: f"Kari{n}")
+    last_name = "Nordmann"
+    password = factory.django.Password("hemmelig-passord-123")
+
+
+def bruker_med_rolle(type_: str, *, rhf: str | None = None, organisasjon: str | None = None):
+    """A user with one role, e.g. bruker_med_rolle("koordinator", rhf="HN")."""
+    from tilbud.models import Rolle
+
+    bruker = BrukerFactory()
+    Rolle.objects.create(
+        bruker=bruker,
+        type=type_,
+        rhf=Organisasjon.objects.get(kode=rhf) if rhf else None,
+        organisasjon=Organisasjon.objects.get(navn=organisasjon) if organisasjon else None,
+    )
+    return bruker

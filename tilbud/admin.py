@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Avtale,
     Behandlingsform,
     Diagnosekode,
+    Endringsforslag,
     Feilmelding,
     Fylke,
     Kommune,
@@ -13,6 +15,7 @@ from .models import (
     Opptaksomrade,
     Organisasjon,
     Postnummer,
+    Rolle,
     Synonym,
     Tilbud,
 )
@@ -134,3 +137,42 @@ class FeilmeldingAdmin(admin.ModelAdmin):
     search_fields = ["tilbud__navn", "beskrivelse"]
     readonly_fields = ["opprettet"]
     autocomplete_fields = ["tilbud"]
+
+
+@admin.register(Rolle)
+class RolleAdmin(admin.ModelAdmin):
+    list_display = ["bruker", "type", "rhf", "organisasjon"]
+    list_filter = ["type", "rhf"]
+    list_select_related = ["bruker", "rhf", "organisasjon"]
+    search_fields = ["bruker__username", "bruker__email", "organisasjon__navn"]
+    autocomplete_fields = ["organisasjon"]
+
+
+@admin.register(Endringsforslag)
+class EndringsforslagAdmin(admin.ModelAdmin):
+    list_display = ["tilbud", "status", "foreslatt_av", "opprettet", "besluttet_av"]
+    list_filter = ["status"]
+    list_select_related = ["tilbud", "foreslatt_av", "besluttet_av"]
+    search_fields = ["tilbud__navn"]
+    readonly_fields = ["opprettet", "besluttet"]
+
+
+class HistorikkAdmin(admin.ModelAdmin):
+    """History is written by database triggers; nobody edits it."""
+
+    list_display = ["pgh_obj", "pgh_label", "pgh_created_at"]
+    list_filter = ["pgh_label"]
+    list_select_related = ["pgh_obj"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+for _hendelser in (Tilbud.pgh_event_model, Organisasjon.pgh_event_model, Lokasjon.pgh_event_model):
+    admin.site.register(_hendelser, HistorikkAdmin)

@@ -37,6 +37,7 @@ from .models import (
     Tilbud,
 )
 from .models.diagnose import Kodeverk
+from .services.redigering import REDIGERBARE_FELT
 
 MAKS_ORD = 8
 
@@ -286,8 +287,14 @@ def ferskhet(sist_bekreftet: date, *, idag: date | None = None) -> dict[str, str
 
 def henvisning_kort(tilbud: Tilbud) -> str:
     """'Slik henviser du' in one line, from where the referral goes and who may refer."""
+    til_hf = (
+        f"Send henvisning til {tilbud.organisasjon.navn}."
+        if tilbud.organisasjon.type != tilbud.organisasjon.Type.PRIVAT
+        else "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
+        f"som vurderer og henviser videre til {tilbud.organisasjon.navn}."
+    )
     til = {
-        Tilbud.HenvisningTil.HF: f"Send henvisning til {tilbud.organisasjon.navn}.",
+        Tilbud.HenvisningTil.HF: til_hf,
         Tilbud.HenvisningTil.REGIONAL_VURDERING: (
             "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
             "til behandling."
@@ -313,7 +320,9 @@ def diagnosekoder_sok(q: str, *, kodeverk: str | None = None) -> QuerySet[Diagno
         return qs.order_by("kodeverk", "kode")
     kandidat = q.upper().replace(".", "")
     direkte = Q()
-    if re.fullmatch(r"[A-Z]\d{0,2}[0-9A-Z]{0,4}", kandidat):
+    # A code or code prefix: one letter, or a letter then a digit ("L", "L0", "F41", "F411").
+    # Words such as "angst" must not be read as codes.
+    if re.fullmatch(r"[A-Z](?:\d[0-9A-Z]{0,5})?", kandidat):
         qs = qs.filter(sokekode__startswith=kandidat)
     else:
         # Each word, or one of its synonyms ('utbrent' → nevrasteni), must be in the title;
@@ -357,3 +366,37 @@ def kommune_betjent(kommune: Kommune) -> Q:
 def tilbud_qs() -> QuerySet[Tilbud]:
     """The base of every tilbud list and page; filters come from tilbud.filters.TilbudFilter."""
     return Tilbud.objects.med_relasjoner().order_by("navn", "id")
+
+
+def tilbud_historikk(tilbud: Tilbud) -> list[dict[str, Any]]:
+    """Every recorded version of a tilbud, newest first, with what changed from the one before,
+    who changed it and why. Empty where no history is kept (SQLite)."""
+    if not settings.HISTORIKK_AKTIV:
+        return []
+    hendelser = list(
+        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    felt = [*REDIGERBARE_FELT, "status", "avsluttet_dato", "avsluttet_grunn", "sist_bekreftet"]
+    ut = []
+    forrige = None
+    for h in hendelser:
+        endringer = {
+            navn: {"fra": getattr(forrige, navn) if forrige else None, "til": getattr(h, navn)}
+            for navn in felt
+            if forrige is None or getattr(forrige, navn) != getattr(h, navn)
+        }
+        kontekst = h.pgh_context.metadata if h.pgh_context else {}
+        ut.append(
+            {
+                "versjon": h.versjon,
+                "tidspunkt": h.pgh_created_at,
+                "hendelse": "opprettet" if h.pgh_label == "insert" else "endret",
+                "bruker": kontekst.get("bruker", ""),
+                "grunn": kontekst.get("grunn", ""),
+                "endringer": endringer if forrige is not None else {},
+            }
+        )
+        forrige = h
+    return list(reversed(ut))

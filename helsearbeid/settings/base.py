@@ -22,9 +22,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "rules.apps.AutodiscoverRulesConfig",
+    "pgtrigger",
+    "pghistory",
     "tilbud",
     "henvisning",
     "rapporter",
@@ -70,6 +74,22 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# History is written by PostgreSQL triggers (django-pghistory): edits, admin, import and bulk
+# updates alike. SQLite (the `make run` default) has no triggers, so it records no history, and
+# pghistory's request context needs psycopg: only enable it on PostgreSQL.
+HISTORIKK_AKTIV = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if HISTORIKK_AKTIV:
+    # Records who made each change (and from which URL) with the history events.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+        "pghistory.middleware.HistoryMiddleware",
+    )
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -129,6 +149,13 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Coordinators and editors write with their session (HTML forms, the page's JavaScript) or a
+    # personal token; reads of the public catalogue need neither.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rapporter.api.autentisering.ApiNokkelAutentisering",
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "helsearbeid.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -151,3 +178,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Analyst API: key throttling (helsearbeid/settings/api.py).
+from .api import *  # noqa: E402, F403

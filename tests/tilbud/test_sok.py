@@ -188,3 +188,7 @@ def test_how_to_refer_in_one_line() -> None:
     assert henvisning_kort(Tilbud.objects.get(kilde_id="s4_6_4_3_1")) == (
         "Send henvisning til Nordlandssykehuset."
     )
+    # Helse Nord: private providers get their patients through the HF's HelseIArbeid clinics.
+    assert henvisning_kort(Tilbud.objects.get(kilde_id="s4_6_9_4")).startswith(
+        "Send henvisning til helseforetaket"
+    )

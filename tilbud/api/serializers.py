@@ -1,5 +1,6 @@
 """Output serializers: the API responses and the context of the HTML pages."""
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,6 +15,9 @@ from tilbud.models import (
     Organisasjon,
     Tilbud,
 )
+from tilbud.services.redigering import M2M_FELT, REDIGERBARE_FELT
+
+MAKS_TEKST = 10_000
 
 
 class RhfSerializer(serializers.ModelSerializer):
@@ -173,7 +177,10 @@ class TilbudDetaljSerializer(TilbudListeSerializer):
             "henvisning_tekst",
             "henvisning_regional_regel",
             "henvisningstidspunkt",
+            "tar_imot_henvisninger",
+            "kapasitet_bekreftet",
             "kontakt",
+            "kontakt_bekreftet",
             "nettside",
             "status_merknad",
             "avsluttet_dato",
@@ -260,3 +267,48 @@ class DiagnosekodeSerializer(serializers.ModelSerializer):
     def get_malgrupper(self, obj: Diagnosekode) -> list[dict]:
         kart = self.context.get("malgrupper_per_kode", {})
         return MalgruppeKortSerializer(kart.get(obj.id, []), many=True).data
+
+
+class TilbudEndringSerializer(serializers.ModelSerializer):
+    """Input for coordinators' and editors' changes: only editable fields, all optional."""
+
+    grunn = serializers.CharField(required=False, allow_blank=True, max_length=500, write_only=True)
+    malgrupper = serializers.SlugRelatedField(
+        slug_field="slug", many=True, required=False, queryset=Malgruppe.objects.all()
+    )
+    behandlingsformer = serializers.SlugRelatedField(
+        slug_field="kode", many=True, required=False, queryset=Behandlingsform.objects.all()
+    )
+    lokasjoner = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Lokasjon.objects.all()
+    )
+
+    class Meta:
+        model = Tilbud
+        fields = [*REDIGERBARE_FELT, *M2M_FELT, "grunn"]
+        # Long enough for any real description, short enough that nobody pastes a book.
+        extra_kwargs = {
+            navn: {"required": False, "max_length": MAKS_TEKST}
+            if isinstance(Tilbud._meta.get_field(navn), models.TextField)
+            else {"required": False}
+            for navn in REDIGERBARE_FELT
+        }
+
+
+class AvsluttSerializer(serializers.Serializer):
+    dato = serializers.DateField()
+    grunn = serializers.CharField(max_length=2000)
+
+
+class HistorikkEndringSerializer(serializers.Serializer):
+    fra = serializers.JSONField(allow_null=True)
+    til = serializers.JSONField(allow_null=True)
+
+
+class HistorikkSerializer(serializers.Serializer):
+    versjon = serializers.IntegerField()
+    tidspunkt = serializers.DateTimeField()
+    hendelse = serializers.CharField()
+    bruker = serializers.CharField(allow_blank=True)
+    grunn = serializers.CharField(allow_blank=True)
+    endringer = serializers.DictField(child=HistorikkEndringSerializer())

@@ -1,18 +1,34 @@
-"""Read API for the catalogue (`/api/v1/`). Thin: querysets come from selectors, filters from
-tilbud.filters, shapes from serializers."""
+"""The catalogue API (`/api/v1/`): open reads; writes for coordinators (direct) and
+tilbudsredaktører (proposals), with ETag/If-Match so that no update is lost. Thin: querysets come
+from selectors, access checks from tilbud.tilgang, writes from tilbud.services."""
 
+from __future__ import annotations  # `list` is also a viewset method name
+
+import hashlib
+import json
+import re
 from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
-from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tilbud import selectors
+from tilbud import selectors, tilgang
 from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
 from tilbud.models import Avtale, Kommune, Malgruppe, Opptaksomrade, Organisasjon
+from tilbud.services.redigering import (
+    Samtidighetskonflikt,
+    endringer_siden,
+    forslag_opprett,
+    tilbud_avslutt,
+    tilbud_bekreft,
+    tilbud_oppdater,
+)
 from tilbud.sok import sok_svar
 
 from . import serializers as s
@@ -34,7 +50,162 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.tilbud_qs()
 
     def get_serializer_class(self) -> type:
-        return s.TilbudListeSerializer if self.action == "list" else s.TilbudDetaljSerializer
+        if self.action == "list":
+            return s.TilbudListeSerializer
+        if self.action == "partial_update":
+            return s.TilbudEndringSerializer
+        if self.action == "avslutt":
+            return s.AvsluttSerializer
+        return s.TilbudDetaljSerializer
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in SKRIVING:
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tilbud = self.get_object()
+        data = self.get_serializer(tilbud).data
+        tag = etag(tilbud, data)
+        if tag in _etags(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, headers={"ETag": tag})
+
+    def _redigerbar(self, request: Request, pk: Any) -> tuple[Any, int | Response]:
+        """The tilbud (404 out of scope) and the version the client saw (428/412 otherwise)."""
+        tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+        if_match = request.headers.get("If-Match")
+        if not if_match:
+            return tilbud, Response(
+                {"detail": "Send If-Match med ETag-en fra GET, så ingen endring går tapt."},
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        if _versjon(if_match) != tilbud.versjon:
+            endringer, hvem = endringer_siden(tilbud, _versjon(if_match))
+            return tilbud, _konflikt(
+                Samtidighetskonflikt(tilbud, _versjon(if_match), endringer, hvem)
+            )
+        return tilbud, tilbud.versjon
+
+    @extend_schema(request=s.TilbudEndringSerializer, responses={200: s.TilbudDetaljSerializer})
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        """Coordinators change directly; tilbudsredaktører's changes become proposals (202)."""
+        tilbud, versjon = self._redigerbar(request, pk)
+        if isinstance(versjon, Response):
+            return versjon
+        inn = s.TilbudEndringSerializer(data=request.data, partial=True)
+        inn.is_valid(raise_exception=True)
+        endringer = dict(inn.validated_data)
+        grunn = endringer.pop("grunn", "")
+        if not endringer:
+            raise ValidationError({"detail": ["Ingen felt å endre."]})
+        if not tilgang.kan_endre(request.user, tilbud):
+            forslag = forslag_opprett(
+                bruker=request.user,
+                tilbud_id=tilbud.pk,
+                versjon=versjon,
+                endringer=endringer,
+                begrunnelse=grunn,
+            )
+            return Response(
+                {"forslag": forslag.pk, "status": forslag.status}, status=status.HTTP_202_ACCEPTED
+            )
+        try:
+            tilbud = tilbud_oppdater(
+                bruker=request.user,
+                tilbud_id=tilbud.pk,
+                versjon=versjon,
+                endringer=endringer,
+                grunn=grunn,
+            )
+        except Samtidighetskonflikt as konflikt:
+            return _konflikt(konflikt)
+        return self._detalj(tilbud)
+
+    @extend_schema(request=None, responses={200: s.TilbudDetaljSerializer})
+    @action(detail=True, methods=["post"])
+    def bekreft(self, request: Request, pk: Any = None) -> Response:
+        """«Bekreft opplysningene»: records who verified the entry, and today's date."""
+        tilbud, versjon = self._redigerbar(request, pk)
+        if isinstance(versjon, Response):
+            return versjon
+        if not tilgang.kan_endre(request.user, tilbud):
+            raise PermissionDenied("Bare regionens koordinator kan bekrefte opplysningene.")
+        try:
+            return self._detalj(
+                tilbud_bekreft(bruker=request.user, tilbud_id=tilbud.pk, versjon=versjon)
+            )
+        except Samtidighetskonflikt as konflikt:
+            return _konflikt(konflikt)
+
+    @extend_schema(request=s.AvsluttSerializer, responses={200: s.TilbudDetaljSerializer})
+    @action(detail=True, methods=["post"])
+    def avslutt(self, request: Request, pk: Any = None) -> Response:
+        """End a tilbud with date and reason; nothing is deleted."""
+        tilbud, versjon = self._redigerbar(request, pk)
+        if isinstance(versjon, Response):
+            return versjon
+        if not tilgang.kan_endre(request.user, tilbud):
+            raise PermissionDenied("Bare regionens koordinator kan avslutte et tilbud.")
+        inn = s.AvsluttSerializer(data=request.data)
+        inn.is_valid(raise_exception=True)
+        try:
+            tilbud = tilbud_avslutt(
+                bruker=request.user, tilbud_id=tilbud.pk, versjon=versjon, **inn.validated_data
+            )
+        except Samtidighetskonflikt as konflikt:
+            return _konflikt(konflikt)
+        return self._detalj(tilbud)
+
+    @extend_schema(responses={200: s.HistorikkSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def historikk(self, request: Request, pk: Any = None) -> Response:
+        """Every recorded change: who, when, what, why (PostgreSQL; empty on SQLite)."""
+        tilbud = self.get_object()
+        return Response(s.HistorikkSerializer(selectors.tilbud_historikk(tilbud), many=True).data)
+
+    def _detalj(self, tilbud: Any) -> Response:
+        tilbud = selectors.tilbud_qs().get(pk=tilbud.pk)
+        data = s.TilbudDetaljSerializer(tilbud).data
+        return Response(data, headers={"ETag": etag(tilbud, data)})
+
+
+SKRIVING = {"partial_update", "bekreft", "avslutt"}
+
+
+def etag(tilbud: Any, data: Any = None) -> str:
+    """Strong validator. The version is what If-Match checks (no lost updates); the content hash
+    makes If-None-Match right also when something the tilbud shows, such as its provider's name,
+    changed without a new version of the tilbud itself."""
+    innhold = hashlib.sha256(
+        json.dumps(data, sort_keys=True, default=str).encode() if data is not None else b""
+    ).hexdigest()[:16]
+    return f'"tilbud-{tilbud.pk}-v{tilbud.versjon}-{innhold}"'
+
+
+def _etags(header: str) -> set[str]:
+    return {del_.strip().removeprefix("W/") for del_ in header.split(",") if del_.strip()}
+
+
+def _versjon(if_match: str) -> int:
+    treff = re.search(r"-v(\d+)(?:-[0-9a-f]+)?\"", if_match)
+    return int(treff[1]) if treff else 0
+
+
+def _konflikt(konflikt: Samtidighetskonflikt) -> Response:
+    return Response(
+        {
+            "detail": str(konflikt),
+            "versjon": konflikt.tilbud.versjon,
+            "endret_av": konflikt.endret_av,
+            "endringer": {
+                k: {"fra": str(v["fra"]), "til": str(v["til"])}
+                for k, v in konflikt.endringer.items()
+            },
+        },
+        status=status.HTTP_412_PRECONDITION_FAILED,
+        headers={"ETag": etag(konflikt.tilbud)},
+    )
 
 
 class OrganisasjonFilter(django_filters.FilterSet):

@@ -2,15 +2,18 @@
 
 from .diagnose import Diagnosekode, Malgruppe, MalgruppeKode
 from .feilmelding import Feilmelding
+from .forslag import Endringsforslag
 from .geografi import Fylke, Kommune, Opptaksomrade, Postnummer
 from .organisasjon import Avtale, Organisasjon
 from .sok import Synonym
 from .tilbud import Behandlingsform, Lokasjon, Tilbud
+from .tilgang import Rolle
 
 __all__ = [
     "Avtale",
     "Behandlingsform",
     "Diagnosekode",
+    "Endringsforslag",
     "Feilmelding",
     "Fylke",
     "Kommune",
@@ -20,6 +23,7 @@ __all__ = [
     "Opptaksomrade",
     "Organisasjon",
     "Postnummer",
+    "Rolle",
     "Synonym",
     "Tilbud",
 ]

@@ -1,5 +1,6 @@
 """Organisations: the four RHF, helseforetak, non-profit hospitals and private providers."""
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ class OrganisasjonQuerySet(models.QuerySet):
         return self.filter(type=Organisasjon.Type.RHF)
 
 
+@pghistory.track()
 class Organisasjon(models.Model):
     class Type(models.TextChoices):
         RHF = "rhf", _("Regionalt helseforetak")

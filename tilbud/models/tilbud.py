@@ -1,5 +1,6 @@
 """Tilbud (a Helse og arbeid service), where it is offered, and how it is delivered."""
 
+import pghistory
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -10,6 +11,7 @@ from .geografi import Kommune
 from .organisasjon import Organisasjon
 
 
+@pghistory.track()
 class Lokasjon(models.Model):
     """A site (clinic, DPS, senter) where an organisation offers tilbud."""
 
@@ -84,6 +86,8 @@ class TilbudQuerySet(models.QuerySet):
         )
 
 
+# History by database triggers on PostgreSQL: edits, admin, import and bulk updates alike.
+@pghistory.track(exclude=["sokeord", "sokevektor"])
 class Tilbud(models.Model):
     class Status(models.TextChoices):
         AKTIV = "aktiv", _("Aktiv")
@@ -165,7 +169,11 @@ class Tilbud(models.Model):
     ventetid_type = models.CharField(_("type ventetid"), max_length=100, blank=True)
     ventetid_dato = models.DateField(_("ventetid oppgitt"), null=True, blank=True)
     ventetid_kilde = models.CharField(_("kilde for ventetid"), max_length=300, blank=True)
+    # Volatile facts carry their own verified date; null means unknown, never guessed.
+    tar_imot_henvisninger = models.BooleanField(_("tar imot henvisninger"), null=True, blank=True)
+    kapasitet_bekreftet = models.DateField(_("kapasitet bekreftet"), null=True, blank=True)
     kontakt = models.TextField(_("kontakt"), blank=True)
+    kontakt_bekreftet = models.DateField(_("kontakt bekreftet"), null=True, blank=True)
     nettside = models.URLField(_("nettside"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AKTIV
@@ -213,6 +221,8 @@ class Tilbud(models.Model):
         indexes = [
             models.Index(fields=["status", "rhf"], name="tilbud_status_rhf_idx"),
             models.Index(fields=["status", "fagomrade"], name="tilbud_status_fagomrade_idx"),
+            # Incremental sync for mirrors pages by (endret, id).
+            models.Index(fields=["endret", "id"], name="tilbud_endret_id_idx"),
         ]
 
     def __str__(self) -> str:

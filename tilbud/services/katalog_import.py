@@ -35,6 +35,7 @@ from tilbud.models import (
     Tilbud,
 )
 from tilbud.models.tilbud import Fagomrade
+from tilbud.services.historikk import historikk_kontekst
 from tilbud.services.sok import oppdater_sokeindeks
 
 # The 2020 overview (report section 4.6) describes the tilbud as of autumn/December 2020; the
@@ -855,10 +856,11 @@ def henvisning_til(org: Organisasjon, tekst: str, henvisere: list[str], regional
     if org.type in (Organisasjon.Type.HF, Organisasjon.Type.IDEELL, Organisasjon.Type.RHF):
         return Tilbud.HenvisningTil.HF
     alt = " ".join([tekst, *henvisere])
-    if regional or re.search(r"\bRKE\b|\bRVE\b|vurderingsenhet", alt):
-        return Tilbud.HenvisningTil.REGIONAL_VURDERING
+    # In Helse Nord the regional rule is that the HF's Helse i arbeid clinics refer onwards.
     if re.search(r"\bDPS\b|Helse i [Aa]rbeid", alt):
         return Tilbud.HenvisningTil.HF
+    if regional or re.search(r"\bRKE\b|\bRVE\b|vurderingsenhet", alt):
+        return Tilbud.HenvisningTil.REGIONAL_VURDERING
     if henvisere:
         return Tilbud.HenvisningTil.LEVERANDOR
     return Tilbud.HenvisningTil.UKJENT
@@ -872,7 +874,10 @@ def importer_katalog(
 ) -> ImportRapport:
     """Run the whole import in one transaction; roll it back on a bad row or a dry run."""
     kilde = kilde or standard_kilde()
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        historikk_kontekst(bruker="importer_katalog", grunn=f"Import fra {kilde}"),
+    ):
         rapport = KatalogImport(kilde, melding).kjor()
         rapport.dry_run = dry_run
         if dry_run:

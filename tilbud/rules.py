@@ -1,0 +1,75 @@
+"""Object permissions as rules predicates (the `rules` package), checked by Django's auth
+backend: `user.has_perm("tilbud.change_tilbud", tilbud)`. tilbud.tilgang uses them to answer 404
+for everything out of scope."""
+
+from typing import Any
+
+import rules
+
+from .models import Lokasjon, Organisasjon, Rolle, Tilbud
+
+
+def _roller(bruker: Any) -> list[Rolle]:
+    # Cached on the user object: one query per request, however many objects are checked.
+    if not hasattr(bruker, "_helsearbeid_roller"):
+        bruker._helsearbeid_roller = list(bruker.roller.all()) if bruker.is_authenticated else []
+    return bruker._helsearbeid_roller
+
+
+def rhf_for(obj: Tilbud | Organisasjon | Lokasjon) -> set[int]:
+    """The RHF(s) an object belongs to: a tilbud's region, an HF's owner, a private provider's
+    agreements."""
+    if isinstance(obj, Tilbud):
+        return {obj.rhf_id}
+    if isinstance(obj, Lokasjon):
+        return rhf_for(obj.organisasjon)
+    if obj.type == Organisasjon.Type.RHF:
+        return {obj.pk}
+    if obj.rhf_id:
+        return {obj.rhf_id}
+    return set(obj.avtaler.values_list("rhf_id", flat=True))
+
+
+def organisasjon_for(obj: Tilbud | Organisasjon | Lokasjon) -> int:
+    return obj.pk if isinstance(obj, Organisasjon) else obj.organisasjon_id
+
+
+@rules.predicate
+def er_administrator(bruker: Any) -> bool:
+    return bruker.is_superuser or any(r.type == Rolle.Type.ADMINISTRATOR for r in _roller(bruker))
+
+
+@rules.predicate
+def er_koordinator_for(bruker: Any, obj: Any) -> bool:
+    if obj is None:
+        return False
+    mine = {r.rhf_id for r in _roller(bruker) if r.type == Rolle.Type.KOORDINATOR}
+    return bool(mine & rhf_for(obj))
+
+
+@rules.predicate
+def er_redaktor_for(bruker: Any, obj: Any) -> bool:
+    if obj is None:
+        return False
+    mine = {r.organisasjon_id for r in _roller(bruker) if r.type == Rolle.Type.TILBUDSREDAKTOR}
+    return organisasjon_for(obj) in mine
+
+
+@rules.predicate
+def er_koordinator(bruker: Any) -> bool:
+    return any(r.type == Rolle.Type.KOORDINATOR for r in _roller(bruker))
+
+
+@rules.predicate
+def er_analytiker(bruker: Any) -> bool:
+    return any(r.type == Rolle.Type.ANALYTIKER for r in _roller(bruker))
+
+
+kan_endre = er_administrator | er_koordinator_for
+kan_foresla = er_redaktor_for
+
+for modell in ("tilbud", "organisasjon", "lokasjon"):
+    rules.add_perm(f"tilbud.change_{modell}", kan_endre)
+    rules.add_perm(f"tilbud.propose_{modell}", kan_foresla)
+rules.add_perm("tilbud.add_tilbud", er_administrator | er_koordinator)
+rules.add_perm("tilbud.view_tilbud", rules.always_allow)
