@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import env_bool, env_list, env_str
 
@@ -134,7 +135,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # One digest e-mail per coordinator: stale entries and open error reports in the region.
+    "ukentlig-sammendrag-til-koordinatorer": {
+        "task": "tilbud.tasks.send_ukentlige_sammendrag",
+        "schedule": crontab(hour=7, minute=0, day_of_week="monday"),
+    },
+    # Regional summaries for analysts, rebuilt every night (and after changes, debounced).
+    "bygg-regionale-sammendrag": {
+        "task": "rapporter.tasks.bygg_alle_sammendrag",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helse og arbeid <ikke-svar@helsearbeid.no>")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
 
 # Staleness badges shown to GPs: months since an entry was last confirmed.
 FERSKHET_ELDRE_MANEDER = int(env_str("FERSKHET_ELDRE_MANEDER", "12") or 12)
