@@ -56,8 +56,15 @@ class BrukerFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("hemmelig-passord-123")
 
 
-def bruker_med_rolle(type_: str, *, rhf: str | None = None, organisasjon: str | None = None):
-    """A user with one role, e.g. bruker_med_rolle("koordinator", rhf="HN")."""
+def bruker_med_rolle(
+    type_: str,
+    *,
+    rhf: str | None = None,
+    organisasjon: str | None = None,
+    henvisertype: str = "",
+):
+    """A user with one role, e.g. bruker_med_rolle("koordinator", rhf="HN") or
+    bruker_med_rolle("henviser", henvisertype="fastlege")."""
     from tilbud.models import Rolle
 
     bruker = BrukerFactory()
@@ -66,5 +73,6 @@ def bruker_med_rolle(type_: str, *, rhf: str | None = None, organisasjon: str | 
         type=type_,
         rhf=Organisasjon.objects.get(kode=rhf) if rhf else None,
         organisasjon=Organisasjon.objects.get(navn=organisasjon) if organisasjon else None,
+        henvisertype=henvisertype,
     )
     return bruker

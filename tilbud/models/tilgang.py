@@ -13,6 +13,16 @@ class Rolle(models.Model):
         TILBUDSREDAKTOR = "tilbudsredaktor", _("Tilbudsredaktør (organisasjon)")
         ANALYTIKER = "analytiker", _("Analytiker")
         ADMINISTRATOR = "administrator", _("Administrator")
+        HENVISER = "henviser", _("Henviser (fastlege, avtalespesialist, sykehuslege, NAV …)")
+        MOTTAKER = "mottaker", _("Mottaker av henvisninger (organisasjon eller RKE/RVE)")
+
+    class Henvisertype(models.TextChoices):
+        FASTLEGE = "fastlege", _("Fastlege")
+        AVTALESPESIALIST = "avtalespesialist", _("Avtalespesialist")
+        SYKEHUSLEGE = "sykehuslege", _("Sykehuslege")
+        NAV = "nav", _("NAV")
+        BEDRIFTSLEGE = "bedriftslege", _("Bedriftslege")
+        KIROPRAKTOR = "kiropraktor", _("Kiropraktor/manuellterapeut")
 
     bruker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -38,12 +48,17 @@ class Rolle(models.Model):
         related_name="redaktorer",
         verbose_name=_("organisasjon"),
     )
+    henvisertype = models.CharField(
+        _("henvisertype"), max_length=20, blank=True, choices=Henvisertype.choices
+    )
 
     class Meta:
         verbose_name = _("rolle")
         verbose_name_plural = _("roller")
         constraints = [
-            # A coordinator covers exactly one RHF, an editor exactly one organisation.
+            # A coordinator covers exactly one RHF, an editor exactly one organisation; a
+            # referrer says what kind of referrer; a receiving unit is an organisation (an RHF
+            # organisation stands for its regional assessment unit, RKE/RVE).
             models.CheckConstraint(
                 condition=(
                     models.Q(type="koordinator", rhf__isnull=False, organisasjon__isnull=True)
@@ -53,7 +68,10 @@ class Rolle(models.Model):
                         rhf__isnull=True,
                         organisasjon__isnull=True,
                     )
-                ),
+                    | (models.Q(type="henviser", rhf__isnull=True) & ~models.Q(henvisertype=""))
+                    | models.Q(type="mottaker", rhf__isnull=True, organisasjon__isnull=False)
+                )
+                & (models.Q(type="henviser") | models.Q(henvisertype="")),
                 name="rolle_riktig_omfang",
             ),
             models.UniqueConstraint(fields=["bruker", "type"], name="rolle_en_per_type"),
