@@ -11,18 +11,15 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import (
@@ -185,8 +182,10 @@ def tekstsok(qs: QuerySet[Tilbud], tekst: str) -> QuerySet[Tilbud]:
     """Every word (or one of its synonyms) must match; adds `relevans` for ordering.
 
     PostgreSQL: full-text search with the `norwegian` configuration over the weighted
-    `sokevektor` (prefixes, so 'nakk' finds 'nakke'), plus pg_trgm word similarity on `sokeord`
-    so that typos ('depresjom') still match. SQLite: substring match on the lower-case `sokeord`.
+    `sokevektor` (prefixes, so 'nakk' finds 'nakke'). A word the full-text index does not know
+    at all is taken as a typo and matched by pg_trgm word similarity on the short `sokeord`
+    ('depresjom' → depresjon). SQLite: substring match on the lower-case `sokeord` and the
+    descriptions.
     """
     grupper = med_synonymer(ord_i(tekst))
     if not grupper:
@@ -195,23 +194,34 @@ def tekstsok(qs: QuerySet[Tilbud], tekst: str) -> QuerySet[Tilbud]:
         for alternativer in grupper:
             treff = Q()
             for alt in alternativer:
-                treff |= Q(sokeord__contains=alt)
+                treff |= (
+                    Q(sokeord__contains=alt)
+                    | Q(malgruppe_tekst__icontains=alt)
+                    | Q(innhold__icontains=alt)
+                )
             qs = qs.filter(treff)
         return qs
     alle = []
+    skrivefeil = []
     for alternativer in grupper:
         deler = [" & ".join(f"{w}:*" for w in ord_i(alt)) for alt in alternativer]
         uttrykk = " | ".join(f"({d})" for d in deler if d)
-        alle.append(uttrykk)
-        betingelse = Q(sokevektor=SearchQuery(uttrykk, search_type="raw", config="norwegian"))
-        if len(alternativer[0]) >= 4:
-            betingelse |= Q(sokeord__trigram_word_similar=alternativer[0])
-        qs = qs.filter(betingelse)
-    hele = SearchQuery(" | ".join(f"({a})" for a in alle), search_type="raw", config="norwegian")
-    return qs.annotate(
-        relevans=SearchRank(F("sokevektor"), hele)
-        + TrigramWordSimilarity(" ".join(g[0] for g in grupper), "sokeord")
-    )
+        sporring = SearchQuery(uttrykk, search_type="raw", config="norwegian")
+        if len(alternativer[0]) >= 4 and not Tilbud.objects.filter(sokevektor=sporring).exists():
+            skrivefeil.append(alternativer[0])
+            qs = qs.filter(sokeord__trigram_word_similar=alternativer[0])
+        else:
+            alle.append(uttrykk)
+            qs = qs.filter(sokevektor=sporring)
+    relevans: Any = Value(0.0, output_field=FloatField())
+    if alle:
+        hele = SearchQuery(
+            " | ".join(f"({a})" for a in alle), search_type="raw", config="norwegian"
+        )
+        relevans = SearchRank(F("sokevektor"), hele)
+    if skrivefeil:
+        relevans = relevans + TrigramWordSimilarity(" ".join(skrivefeil), "sokeord")
+    return qs.annotate(relevans=relevans)
 
 
 # Tiers the way a GP thinks: own HF area, private providers with an agreement with the
@@ -226,35 +236,33 @@ _KM_PER_GRAD = 111.195
 
 
 def ranger_for_kommune(qs: QuerySet[Tilbud], kommune: Kommune) -> QuerySet[Tilbud]:
-    """Annotate `niva_rang` and `avstand2` (squared distance in degrees of latitude from the
-    kommune to the tilbud's nearest site, equirectangular: plain arithmetic, so it runs on SQLite
-    too) and order by tier, relevance, distance."""
-    egne_hf = Opptaksomrade.objects.filter(kommune=kommune).values("helseforetak_id")
-    har_avtale = Exists(
-        Avtale.objects.filter(leverandor=OuterRef("organisasjon_id"), rhf_id=kommune.rhf_id)
+    """Annotate `niva_rang` and `avstand2` and order by tier, relevance, distance.
+
+    The tiers are column comparisons against short id lists worked out first (the kommune's
+    own HF(s), the private providers with an agreement with its RHF), and the distance is plain
+    arithmetic on the tilbud's stored site point (squared, in degrees of latitude,
+    equirectangular): no subquery per candidate, and it runs on SQLite too."""
+    egne_hf = list(
+        Opptaksomrade.objects.filter(kommune=kommune).values_list("helseforetak_id", flat=True)
     )
-    lat0 = float(kommune.lat)
-    coslat = math.cos(math.radians(lat0))
-    lat = Cast(F("kommune__lat"), FloatField())
-    lon = Cast(F("kommune__lon"), FloatField())
-    naermeste = (
-        Lokasjon.objects.filter(tilbud=OuterRef("pk"))
-        .annotate(
-            d=(lat - lat0) * (lat - lat0)
-            + (lon - float(kommune.lon)) * (lon - float(kommune.lon)) * coslat * coslat
-        )
-        .order_by("d")
-        .values("d")[:1]
+    med_avtale = list(
+        Avtale.objects.filter(rhf_id=kommune.rhf_id).values_list("leverandor_id", flat=True)
     )
+    lat0, lon0 = float(kommune.lat), float(kommune.lon)
+    coslat2 = math.cos(math.radians(lat0)) ** 2
     qs = qs.annotate(
         niva_rang=Case(
             When(organisasjon_id__in=egne_hf, then=Value(1)),
-            When(har_avtale, then=Value(2)),
+            When(organisasjon_id__in=med_avtale, then=Value(2)),
             When(rhf_id=kommune.rhf_id, then=Value(3)),
             default=Value(4),
             output_field=IntegerField(),
         ),
-        avstand2=Subquery(naermeste, output_field=FloatField()),
+        avstand2=ExpressionWrapper(
+            (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
+            + (F("sted_lon") - lon0) * (F("sted_lon") - lon0) * coslat2,
+            output_field=FloatField(),
+        ),
     )
     return qs.order_by(
         *etter_relevans(qs, "niva_rang"), F("avstand2").asc(nulls_last=True), "navn", "id"
@@ -306,8 +314,18 @@ def henvisning_kort(tilbud: Tilbud) -> str:
     return til
 
 
-def avstand_km(avstand2: float | None) -> float | None:
-    return None if avstand2 is None else round(math.sqrt(avstand2) * _KM_PER_GRAD, 1)
+def avstand_km(tilbud: Tilbud, kommune: Kommune | None) -> float | None:
+    """Distance from the patient's kommune to the tilbud's nearest site, in km (equirectangular;
+    good to a few percent at these distances). Uses the prefetched sites."""
+    if kommune is None:
+        return None
+    lat0, lon0 = float(kommune.lat), float(kommune.lon)
+    coslat = math.cos(math.radians(lat0))
+    avstander = [
+        math.hypot(float(lok.kommune.lat) - lat0, (float(lok.kommune.lon) - lon0) * coslat)
+        for lok in tilbud.lokasjoner.all()
+    ]
+    return round(min(avstander) * _KM_PER_GRAD, 1) if avstander else None
 
 
 def diagnosekoder_sok(q: str, *, kodeverk: str | None = None) -> QuerySet[Diagnosekode]:
@@ -358,14 +376,34 @@ def malgrupper_for_koder(koder: list[Diagnosekode]) -> dict[int, list[Malgruppe]
 
 def kommune_betjent(kommune: Kommune) -> Q:
     """Tilbud serving a kommune: sites in it, and tilbud of its RHF (HF tilbud and private
-    providers with an agreement with that RHF serve the whole region)."""
-    har_lokasjon = Exists(Lokasjon.objects.filter(tilbud=OuterRef("pk"), kommune=kommune))
-    return Q(rhf_id=kommune.rhf_id) | Q(har_lokasjon)
+    providers with an agreement with that RHF serve the whole region).
+
+    The few tilbud with a site in the kommune are looked up first, so the condition is
+    `rhf = X OR id IN (…)`: two index scans instead of a subquery per row."""
+    med_sted = list(
+        Lokasjon.objects.filter(kommune=kommune).values_list("tilbud", flat=True).distinct()
+    )
+    return Q(rhf_id=kommune.rhf_id) | Q(id__in=[i for i in med_sted if i is not None])
 
 
 def tilbud_qs() -> QuerySet[Tilbud]:
     """The base of every tilbud list and page; filters come from tilbud.filters.TilbudFilter."""
     return Tilbud.objects.med_relasjoner().order_by("navn", "id")
+
+
+# Long text a result card never shows: left out of list queries so that sorting a large
+# candidate set moves narrow rows.
+_IKKE_I_LISTER = [
+    "sokevektor", "sokeord", "innhold", "malgruppe_tekst", "behandlingsform_tekst", "varighet",
+    "deltilbud", "nav_samarbeid", "helseiarbeid_tekst", "arbeidsgiverkontakt", "digitalt",
+    "kapasitet", "henvisning_tekst", "beskrivelse_2019", "merknader", "inklusjonskriterier",
+    "eksklusjonskriterier", "diagnoser", "yrkesgrupper",
+]  # fmt: skip
+
+
+def tilbud_liste_qs() -> QuerySet[Tilbud]:
+    """tilbud_qs without the long text columns, for search result lists."""
+    return tilbud_qs().defer(*_IKKE_I_LISTER)
 
 
 def tilbud_historikk(tilbud: Tilbud) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from .api.pagination import TilbudPagination
 from .api.serializers import TilbudListeSerializer
 from .filters import TilbudFilter
 from .models.tilbud import Fagomrade
-from .selectors import tilbud_qs
+from .selectors import tilbud_liste_qs
 
 
 def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
@@ -27,12 +27,15 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
     drf_request = request if isinstance(request, Request) else Request(request)
     params = drf_request.query_params
     avvis_ukjente_parametere(params, ALLTID_TILLATT | set(TilbudFilter.base_filters))
-    filterset = TilbudFilter(params, queryset=tilbud_qs())
+    filterset = TilbudFilter(params, queryset=tilbud_liste_qs())
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     paginering = TilbudPagination()
     side = paginering.paginate_queryset(filterset.qs, drf_request)
-    svar = dict(paginering.get_paginated_response(TilbudListeSerializer(side, many=True).data).data)
+    resultater = TilbudListeSerializer(
+        side, many=True, context={"pasientkommune": filterset.pasientkommune}
+    ).data
+    svar = dict(paginering.get_paginated_response(resultater).data)
     svar["tomt_svar"] = tomt_svar(params, filterset) if svar["count"] == 0 else None
     return svar
 
@@ -84,10 +87,10 @@ def tomt_svar(params: QueryDict, filterset: TilbudFilter) -> dict[str, Any]:
         lettere = params.copy()
         for n in (*navn, "page"):
             lettere.pop(n, None)
-        alternativ = TilbudFilter(lettere, queryset=tilbud_qs())
+        alternativ = TilbudFilter(lettere, queryset=tilbud_liste_qs())
         if not alternativ.is_valid():
             continue
-        antall = alternativ.qs[:1000].count()
+        antall = alternativ.qs.order_by().values("pk")[:1000].count()
         if antall:
             forslag.append(
                 {

@@ -49,7 +49,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return min(self.object_list[: self.TAK + 1].count(), self.TAK + 1)
+        # Only the filters matter for the count: drop ordering and ranking annotations.
+        return self.object_list.order_by().values("pk")[: self.TAK + 1].count()
 
     @property
     def er_minst(self) -> bool:

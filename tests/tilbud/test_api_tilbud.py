@@ -139,7 +139,8 @@ def test_bad_parameters_are_a_400_naming_the_parameter(
     ("params", "sporringer"),
     [
         ({}, 5),  # count, page, prefetch malgrupper, behandlingsformer, lokasjoner+kommune
-        ({"kommune": "1804", "diagnose": "L86"}, 8),  # + kommune, code, målgruppe look-ups
+        # + kommune, codes, målgruppe ranges; the kommune's sites, own HF(s) and agreements
+        ({"kommune": "1804", "diagnose": "L86"}, 11),
     ],
 )
 def test_list_queries_do_not_grow_with_page_size(

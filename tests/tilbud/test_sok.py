@@ -162,10 +162,11 @@ def test_count_is_capped_at_1000(api: APIClient, django_assert_max_num_queries) 
 
 
 def test_ranked_search_query_count_does_not_grow_with_page_size(
-    api: APIClient, django_assert_num_queries
+    api: APIClient, django_assert_num_queries, django_assert_max_num_queries
 ) -> None:
     params = {"kommune": "Bodø", "diagnose": "korsrygg", "q": "arbeid"}
-    with django_assert_num_queries(11) as forste:
+    # PostgreSQL adds one look-up per word (is it a known word or a typo?).
+    with django_assert_max_num_queries(15) as forste:
         api.get(URL, {**params, "page_size": 1})
     with django_assert_num_queries(len(forste)):
         api.get(URL, {**params, "page_size": 25})

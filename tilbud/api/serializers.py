@@ -130,7 +130,7 @@ class TilbudListeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_avstand_km(self, obj: Tilbud) -> float | None:
-        return selectors.avstand_km(getattr(obj, "avstand2", None))
+        return selectors.avstand_km(obj, self.context.get("pasientkommune"))
 
     @extend_schema_field(KodeValgSerializer)
     def get_fagomrade(self, obj: Tilbud) -> dict:

@@ -87,7 +87,7 @@ class TilbudQuerySet(models.QuerySet):
 
 
 # History by database triggers on PostgreSQL: edits, admin, import and bulk updates alike.
-@pghistory.track(exclude=["sokeord", "sokevektor"])
+@pghistory.track(exclude=["sokeord", "sokevektor", "sted_lat", "sted_lon"])
 class Tilbud(models.Model):
     class Status(models.TextChoices):
         AKTIV = "aktiv", _("Aktiv")
@@ -192,6 +192,10 @@ class Tilbud(models.Model):
     # date by tilbud.services.sok.oppdater_sokeindeks.
     sokeord = models.TextField(_("søkeord"), blank=True, editable=False)
     sokevektor = SearchVectorField(_("søkevektor"), null=True, editable=False)
+    # Centre of the tilbud's sites (mean of their kommune points), kept with the search columns:
+    # ranking by distance is then arithmetic on the row instead of a join per candidate.
+    sted_lat = models.FloatField(_("breddegrad (steder)"), null=True, editable=False)
+    sted_lon = models.FloatField(_("lengdegrad (steder)"), null=True, editable=False)
     versjon = models.PositiveIntegerField(_("versjon"), default=1)
     opprettet = models.DateTimeField(_("opprettet"), auto_now_add=True)
     endret = models.DateTimeField(_("endret"), auto_now=True, db_index=True)

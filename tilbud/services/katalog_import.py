@@ -503,11 +503,11 @@ class KatalogImport:
         onsket = [bygg.fra_2020(p, rader_2019) for p in poster_2020]
         onsket += [bygg.fra_2019(p) for p in poster_2019 if not p.get("related_2020_ids")]
         self._synk_lokasjoner(onsket)
-        endrede = self._synk_tilbud(onsket)
+        self._synk_tilbud(onsket)
         self._synk_avtaler(onsket)
-        # Only what changed is re-indexed, so a second run stays fast and changes nothing.
-        ikke_indeksert = Tilbud.objects.filter(sokeord="").values_list("id", flat=True)
-        oppdater_sokeindeks(set(endrede) | set(ikke_indeksert))
+        # The search columns are derived data: recompute them all (a few ms for the real
+        # catalogue), so a change in how they are built reaches existing rows too.
+        oppdater_sokeindeks()
 
     def _synk_lokasjoner(self, onsket: list["TilbudData"]) -> None:
         rader = {
@@ -536,8 +536,7 @@ class KatalogImport:
             self.lokasjoner[k] = lok
         self._registrer("lokasjoner", telling)
 
-    def _synk_tilbud(self, onsket: list["TilbudData"]) -> list[int]:
-        """Create or update the tilbud; returns the ids of those created or changed."""
+    def _synk_tilbud(self, onsket: list["TilbudData"]) -> None:
         eksisterende = {
             t.kilde_id: t
             for t in Tilbud.objects.prefetch_related(
@@ -545,7 +544,6 @@ class KatalogImport:
             )
         }
         telling = Telling()
-        endrede = []
         for data in onsket:
             obj = eksisterende.get(data.felt["kilde_id"])
             m2m = {
@@ -577,11 +575,9 @@ class KatalogImport:
                 telling.endret += 1
             for navn, ids in m2m.items():
                 getattr(obj, navn).set(ids)
-            endrede.append(obj.pk)
         self._registrer("tilbud", telling)
         for kode, rhf in sorted(self.rhf_etter_kode.items()):
             self.rapport.tilbud_per_rhf[kode] = Tilbud.objects.aktive().filter(rhf=rhf).count()
-        return endrede
 
     def _valider(self, obj: Tilbud, data: "TilbudData") -> None:
         try:
