@@ -1,0 +1,573 @@
+"""HTML views of the coordinator area. Thin: access through tilbud.tilgang (404 out of scope),
+reads through selectors, writes through services."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tilbud import selectors as felles
+from tilbud import tilgang
+from tilbud.models import Endringsforslag, Organisasjon, Tilbud
+from tilbud.services import redigering
+from tilbud.services.feilmelding import feilmelding_los
+from tilbud.services.organisasjon import lokasjon_oppdater, lokasjon_opprett, organisasjon_oppdater
+from tilbud.services.redigering import M2M_FELT, REDIGERBARE_FELT, Samtidighetskonflikt
+
+from . import selectors, services
+from .forms import (
+    AvsluttForm,
+    AvvisForm,
+    GodkjennForm,
+    LokasjonForm,
+    LosFeilmeldingForm,
+    NyttTilbudForm,
+    OrganisasjonForm,
+    TilbudForm,
+    grunnlag_for,
+    normaliser,
+    verdier_for,
+)
+from .tilgang import (
+    er_koordinator_eller_admin,
+    feilmelding_for_losning,
+    forslag_for_beslutning,
+    koordinerte_rhf,
+    krev_koordinator,
+    krev_redigeringsrolle,
+)
+from .visning import endringsliste, etikett, vis
+
+innlogget = login_required(login_url=reverse_lazy("login"))
+
+FILTRE = {
+    "ikke_bekreftet": "ikke_bekreftet",
+    "ventetid": "gammel_ventetid",
+    "feilmeldinger": "har_feilmeldinger",
+    "forslag": "har_forslag",
+    "avsluttede": "avsluttede",
+}
+
+
+def _side(
+    request: HttpRequest, mal: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context["er_koordinator_meny"] = er_koordinator_eller_admin(request.user)
+    return render(request, mal, context, status=status)
+
+
+def _krev_endre(bruker: Any, obj: Any) -> None:
+    if not tilgang.kan_endre(bruker, obj):
+        raise PermissionDenied(_("Bare regionens koordinator kan gjøre dette."))
+
+
+@innlogget
+@require_GET
+def mine_tilbud(request: HttpRequest) -> HttpResponse:
+    """«Mine tilbud»: freshness, open error reports and pending proposals per tilbud."""
+    krev_redigeringsrolle(request.user)
+    valgt = {param: request.GET.get(param) in ("1", "on", "ja") for param in FILTRE}
+    filtre = selectors.MineTilbudFiltre(**{FILTRE[p]: v for p, v in valgt.items()})
+    rader = [
+        {"tilbud": t, "ferskhet": felles.ferskhet(t.sist_bekreftet)}
+        for t in selectors.mine_tilbud(request.user, filtre)
+    ]
+    return _side(
+        request,
+        "koordinator/mine_tilbud.html",
+        {
+            "meny": "mine",
+            "rader": rader,
+            "valgt": valgt,
+            "filtrert": any(valgt.values()),
+            "maneder": settings.FERSKHET_ELDRE_MANEDER,
+            "ventetid_maneder": selectors.VENTETID_GAMMEL_MANEDER,
+            "er_koordinator": bool(koordinerte_rhf(request.user)) or request.user.is_superuser,
+        },
+    )
+
+
+def _lokasjoner(tilbud: Tilbud) -> Any:
+    return selectors.lokasjoner_for_tilbud(tilbud)
+
+
+def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> dict[str, Any]:
+    kan_endre = tilgang.kan_endre(request.user, tilbud)
+    historikk = felles.tilbud_historikk(tilbud) if kan_endre else []
+    for versjon in historikk:
+        versjon["rader"] = endringsliste(versjon["endringer"])
+    return {
+        "tilbud": tilbud,
+        "form": form,
+        "kan_endre": kan_endre,
+        "ferskhet": felles.ferskhet(tilbud.sist_bekreftet),
+        "historikk": historikk,
+        "historikk_aktiv": felles.settings.HISTORIKK_AKTIV,
+        "avsluttet": tilbud.status == Tilbud.Status.AVSLUTTET,
+    }
+
+
+def _ny_form(tilbud: Tilbud, **initial: Any) -> TilbudForm:
+    return TilbudForm(
+        instance=tilbud,
+        initial={
+            "versjon": tilbud.versjon,
+            "grunnlag": TilbudForm.signer(grunnlag_for(tilbud)),
+            **initial,
+        },
+        lokasjoner=_lokasjoner(tilbud),
+    )
+
+
+def _konflikt(
+    request: HttpRequest,
+    konflikt: Samtidighetskonflikt,
+    grunnlag: dict[str, Any],
+    mine: dict[str, Any],
+    grunn: str,
+) -> HttpResponse:
+    """Refused: someone saved in between. The form comes back with this user's changes on top
+    of the newest values, and a box with what the other person changed (409)."""
+    naa = Tilbud.objects.med_relasjoner().get(pk=konflikt.tilbud.pk)
+    naa_verdier = verdier_for(naa)
+    andres = [
+        {
+            "felt": etikett(navn),
+            "fra": vis(navn, grunnlag.get(navn)),
+            "til": vis(navn, naa_verdier[navn]),
+            "ogsa_min": navn in mine,
+        }
+        for navn in [*REDIGERBARE_FELT, *M2M_FELT]
+        if normaliser(grunnlag.get(navn)) != normaliser(naa_verdier[navn])
+    ]
+    form = _ny_form(naa, grunn=grunn, **mine)
+    context = _rediger_context(request, naa, form)
+    context["konflikt"] = {
+        "endret_av": konflikt.endret_av,
+        "fra_versjon": konflikt.grunnversjon,
+        "versjon": naa.versjon,
+        "endringer": andres,
+    }
+    return _side(request, "koordinator/tilbud_rediger.html", context, status=409)
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def tilbud_rediger(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a tilbud: coordinators save directly (version-checked), tilbudsredaktører propose."""
+    tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+    if request.method != "POST":
+        return _side(
+            request,
+            "koordinator/tilbud_rediger.html",
+            _rediger_context(request, tilbud, _ny_form(tilbud)),
+        )
+    # As stored now, before the form writes its values onto the instance; used when the form
+    # carries no (valid) snapshot of what the user opened.
+    naa_verdier = verdier_for(tilbud)
+    form = TilbudForm(request.POST, instance=tilbud, lokasjoner=_lokasjoner(tilbud))
+    if not form.is_valid():
+        return _ugyldig(request, pk, form)
+    grunnlag = form.grunnlaget() or naa_verdier
+    endringer = form.endringer(grunnlag)
+    grunn = form.cleaned_data["grunn"]
+    versjon = form.cleaned_data["versjon"]
+    if not endringer:
+        messages.info(request, _("Ingen endringer å lagre."))
+        return redirect("koordinator:tilbud-rediger", pk=pk)
+    try:
+        if tilgang.kan_endre(request.user, tilbud):
+            redigering.tilbud_oppdater(
+                bruker=request.user, tilbud_id=pk, versjon=versjon, endringer=endringer, grunn=grunn
+            )
+            messages.success(request, _("Endringene er lagret og vises nå for fastlegene."))
+        else:
+            redigering.forslag_opprett(
+                bruker=request.user,
+                tilbud_id=pk,
+                versjon=versjon,
+                endringer=endringer,
+                begrunnelse=grunn,
+            )
+            messages.success(
+                request,
+                _(
+                    "Forslaget er sendt. Det venter på godkjenning fra koordinatoren i regionen, "
+                    "og vises for fastlegene først når det er godkjent."
+                ),
+            )
+    except Samtidighetskonflikt as konflikt:
+        return _konflikt(request, konflikt, grunnlag, endringer, grunn)
+    except ValidationError as feil:
+        _legg_til_feil(form, feil)
+        return _ugyldig(request, pk, form)
+    return redirect("koordinator:tilbud-rediger", pk=pk)
+
+
+def _legg_til_feil(form: Any, feil: ValidationError) -> None:
+    if hasattr(feil, "error_dict"):
+        for navn, liste in feil.error_dict.items():
+            form.add_error(navn if navn in form.fields else None, liste)
+    else:
+        form.add_error(None, feil)
+
+
+def _ugyldig(request: HttpRequest, pk: int, form: TilbudForm) -> HttpResponse:
+    frisk = Tilbud.objects.med_relasjoner().get(pk=pk)
+    return _side(
+        request,
+        "koordinator/tilbud_rediger.html",
+        _rediger_context(request, frisk, form),
+        status=400,
+    )
+
+
+def _versjon(request: HttpRequest) -> int:
+    verdi = request.POST.get("versjon", "")
+    if not verdi.isdigit():
+        raise ValidationError(_("Mangler versjon."))
+    return int(verdi)
+
+
+@innlogget
+@require_POST
+def tilbud_bekreft(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Bekreft opplysningene»: one click records who verified the entry, and today's date."""
+    tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+    _krev_endre(request.user, tilbud)
+    try:
+        redigering.tilbud_bekreft(bruker=request.user, tilbud_id=pk, versjon=_versjon(request))
+    except Samtidighetskonflikt as konflikt:
+        messages.error(request, str(konflikt))
+    except ValidationError:
+        messages.error(request, _("Siden var utdatert. Prøv igjen."))
+    else:
+        messages.success(request, _("Opplysningene er bekreftet i dag."))
+    return redirect("koordinator:tilbud-rediger", pk=pk)
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def tilbud_avslutt(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a tilbud with date and reason. Nothing is deleted; GPs see it has ended."""
+    tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+    _krev_endre(request.user, tilbud)
+    if request.method != "POST":
+        form = AvsluttForm(initial={"versjon": tilbud.versjon, "dato": timezone.localdate()})
+        return _side(request, "koordinator/tilbud_avslutt.html", {"tilbud": tilbud, "form": form})
+    form = AvsluttForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            redigering.tilbud_avslutt(
+                bruker=request.user,
+                tilbud_id=pk,
+                versjon=form.cleaned_data["versjon"],
+                dato=form.cleaned_data["dato"],
+                grunn=form.cleaned_data["grunn"],
+            )
+        except Samtidighetskonflikt as konflikt:
+            tilbud = konflikt.tilbud
+            form = AvsluttForm(initial={**form.cleaned_data, "versjon": tilbud.versjon})
+            messages.error(request, str(konflikt))
+            status = 409
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(
+                request, _("Tilbudet er avsluttet. Fastlegene ser at det er avsluttet.")
+            )
+            return redirect("koordinator:tilbud-rediger", pk=pk)
+    return _side(
+        request, "koordinator/tilbud_avslutt.html", {"tilbud": tilbud, "form": form}, status=status
+    )
+
+
+@innlogget
+@require_POST
+def tilbud_gjenopprett(request: HttpRequest, pk: int, versjon: int) -> HttpResponse:
+    """Restore an earlier version as a new change."""
+    tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+    _krev_endre(request.user, tilbud)
+    try:
+        services.tilbud_gjenopprett(
+            bruker=request.user, tilbud_id=pk, versjon=_versjon(request), gjenopprett=versjon
+        )
+    except Samtidighetskonflikt as konflikt:
+        messages.error(request, str(konflikt))
+    except ValidationError as feil:
+        messages.error(request, " ".join(feil.messages))
+    else:
+        messages.success(
+            request, _("Versjon %(n)s er gjenopprettet som en ny endring.") % {"n": versjon}
+        )
+    return redirect("koordinator:tilbud-rediger", pk=pk)
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def tilbud_ny(request: HttpRequest) -> HttpResponse:
+    """A new tilbud in the coordinator's region."""
+    krev_koordinator(request.user)
+    rhf = Organisasjon.objects.rhf().order_by("kode")
+    if not request.user.is_superuser and koordinerte_rhf(request.user):
+        rhf = rhf.filter(pk__in=koordinerte_rhf(request.user))
+    valg = {"rhf": rhf, "organisasjoner": selectors.organisasjoner_for_nytt_tilbud(request.user)}
+    if request.method != "POST":
+        form = NyttTilbudForm(**valg)
+        return _side(request, "koordinator/tilbud_ny.html", {"form": form})
+    form = NyttTilbudForm(request.POST, **valg)
+    if form.is_valid():
+        felt = {
+            navn: form.cleaned_data[navn]
+            for navn in [*REDIGERBARE_FELT, *M2M_FELT]
+            if navn in form.cleaned_data and navn != "lokasjoner"
+        }
+        try:
+            ny = services.tilbud_opprett(
+                bruker=request.user,
+                rhf=form.cleaned_data["rhf"],
+                organisasjon=form.cleaned_data["organisasjon"],
+                felt=felt,
+            )
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(request, _("Tilbudet er opprettet. Legg til steder under."))
+            return redirect("koordinator:tilbud-rediger", pk=ny.pk)
+    return _side(request, "koordinator/tilbud_ny.html", {"form": form}, status=400)
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisasjon_rediger(request: HttpRequest, pk: int) -> HttpResponse:
+    organisasjon = tilgang.organisasjon_for_redigering(bruker=request.user, organisasjon_id=pk)
+    _krev_endre(request.user, organisasjon)
+    lokasjoner = organisasjon.lokasjoner.select_related("kommune")
+    if request.method != "POST":
+        form = OrganisasjonForm(instance=organisasjon)
+        return _side(
+            request,
+            "koordinator/organisasjon_rediger.html",
+            {"organisasjon": organisasjon, "form": form, "lokasjoner": lokasjoner},
+        )
+    form = OrganisasjonForm(request.POST, instance=organisasjon)
+    if form.is_valid():
+        endringer = {n: form.cleaned_data[n] for n in form.changed_data if n != "grunn"}
+        try:
+            organisasjon_oppdater(
+                bruker=request.user,
+                organisasjon_id=pk,
+                endringer=endringer,
+                grunn=form.cleaned_data["grunn"],
+            )
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(request, _("Organisasjonen er lagret."))
+            return redirect("koordinator:organisasjon-rediger", pk=pk)
+    organisasjon.refresh_from_db()
+    return _side(
+        request,
+        "koordinator/organisasjon_rediger.html",
+        {"organisasjon": organisasjon, "form": form, "lokasjoner": lokasjoner},
+        status=400,
+    )
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def lokasjon_ny(request: HttpRequest, pk: int) -> HttpResponse:
+    organisasjon = tilgang.organisasjon_for_redigering(bruker=request.user, organisasjon_id=pk)
+    _krev_endre(request.user, organisasjon)
+    form = LokasjonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lokasjon_opprett(
+                bruker=request.user,
+                organisasjon_id=pk,
+                navn=form.cleaned_data["navn"],
+                kommune=form.cleaned_data["kommune"],
+                grunn=form.cleaned_data["grunn"],
+            )
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(request, _("Stedet er lagt til."))
+            return redirect("koordinator:organisasjon-rediger", pk=pk)
+    return _side(
+        request,
+        "koordinator/lokasjon_rediger.html",
+        {"organisasjon": organisasjon, "form": form, "ny": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def lokasjon_rediger(request: HttpRequest, pk: int) -> HttpResponse:
+    lokasjon = tilgang.lokasjon_for_redigering(bruker=request.user, lokasjon_id=pk)
+    _krev_endre(request.user, lokasjon)
+    form = LokasjonForm(request.POST or None, instance=lokasjon)
+    if request.method == "POST" and form.is_valid():
+        endringer = {n: form.cleaned_data[n] for n in form.changed_data if n != "grunn"}
+        try:
+            lokasjon_oppdater(
+                bruker=request.user,
+                lokasjon_id=pk,
+                endringer=endringer,
+                grunn=form.cleaned_data["grunn"],
+            )
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(request, _("Stedet er lagret."))
+            return redirect("koordinator:organisasjon-rediger", pk=lokasjon.organisasjon_id)
+    if request.method == "POST":
+        lokasjon.refresh_from_db()
+    return _side(
+        request,
+        "koordinator/lokasjon_rediger.html",
+        {"organisasjon": lokasjon.organisasjon, "lokasjon": lokasjon, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@innlogget
+@require_GET
+def forslag_liste(request: HttpRequest) -> HttpResponse:
+    krev_koordinator(request.user)
+    forslag = [
+        {"forslag": f, "felt": [etikett(n) for n in f.endringer]}
+        for f in selectors.ventende_forslag(request.user)
+    ]
+    return _side(request, "koordinator/forslag_liste.html", {"forslag": forslag, "meny": "forslag"})
+
+
+def _forslag_side(
+    request: HttpRequest,
+    forslag: Endringsforslag,
+    godkjenn: GodkjennForm | None = None,
+    avvis: AvvisForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    tilbud = Tilbud.objects.get(pk=forslag.tilbud_id)
+    naa = verdier_for(tilbud)
+    rader = endringsliste(
+        {
+            n: {"fra": naa.get(n, getattr(tilbud, n, None)), "til": v}
+            for n, v in forslag.endringer.items()
+        }
+    )
+    return _side(
+        request,
+        "koordinator/forslag_detalj.html",
+        {
+            "forslag": forslag,
+            "tilbud": tilbud,
+            "rader": rader,
+            "utdatert": forslag.grunnversjon != tilbud.versjon,
+            "godkjenn": godkjenn or GodkjennForm(initial={"versjon": tilbud.versjon}),
+            "avvis": avvis or AvvisForm(),
+            "venter": forslag.status == Endringsforslag.Status.VENTER,
+        },
+        status=status,
+    )
+
+
+@innlogget
+@require_GET
+def forslag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
+    krev_koordinator(request.user)
+    return _forslag_side(request, forslag_for_beslutning(bruker=request.user, forslag_id=pk))
+
+
+@innlogget
+@require_POST
+def forslag_godkjenn_view(request: HttpRequest, pk: int) -> HttpResponse:
+    krev_koordinator(request.user)
+    forslag = forslag_for_beslutning(bruker=request.user, forslag_id=pk)
+    form = GodkjennForm(request.POST)
+    if not form.is_valid():
+        return _forslag_side(request, forslag, godkjenn=form, status=400)
+    try:
+        redigering.forslag_godkjenn(
+            bruker=request.user,
+            forslag_id=pk,
+            versjon=form.cleaned_data["versjon"],
+            kommentar=form.cleaned_data["kommentar"],
+        )
+    except Samtidighetskonflikt as konflikt:
+        messages.error(request, str(konflikt))
+        return _forslag_side(request, forslag, status=409)
+    except ValidationError as feil:
+        messages.error(request, " ".join(feil.messages))
+        return _forslag_side(request, forslag, status=400)
+    messages.success(request, _("Forslaget er godkjent, og tilbudet er oppdatert."))
+    return redirect("koordinator:forslag")
+
+
+@innlogget
+@require_POST
+def forslag_avvis_view(request: HttpRequest, pk: int) -> HttpResponse:
+    krev_koordinator(request.user)
+    forslag = forslag_for_beslutning(bruker=request.user, forslag_id=pk)
+    form = AvvisForm(request.POST)
+    if form.is_valid():
+        try:
+            redigering.forslag_avvis(
+                bruker=request.user, forslag_id=pk, kommentar=form.cleaned_data["kommentar"]
+            )
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(request, _("Forslaget er avvist. Tilbudsredaktøren ser kommentaren."))
+            return redirect("koordinator:forslag")
+    return _forslag_side(request, forslag, avvis=form, status=400)
+
+
+@innlogget
+@require_GET
+def feilmelding_liste(request: HttpRequest) -> HttpResponse:
+    krev_koordinator(request.user)
+    return _side(
+        request,
+        "koordinator/feilmelding_liste.html",
+        {"feilmeldinger": selectors.apne_feilmeldinger(request.user), "meny": "feil"},
+    )
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def feilmelding_detalj(request: HttpRequest, pk: int) -> HttpResponse:
+    krev_koordinator(request.user)
+    feilmelding = feilmelding_for_losning(bruker=request.user, feilmelding_id=pk)
+    form = LosFeilmeldingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feilmelding_los(
+                bruker=request.user, feilmelding_id=pk, notat=form.cleaned_data["notat"]
+            )
+        except ValidationError as feil:
+            if hasattr(feil, "error_dict"):
+                for liste in feil.error_dict.values():
+                    form.add_error("notat", liste)
+            else:
+                form.add_error(None, feil)
+        else:
+            messages.success(request, _("Feilmeldingen er løst."))
+            return redirect("koordinator:feilmeldinger")
+    return _side(
+        request,
+        "koordinator/feilmelding_detalj.html",
+        {"feilmelding": feilmelding, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
