@@ -1,0 +1,126 @@
+"""Input and output shapes of the referral API. Personal data only in the detail view."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..livssyklus import Avvisningsgrunn, Utfall
+from ..models import Henvisning
+
+
+class UtkastInput(serializers.Serializer):
+    fodselsnummer = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    navn = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    diagnosekoder = serializers.ListField(
+        child=serializers.CharField(max_length=12), required=False, max_length=10
+    )
+    sykmeldt = serializers.BooleanField(required=False, allow_null=True)
+    sykmelding_prosent = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100
+    )
+    sykmeldt_fra = serializers.DateField(required=False, allow_null=True)
+    sporsmal = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    arbeidssituasjon = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    arbeidsgiverkontakt = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    nav_kontakt = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    samtykke = serializers.BooleanField(required=False)
+    sjekkliste = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000), required=False
+    )
+
+
+class OpprettInput(UtkastInput):
+    tilbud = serializers.IntegerField()
+
+
+class VurderInput(serializers.Serializer):
+    utfall = serializers.ChoiceField(choices=[u.value for u in Utfall])
+    frist = serializers.DateField(required=False, allow_null=True)
+    begrunnelse = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    videresendt_til = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AvvisInput(serializers.Serializer):
+    avvisningsgrunn = serializers.ChoiceField(choices=[a.value for a in Avvisningsgrunn])
+    begrunnelse = serializers.CharField(allow_blank=True, max_length=5000)
+
+
+class BegrunnelseInput(serializers.Serializer):
+    begrunnelse = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ForesporselInput(serializers.Serializer):
+    sporsmal = serializers.CharField(max_length=5000)
+
+
+class SvarInput(serializers.Serializer):
+    svar = serializers.CharField(max_length=5000)
+
+
+def _kort(h: Henvisning, idag: Any) -> dict[str, Any]:
+    from ..selectors import er_forfalt
+
+    return {
+        "id": h.pk,
+        "tilbud": {"id": h.tilbud_id, "navn": h.tilbud.navn},
+        "mottaker": {"id": h.mottaker_id, "navn": h.mottaker.navn},
+        "status": h.status,
+        "status_tekst": h.get_status_display(),
+        "utfall": h.utfall or None,
+        "frist": h.frist,
+        "vurderingsfrist": h.vurderingsfrist,
+        "forfalt": er_forfalt(h, idag=idag),
+        "sendt": h.sendt,
+        "endret": h.endret,
+    }
+
+
+def liste_ut(h: Henvisning, idag: Any) -> dict[str, Any]:
+    return _kort(h, idag)
+
+
+def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> dict[str, Any]:
+    data = _kort(h, idag)
+    data.update(
+        {
+            "din_rolle": part,
+            "handlinger": handlinger,
+            "fodselsnummer": h.fodselsnummer,
+            "navn": h.navn,
+            "diagnosekoder": h.diagnosekoder,
+            "sykmeldt": h.sykmeldt,
+            "sykmelding_prosent": h.sykmelding_prosent,
+            "sykmeldt_fra": h.sykmeldt_fra,
+            "sporsmal": h.sporsmal,
+            "arbeidssituasjon": h.arbeidssituasjon,
+            "arbeidsgiverkontakt": h.arbeidsgiverkontakt,
+            "nav_kontakt": h.nav_kontakt,
+            "samtykke": h.samtykke,
+            "sjekkliste": h.sjekkliste,
+            "begrunnelse": h.begrunnelse,
+            "avvisningsgrunn": h.avvisningsgrunn or None,
+            "videresendt_til": h.videresendt_til_id,
+            "mottatt": h.mottatt,
+            "vurdert": h.vurdert,
+            "foresporsler": [
+                {
+                    "id": f.pk,
+                    "sporsmal": f.sporsmal,
+                    "spurt": f.spurt,
+                    "svar": f.svar,
+                    "besvart": f.besvart,
+                }
+                for f in h.foresporsler.all()
+            ],
+            "statuslogg": [
+                {
+                    "fra": s.fra_status,
+                    "til": s.til_status,
+                    "tidspunkt": s.tidspunkt,
+                    "begrunnelse": s.begrunnelse,
+                }
+                for s in h.statusendringer.all()
+            ],
+        }
+    )
+    return data

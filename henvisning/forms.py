@@ -1,0 +1,135 @@
+"""HTML forms for referrals. Validation of content is the services' (one rule set for HTML and
+API); the forms only parse what the browser sends."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .livssyklus import Avvisningsgrunn, Utfall
+
+
+class HenvisningForm(forms.Form):
+    fodselsnummer = forms.CharField(
+        label=_("Fødselsnummer eller D-nummer"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    navn = forms.CharField(label=_("Pasientens navn"), max_length=200, required=False)
+    diagnosekoder = forms.CharField(
+        label=_("Diagnosekoder (ICPC-2 eller ICD-10, skilt med komma)"),
+        max_length=200,
+        required=False,
+        help_text=_("F.eks. L86, P76 eller F41.1"),
+    )
+    sykmeldt = forms.ChoiceField(
+        label=_("Sykmeldt"),
+        required=False,
+        choices=[("", _("Ikke oppgitt")), ("ja", _("Ja")), ("nei", _("Nei, ikke sykmeldt"))],
+    )
+    sykmelding_prosent = forms.IntegerField(
+        label=_("Sykmeldingsgrad (%)"), min_value=0, max_value=100, required=False
+    )
+    sykmeldt_fra = forms.DateField(
+        label=_("Sykmeldt fra"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sporsmal = forms.CharField(
+        label=_("Spørsmål til spesialisten"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    arbeidssituasjon = forms.CharField(
+        label=_("Arbeidssituasjon"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    arbeidsgiverkontakt = forms.CharField(
+        label=_("Kontakt med arbeidsgiver"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    nav_kontakt = forms.CharField(
+        label=_("Kontakt med NAV"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    samtykke = forms.BooleanField(
+        label=_("Pasienten har samtykket til henvisningen"), required=False
+    )
+
+    def __init__(self, *args: Any, sjekkliste: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sjekkliste = sjekkliste or []
+        for i, punkt in enumerate(self.sjekkliste):
+            self.fields[f"sjekk_{i}"] = forms.CharField(
+                label=punkt, required=False, max_length=2000
+            )
+
+    def sjekkfelt(self) -> list[Any]:
+        return [self[f"sjekk_{i}"] for i in range(len(self.sjekkliste))]
+
+    def data_for_tjeneste(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "fodselsnummer": d["fodselsnummer"],
+            "navn": d["navn"],
+            "diagnosekoder": [k.strip() for k in d["diagnosekoder"].split(",") if k.strip()],
+            "sykmeldt": {"ja": True, "nei": False}.get(d["sykmeldt"]),
+            "sykmelding_prosent": d["sykmelding_prosent"],
+            "sykmeldt_fra": d["sykmeldt_fra"],
+            "sporsmal": d["sporsmal"],
+            "arbeidssituasjon": d["arbeidssituasjon"],
+            "arbeidsgiverkontakt": d["arbeidsgiverkontakt"],
+            "nav_kontakt": d["nav_kontakt"],
+            "samtykke": d["samtykke"],
+            "sjekkliste": {p: d.get(f"sjekk_{i}", "") for i, p in enumerate(self.sjekkliste)},
+        }
+
+
+class VurderForm(forms.Form):
+    utfall = forms.ChoiceField(
+        label=_("Utfall"),
+        choices=[
+            (Utfall.RETT.value, _("Rett til helsehjelp")),
+            (Utfall.IKKE_RETT.value, _("Ikke rett til helsehjelp")),
+            (Utfall.VIDERESENDT.value, _("Videresendt til et annet tilbud")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    frist = forms.DateField(
+        label=_("Frist for helsehjelp"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    begrunnelse = forms.CharField(
+        label=_("Begrunnelse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    videresendt_til = forms.IntegerField(label=_("Videresend til tilbud (id)"), required=False)
+
+
+class AvvisForm(forms.Form):
+    avvisningsgrunn = forms.ChoiceField(
+        label=_("Grunn"),
+        choices=[
+            (Avvisningsgrunn.MANGLER_OPPLYSNINGER.value, _("Mangler opplysninger")),
+            (Avvisningsgrunn.FEIL_MOTTAKER.value, _("Feil mottaker")),
+            (Avvisningsgrunn.UTENFOR_MALGRUPPE.value, _("Utenfor målgruppen")),
+            (Avvisningsgrunn.ANNET.value, _("Annet")),
+        ],
+    )
+    begrunnelse = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BegrunnelseForm(forms.Form):
+    begrunnelse = forms.CharField(
+        label=_("Begrunnelse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ForesporselForm(forms.Form):
+    sporsmal = forms.CharField(
+        label=_("Hva mangler?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class SvarForm(forms.Form):
+    svar = forms.CharField(
+        label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

@@ -1,0 +1,481 @@
+"""Writes for referrals: drafts, the lifecycle transitions, forespørsler, e-mail notices and the
+removal of personal data. Every write runs in one transaction and logs who did what; e-mails go
+out after commit (Celery) and carry a link only."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumFeil
+from stdnum.no import fodselsnummer as fnr
+
+from tilbud.models import Organisasjon, Rolle, Tilbud
+from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
+
+from . import frister
+from .livssyklus import (
+    Avvisningsgrunn,
+    Handling,
+    Part,
+    Status,
+    UgyldigOvergang,
+    UmuligOvergang,
+    Utfall,
+    neste,
+)
+from .models import Foresporsel, Henvisning, Statusendring
+
+REDIGERBARE_FELT = [
+    "fodselsnummer", "navn", "diagnosekoder", "sykmeldt", "sykmelding_prosent", "sykmeldt_fra",
+    "sporsmal", "arbeidssituasjon", "arbeidsgiverkontakt", "nav_kontakt", "samtykke",
+    "sjekkliste",
+]  # fmt: skip
+_TEKSTFELT = ["sporsmal", "arbeidssituasjon", "arbeidsgiverkontakt", "nav_kontakt"]
+
+
+class Konflikt(Exception):
+    """The action is not possible in the referral's current state (HTTP 409)."""
+
+
+def idag() -> date:
+    return timezone.localdate()
+
+
+def mottaker_for(tilbud: Tilbud) -> Organisasjon:
+    """Where the tilbud's referrals go: the provider; the HF (or ideell hospital) itself; or the
+    region's assessment unit RKE/RVE, which an RHF organisation stands for. A private provider
+    reached through «the HF's intake», and an unknown route, go to the region, which routes on."""
+    if tilbud.henvisning_til == Tilbud.HenvisningTil.LEVERANDOR:
+        return tilbud.organisasjon
+    if tilbud.henvisning_til == Tilbud.HenvisningTil.HF and tilbud.organisasjon.type in {
+        Organisasjon.Type.HF,
+        Organisasjon.Type.IDEELL,
+    }:
+        return tilbud.organisasjon
+    return tilbud.rhf
+
+
+def sjekkliste_for(tilbud: Tilbud) -> list[str]:
+    """The tilbud's «what the referral should contain», one point per line or sentence."""
+    tekst = tilbud.henvisning_tekst.strip()
+    if not tekst:
+        return []
+    deler = [d.strip(" -•*\t") for d in tekst.replace(";", "\n").splitlines()]
+    return [d for d in deler if d][:20]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _valider_fodselsnummer(verdi: str) -> str:
+    try:
+        return fnr.validate(verdi)
+    except StdnumFeil as feil:
+        raise ValidationError(
+            "Ugyldig fødselsnummer eller D-nummer (11 sifre med kontrollsiffer).",
+            code="ugyldig_fodselsnummer",
+        ) from feil
+
+
+def _valider_koder(koder: list[str]) -> tuple[list[dict[str, str]], list[str]]:
+    lagret: list[dict[str, str]] = []
+    grupper: set[int] = set()
+    ukjente: list[str] = []
+    for tekst in koder:
+        try:
+            oppslag = diagnose_slaa_opp(tekst)
+        except (UgyldigKode, UkjentKode):
+            ukjente.append(tekst)
+            continue
+        treff = oppslag.treff[0]
+        lagret.append({"kodeverk": treff.kodeverk, "kode": treff.kode, "tittel": treff.tittel})
+        grupper |= oppslag.malgruppe_ider
+    if ukjente:
+        raise ValidationError(
+            "Ukjent diagnosekode: %(koder)s (bruk ICPC-2 eller ICD-10).",
+            params={"koder": ", ".join(ukjente)},
+            code="ukjent_kode",
+        )
+    from tilbud.models import Malgruppe
+
+    slugs = sorted(Malgruppe.objects.filter(pk__in=grupper).values_list("slug", flat=True))
+    return lagret, slugs
+
+
+def _bruk_data(henvisning: Henvisning, data: dict[str, Any], *, dag: date) -> None:
+    """Validate and set the given fields; ValidationError names every bad field."""
+    feil: dict[str, list[str]] = {}
+
+    def legg_til(felt: str, e: ValidationError) -> None:
+        feil.setdefault(felt, []).extend(e.messages)
+
+    if "fodselsnummer" in data:
+        verdi = (data["fodselsnummer"] or "").strip()
+        try:
+            henvisning.sett_fodselsnummer(_valider_fodselsnummer(verdi) if verdi else "")
+        except ValidationError as e:
+            legg_til("fodselsnummer", e)
+    if "navn" in data:
+        henvisning.sett_navn(data["navn"] or "")
+    if "diagnosekoder" in data:
+        try:
+            henvisning.diagnosekoder, henvisning.diagnosegrupper = _valider_koder(
+                [k for k in data["diagnosekoder"] or [] if str(k).strip()]
+            )
+        except ValidationError as e:
+            legg_til("diagnosekoder", e)
+    for felt in ["sykmeldt", "sykmelding_prosent", "sykmeldt_fra", "samtykke", *_TEKSTFELT]:
+        if felt in data:
+            setattr(henvisning, felt, data[felt])
+    if "sjekkliste" in data:
+        punkter = set(sjekkliste_for(henvisning.tilbud))
+        svar = {str(k): str(v).strip() for k, v in (data["sjekkliste"] or {}).items()}
+        if set(svar) - punkter:
+            feil["sjekkliste"] = ["Svar på punkter som ikke er i tilbudets sjekkliste."]
+        else:
+            henvisning.sjekkliste = {k: v for k, v in svar.items() if v}
+    if henvisning.samtykke is None:
+        henvisning.samtykke = False
+    for felt in _TEKSTFELT:
+        setattr(henvisning, felt, (getattr(henvisning, felt) or "").strip())
+    if henvisning.sykmeldt is False:
+        henvisning.sykmelding_prosent = None
+        henvisning.sykmeldt_fra = None
+    prosent = henvisning.sykmelding_prosent
+    if prosent is not None and not 0 <= prosent <= 100:
+        feil.setdefault("sykmelding_prosent", []).append("Sykmeldingsgraden er 0–100 %.")
+    if henvisning.sykmeldt_fra and henvisning.sykmeldt_fra > dag:
+        feil.setdefault("sykmeldt_fra", []).append("Datoen kan ikke ligge i fremtiden.")
+    if feil:
+        raise ValidationError(feil)
+
+
+def _krev_komplett(henvisning: Henvisning) -> None:
+    """What a referral must hold before it can be sent."""
+    feil: dict[str, str] = {}
+    if not henvisning.fodselsnummer_kryptert:
+        feil["fodselsnummer"] = "Fødselsnummer eller D-nummer må fylles ut."
+    if not henvisning.navn_kryptert:
+        feil["navn"] = "Pasientens navn må fylles ut."
+    if not henvisning.diagnosekoder:
+        feil["diagnosekoder"] = "Oppgi minst én diagnosekode (ICPC-2 eller ICD-10)."
+    if not henvisning.sporsmal:
+        feil["sporsmal"] = "Skriv spørsmålet til spesialisten."
+    if henvisning.sykmeldt is None:
+        feil["sykmeldt"] = "Oppgi om pasienten er sykmeldt."
+    elif henvisning.sykmeldt:
+        if henvisning.sykmelding_prosent is None:
+            feil["sykmelding_prosent"] = "Oppgi sykmeldingsgraden."
+        if henvisning.sykmeldt_fra is None:
+            feil["sykmeldt_fra"] = "Oppgi fra hvilken dato pasienten er sykmeldt."
+    if not henvisning.samtykke:
+        feil["samtykke"] = "Pasienten må ha samtykket før henvisningen sendes."
+    if feil:
+        raise ValidationError(feil)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+@transaction.atomic
+def henvisning_opprett(*, sender: Any, tilbud: Tilbud, data: dict[str, Any]) -> Henvisning:
+    """A new draft. The caller has checked that the sender may refer to the tilbud
+    (henvisning.tilgang.tilbud_for_henvisning)."""
+    rolle = sender.roller.get(type=Rolle.Type.HENVISER)
+    mottaker = mottaker_for(tilbud)
+    henvisning = Henvisning(
+        tilbud=tilbud,
+        sender=sender,
+        henvisertype=rolle.henvisertype,
+        mottaker=mottaker,
+        rhf=tilbud.rhf,
+    )
+    _bruk_data(henvisning, data, dag=idag())
+    henvisning.full_clean()
+    henvisning.save()
+    Statusendring.objects.create(
+        henvisning=henvisning, fra_status="", til_status=Status.UTKAST, utfort_av=sender
+    )
+    return henvisning
+
+
+@transaction.atomic
+def henvisning_oppdater(
+    *, henvisning: Henvisning, bruker: Any, part: Part, data: dict[str, Any]
+) -> Henvisning:
+    """Change a draft. Only the sender, only while it is a draft."""
+    henvisning = Henvisning.objects.select_for_update().get(pk=henvisning.pk)
+    if part != Part.SENDER or henvisning.status != Status.UTKAST:
+        raise Konflikt("Bare et utkast kan endres, og bare av henviseren.")
+    _bruk_data(henvisning, data, dag=idag())
+    henvisning.full_clean()
+    henvisning.save()
+    return henvisning
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+@dataclass(frozen=True)
+class Vurdering:
+    utfall: Utfall | None = None
+    frist: date | None = None
+    begrunnelse: str = ""
+    videresendt_til: Tilbud | None = None
+    avvisningsgrunn: Avvisningsgrunn | None = None
+
+
+@transaction.atomic
+def henvisning_overgang(
+    *,
+    henvisning: Henvisning,
+    bruker: Any,
+    part: Part,
+    handling: Handling,
+    vurdering: Vurdering | None = None,
+) -> Henvisning:
+    """One lifecycle transition, checked by henvisning.livssyklus, logged (who, when, from, to,
+    reason), with the e-mail notices after commit."""
+    vurdering = vurdering or Vurdering()
+    h = Henvisning.objects.select_for_update().select_related("tilbud").get(pk=henvisning.pk)
+    dag = idag()
+    try:
+        ny = neste(
+            h.tilstand,
+            handling,
+            part=part,
+            idag=dag,
+            utfall=vurdering.utfall,
+            frist=vurdering.frist,
+            begrunnelse=vurdering.begrunnelse,
+            videresendt_til=vurdering.videresendt_til.pk if vurdering.videresendt_til else None,
+            avvisningsgrunn=vurdering.avvisningsgrunn,
+            har_foresporsel=h.foresporsler.exists(),
+        )
+    except UmuligOvergang as feil:
+        raise Konflikt(str(feil)) from feil
+    except UgyldigOvergang as feil:
+        raise ValidationError({feil.felt: feil.melding}) from feil
+    naa = timezone.now()
+    fra = h.status
+    if handling == Handling.SEND:
+        _krev_komplett(h)
+        h.sendt = naa
+        # Delivered to the receiver's inbox at once: the provisional deadline runs from now and
+        # is set again when the receiver registers it as received.
+        h.vurderingsfrist = frister.vurderingsfrist(dag)
+    elif handling == Handling.MOTTA:
+        h.mottatt = naa
+        h.vurderingsfrist = frister.vurderingsfrist(dag)
+    elif handling == Handling.VURDER:
+        h.vurdert = naa
+        h.utfall = ny.utfall.value if ny.utfall else ""
+        if ny.utfall == Utfall.RETT:
+            h.frist = vurdering.frist
+        elif ny.utfall == Utfall.VIDERESENDT:
+            _videresend(h, vurdering.videresendt_til, bruker)
+    elif handling == Handling.AVVIS:
+        h.avvisningsgrunn = vurdering.avvisningsgrunn.value if vurdering.avvisningsgrunn else ""
+    if vurdering.begrunnelse.strip() and handling in {
+        Handling.VURDER,
+        Handling.AVVIS,
+        Handling.TREKK,
+    }:
+        h.begrunnelse = vurdering.begrunnelse.strip()
+    h.status = ny.status.value
+    if ny.er_avsluttet:
+        h.lukket = naa
+    h.full_clean()
+    h.save()
+    Statusendring.objects.create(
+        henvisning=h,
+        fra_status=fra,
+        til_status=h.status,
+        utfort_av=bruker,
+        begrunnelse=vurdering.begrunnelse.strip(),
+    )
+    _varsle_etter_commit(h, handling)
+    return h
+
+
+def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning:
+    if tilbud is None or tilbud.pk == h.tilbud_id or tilbud.status == Tilbud.Status.AVSLUTTET:
+        raise ValidationError({"videresendt_til": "Velg et annet tilbud som er i drift."})
+    h.videresendt_til = tilbud
+    kopi = Henvisning.objects.get(pk=h.pk)
+    kopi.pk = None
+    kopi.tilbud = tilbud
+    kopi.mottaker = mottaker_for(tilbud)
+    kopi.rhf = tilbud.rhf
+    kopi.videresendt_fra = h
+    kopi.status = Status.SENDT
+    kopi.utfall = ""
+    kopi.frist = None
+    kopi.mottatt = kopi.vurdert = kopi.lukket = None
+    kopi.sendt = timezone.now()
+    kopi.vurderingsfrist = frister.vurderingsfrist(idag())
+    kopi.sjekkliste = {}
+    kopi.save()
+    Statusendring.objects.create(
+        henvisning=kopi,
+        fra_status="",
+        til_status=Status.SENDT,
+        utfort_av=bruker,
+        begrunnelse=f"Videresendt fra henvisning {h.pk}.",
+    )
+    _varsle_etter_commit(kopi, Handling.SEND)
+    return kopi
+
+
+# --------------------------------------------------------------------------- forespørsler
+
+
+@transaction.atomic
+def foresporsel_opprett(
+    *, henvisning: Henvisning, bruker: Any, part: Part, sporsmal: str
+) -> Foresporsel:
+    """The receiver asks the sender for missing information (before assessing)."""
+    if part != Part.MOTTAKER or henvisning.status not in {Status.SENDT, Status.MOTTATT}:
+        raise Konflikt("Bare mottakeren kan be om opplysninger, og bare før vurderingen.")
+    if not sporsmal.strip():
+        raise ValidationError({"sporsmal": "Skriv hva som mangler."})
+    foresporsel = Foresporsel.objects.create(
+        henvisning=henvisning, sporsmal=sporsmal.strip(), spurt_av=bruker
+    )
+    Statusendring.objects.create(
+        henvisning=henvisning,
+        fra_status=henvisning.status,
+        til_status=henvisning.status,
+        utfort_av=bruker,
+        begrunnelse="Forespørsel om opplysninger sendt til henviseren.",
+    )
+    _paa_commit("varsle_sender", henvisning.pk)
+    return foresporsel
+
+
+@transaction.atomic
+def foresporsel_besvar(
+    *, henvisning: Henvisning, foresporsel_id: Any, bruker: Any, part: Part, svar: str
+) -> Foresporsel:
+    foresporsel = (
+        Foresporsel.objects.select_for_update()
+        .filter(pk=foresporsel_id, henvisning=henvisning)
+        .first()
+    )
+    if foresporsel is None:
+        from django.http import Http404
+
+        raise Http404("Finnes ikke.")
+    if part != Part.SENDER or foresporsel.besvart is not None:
+        raise Konflikt("Forespørselen er allerede besvart, eller du er ikke henviseren.")
+    if Henvisning.objects.get(pk=henvisning.pk).tilstand.er_avsluttet:
+        raise Konflikt("Henvisningen er avsluttet.")
+    if not svar.strip():
+        raise ValidationError({"svar": "Skriv et svar."})
+    foresporsel.svar = svar.strip()
+    foresporsel.besvart_av = bruker
+    foresporsel.besvart = timezone.now()
+    foresporsel.save()
+    _paa_commit("varsle_mottaker", henvisning.pk)
+    return foresporsel
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def _paa_commit(oppgave: str, henvisning_id: int) -> None:
+    from . import tasks
+
+    task = getattr(tasks, oppgave)
+    transaction.on_commit(lambda: task.delay(henvisning_id))
+
+
+def _varsle_etter_commit(h: Henvisning, handling: Handling) -> None:
+    if handling == Handling.SEND:
+        _paa_commit("varsle_mottaker", h.pk)
+    else:
+        _paa_commit("varsle_sender", h.pk)
+
+
+def _lenke(navn: str, **kwargs: Any) -> str:
+    return settings.PORTAL_URL.rstrip("/") + reverse(navn, kwargs=kwargs)
+
+
+def varsel_send_mottaker(*, henvisning_id: int) -> int:
+    """E-mail everyone at the receiving unit: a link to the inbox, no health data."""
+    h = Henvisning.objects.filter(pk=henvisning_id).first()
+    if h is None or h.status == Status.UTKAST:
+        return 0
+    adresser = list(
+        Rolle.objects.filter(type=Rolle.Type.MOTTAKER, organisasjon_id=h.mottaker_id)
+        .exclude(bruker__email="")
+        .values_list("bruker__email", flat=True)
+    )
+    if not adresser:
+        return 0
+    return send_mail(
+        "Helse og arbeid: ny aktivitet i innboksen for henvisninger",
+        "Det er ny aktivitet på en henvisning til enheten deres.\n\n"
+        f"Logg inn for å se den: {_lenke('henvisning:innboks')}\n\n"
+        "Av personvernhensyn står det ingen opplysninger om pasienten i denne e-posten.",
+        None,
+        adresser,
+    )
+
+
+def varsel_send_sender(*, henvisning_id: int) -> int:
+    """E-mail the sender that their referral has news: a link only."""
+    h = Henvisning.objects.select_related("sender").filter(pk=henvisning_id).first()
+    if h is None or not h.sender.email:
+        return 0
+    return send_mail(
+        "Helse og arbeid: ny status på en henvisning",
+        "En henvisning du har sendt har fått ny status eller en forespørsel.\n\n"
+        f"Logg inn for å se den: {_lenke('henvisning:detalj', pk=h.pk)}\n\n"
+        "Av personvernhensyn står det ingen opplysninger om pasienten i denne e-posten.",
+        None,
+        [h.sender.email],
+    )
+
+
+# --------------------------------------------------------------------------- removal
+
+
+@transaction.atomic
+def personopplysninger_slett(*, henvisning: Henvisning) -> Henvisning:
+    """Empty every personal field; keep status, dates, tilbud, region and diagnosis groups."""
+    h = Henvisning.objects.select_for_update().get(pk=henvisning.pk)
+    h.fodselsnummer_kryptert = h.fodselsnummer_hash = h.navn_kryptert = ""
+    h.diagnosekoder = []
+    h.sykmeldt = h.sykmelding_prosent = h.sykmeldt_fra = None
+    for felt in [*_TEKSTFELT, "begrunnelse"]:
+        setattr(h, felt, "")
+    h.sjekkliste = {}
+    h.personopplysninger_slettet = timezone.now()
+    h.save()
+    h.foresporsler.update(sporsmal="", svar="")
+    h.statusendringer.update(begrunnelse="")
+    return h
+
+
+def slett_utlopte_personopplysninger(*, naa: Any = None) -> int:
+    """Referrals ended more than HENVISNING_SLETT_ETTER_DAGER ago (and drafts left untouched as
+    long): remove their personal data. Idempotent."""
+    naa = naa or timezone.now()
+    dager = getattr(settings, "HENVISNING_SLETT_ETTER_DAGER", 365)
+    grense = naa - timedelta(days=dager)
+    utlopte = Henvisning.objects.filter(personopplysninger_slettet__isnull=True).filter(
+        Q(lukket__lt=grense) | Q(status=Status.UTKAST, endret__lt=grense)
+    )
+    antall = 0
+    for h in utlopte.only("pk"):
+        personopplysninger_slett(henvisning=h)
+        antall += 1
+    return antall

@@ -1,0 +1,74 @@
+"""The one access check per object type for referrals. Views and API fetch referrals only here;
+anything out of the user's scope answers 404, as if it did not exist. Every opening of a referral
+is written to the access log (who, when, which referral, in which role, for what)."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tilbud.models import Tilbud
+
+from .livssyklus import Part
+from .models import Henvisning, Tilgangslogg
+from .rules import er_mottaker, er_sender, mottaker_organisasjoner
+
+
+def parter(bruker: Any, henvisning: Henvisning) -> set[Part]:
+    """The roles the user has for this referral (a user may in principle be both)."""
+    funnet = set()
+    if er_sender(bruker, henvisning):
+        funnet.add(Part.SENDER)
+    if er_mottaker(bruker, henvisning):
+        funnet.add(Part.MOTTAKER)
+    return funnet
+
+
+def henvisning_for(
+    *, bruker: Any, henvisning_id: Any, handling: str = "les", part: Part | None = None
+) -> tuple[Henvisning, Part]:
+    """The referral and the user's part in it, or 404. `part` is the part the action needs; the
+    user's other part is returned when they lack it, so that the lifecycle refuses (409)."""
+    if not bruker.is_authenticated:
+        raise Http404("Finnes ikke.")
+    henvisning = (
+        Henvisning.objects.select_related("tilbud", "mottaker", "rhf", "sender")
+        .filter(pk=henvisning_id)
+        .first()
+    )
+    if henvisning is None:
+        raise Http404("Finnes ikke.")
+    mine = parter(bruker, henvisning)
+    if not mine:
+        raise Http404("Finnes ikke.")
+    valgt = part if part in mine else sorted(mine)[0]
+    Tilgangslogg.objects.create(
+        henvisning=henvisning, bruker=bruker, rolle=valgt.value, handling=handling[:30]
+    )
+    return henvisning, valgt
+
+
+def synlige_henvisninger(bruker: Any) -> QuerySet[Henvisning]:
+    """Every referral the user may open: their own, and those sent to their unit."""
+    if not bruker.is_authenticated:
+        return Henvisning.objects.none()
+    return Henvisning.objects.filter(
+        Q(sender=bruker)
+        | (Q(mottaker_id__in=mottaker_organisasjoner(bruker)) & ~Q(status="utkast"))
+    )
+
+
+def tilbud_for_henvisning(*, bruker: Any, tilbud_id: Any) -> Tilbud:
+    """A tilbud the user may refer to, or 404."""
+    tilbud = Tilbud.objects.select_related("organisasjon", "rhf").filter(pk=tilbud_id).first()
+    if tilbud is None or not kan_henvise(bruker, tilbud):
+        raise Http404("Finnes ikke.")
+    return tilbud
+
+
+def kan_henvise(bruker: Any, tilbud: Tilbud) -> bool:
+    return bool(bruker.is_authenticated and bruker.has_perm("henvisning.add_henvisning", tilbud))
+
+
+def ser_antall(bruker: Any) -> bool:
+    return bool(bruker.is_authenticated and bruker.has_perm("henvisning.view_henvisning_antall"))

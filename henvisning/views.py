@@ -1,0 +1,289 @@
+"""HTML pages for referrals: the form from a tilbud page, «Mine henvisninger», the receiver's
+inbox with the overdue worklist, a referral with the actions the user's part allows, and the
+counts per unit for coordinators and analysts. Thin: access in henvisning.tilgang, rules in
+henvisning.services and henvisning.livssyklus."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilbud.models import Tilbud
+
+from . import selectors, services, tilgang
+from .forms import (
+    AvvisForm,
+    BegrunnelseForm,
+    ForesporselForm,
+    HenvisningForm,
+    SvarForm,
+    VurderForm,
+)
+from .livssyklus import Avvisningsgrunn, Handling, Part, Utfall
+
+HANDLINGER = {
+    "send": (Handling.SEND, Part.SENDER, None),
+    "motta": (Handling.MOTTA, Part.MOTTAKER, None),
+    "vurder": (Handling.VURDER, Part.MOTTAKER, VurderForm),
+    "venter": (Handling.VENTER, Part.MOTTAKER, None),
+    "start": (Handling.START, Part.MOTTAKER, None),
+    "avslutt": (Handling.AVSLUTT, Part.MOTTAKER, None),
+    "trekk": (Handling.TREKK, Part.SENDER, BegrunnelseForm),
+    "avvis": (Handling.AVVIS, Part.MOTTAKER, AvvisForm),
+}
+
+
+def innlogget(view: Any) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _feil_til_form(form: Any, feil: ValidationError) -> None:
+    for felt, meldinger in feil.message_dict.items():
+        form.add_error(felt if felt in form.fields else None, meldinger)
+
+
+@innlogget
+def ny(request: HttpRequest, tilbud_id: int) -> HttpResponse:
+    """«Henvis pasienten»: a new referral to this tilbud, saved as a draft or sent at once."""
+    tilbud = tilgang.tilbud_for_henvisning(bruker=request.user, tilbud_id=tilbud_id)
+    sjekkliste = services.sjekkliste_for(tilbud)
+    form = HenvisningForm(request.POST or None, sjekkliste=sjekkliste)
+    if request.method == "POST" and form.is_valid():
+        try:
+            h = services.henvisning_opprett(
+                sender=request.user, tilbud=tilbud, data=form.data_for_tjeneste()
+            )
+        except ValidationError as feil:
+            _feil_til_form(form, feil)
+        else:
+            return _lagret_eller_send(request, h, form)
+    return _skjema(request, tilbud, form, None, status=400 if form.errors else 200)
+
+
+@innlogget
+def endre(request: HttpRequest, pk: int) -> HttpResponse:
+    h, part = tilgang.henvisning_for(
+        bruker=request.user, henvisning_id=pk, handling="endre", part=Part.SENDER
+    )
+    if part != Part.SENDER or h.status != "utkast":
+        # Only drafts are edited: everything else is shown as it stands.
+        return redirect("henvisning:detalj", pk=h.pk)
+    sjekkliste = services.sjekkliste_for(h.tilbud)
+    start = {
+        "fodselsnummer": h.fodselsnummer,
+        "navn": h.navn,
+        "diagnosekoder": ", ".join(k["kode"] for k in h.diagnosekoder),
+        "sykmeldt": {True: "ja", False: "nei"}.get(h.sykmeldt, ""),
+        "sykmelding_prosent": h.sykmelding_prosent,
+        "sykmeldt_fra": h.sykmeldt_fra,
+        "sporsmal": h.sporsmal,
+        "arbeidssituasjon": h.arbeidssituasjon,
+        "arbeidsgiverkontakt": h.arbeidsgiverkontakt,
+        "nav_kontakt": h.nav_kontakt,
+        "samtykke": h.samtykke,
+        **{f"sjekk_{i}": h.sjekkliste.get(p, "") for i, p in enumerate(sjekkliste)},
+    }
+    form = HenvisningForm(request.POST or None, initial=start, sjekkliste=sjekkliste)
+    if request.method == "POST" and form.is_valid():
+        try:
+            h = services.henvisning_oppdater(
+                henvisning=h, bruker=request.user, part=part, data=form.data_for_tjeneste()
+            )
+        except ValidationError as feil:
+            _feil_til_form(form, feil)
+        else:
+            return _lagret_eller_send(request, h, form)
+    return _skjema(request, h.tilbud, form, h, status=400 if form.errors else 200)
+
+
+def _lagret_eller_send(request: HttpRequest, h: Any, form: HenvisningForm) -> HttpResponse:
+    if "send" not in request.POST:
+        messages.success(request, _("Utkastet er lagret."))
+        return redirect("henvisning:endre", pk=h.pk)
+    try:
+        services.henvisning_overgang(
+            henvisning=h, bruker=request.user, part=Part.SENDER, handling=Handling.SEND
+        )
+    except ValidationError as feil:
+        _feil_til_form(form, feil)
+        messages.warning(request, _("Utkastet er lagret, men ikke sendt: rett feilene under."))
+        return _skjema(request, h.tilbud, form, h, status=400)
+    messages.success(request, _("Henvisningen er sendt."))
+    return redirect("henvisning:detalj", pk=h.pk)
+
+
+def _skjema(
+    request: HttpRequest, tilbud: Tilbud, form: HenvisningForm, h: Any, *, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "henvisning/skjema.html",
+        {
+            "tilbud": tilbud,
+            "form": form,
+            "henvisning": h,
+            "mottaker": services.mottaker_for(tilbud),
+        },
+        status=status,
+    )
+
+
+@innlogget
+def mine(request: HttpRequest) -> HttpResponse:
+    """«Mine henvisninger» for the sender."""
+    return render(
+        request,
+        "henvisning/mine.html",
+        {"henvisninger": selectors.henvisninger_sendt_av(request.user), "idag": services.idag()},
+    )
+
+
+@innlogget
+def innboks(request: HttpRequest) -> HttpResponse:
+    """The receiving unit's inbox, with the overdue worklist first."""
+    idag = services.idag()
+    return render(
+        request,
+        "henvisning/innboks.html",
+        {
+            "forfalte": selectors.forfalte(request.user, idag=idag),
+            "henvisninger": selectors.innboks(request.user),
+            "idag": idag,
+        },
+    )
+
+
+@innlogget
+def forfalte_per_enhet(request: HttpRequest) -> HttpResponse:
+    if not tilgang.ser_antall(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "henvisning/forfalte_per_enhet.html",
+        {"rader": selectors.forfalte_per_enhet(request.user, idag=services.idag())},
+    )
+
+
+@innlogget
+def detalj(request: HttpRequest, pk: int) -> HttpResponse:
+    h, part = tilgang.henvisning_for(bruker=request.user, henvisning_id=pk, handling="les")
+    return _detalj(request, h, part)
+
+
+def _detalj(
+    request: HttpRequest, h: Any, part: Part, *, status: int = 200, **skjemaer: Any
+) -> HttpResponse:
+    handlinger = selectors.handlinger_for(h, part)
+    context = {
+        "henvisning": h,
+        "part": part.value,
+        "handlinger": handlinger,
+        "forfalt": selectors.er_forfalt(h, idag=services.idag()),
+        "foresporsler": h.foresporsler.all(),
+        "statuslogg": h.statusendringer.select_related("utfort_av"),
+        "kan_sporre": part == Part.MOTTAKER and h.status in {"sendt", "mottatt"},
+        "vurder_form": skjemaer.get("vurder_form") or VurderForm(),
+        "avvis_form": skjemaer.get("avvis_form") or AvvisForm(),
+        "trekk_form": skjemaer.get("trekk_form") or BegrunnelseForm(),
+        "foresporsel_form": skjemaer.get("foresporsel_form") or ForesporselForm(),
+        "svar_form": SvarForm(),
+    }
+    return render(request, "henvisning/detalj.html", context, status=status)
+
+
+@innlogget
+@require_POST
+def handling(request: HttpRequest, pk: int, navn: str) -> HttpResponse:
+    if navn not in HANDLINGER:
+        raise Http404("Finnes ikke.")
+    valgt, krevd_part, skjema_klasse = HANDLINGER[navn]
+    h, part = tilgang.henvisning_for(
+        bruker=request.user, henvisning_id=pk, handling=navn, part=krevd_part
+    )
+    form = skjema_klasse(request.POST) if skjema_klasse else None
+    skjemanavn = {"vurder": "vurder_form", "avvis": "avvis_form", "trekk": "trekk_form"}.get(navn)
+    if form is not None and not form.is_valid():
+        return _detalj(request, h, part, status=400, **{skjemanavn: form})
+    d = form.cleaned_data if form is not None else {}
+    videre = None
+    if d.get("videresendt_til"):
+        videre = Tilbud.objects.filter(pk=d["videresendt_til"]).first()
+    vurdering = services.Vurdering(
+        utfall=Utfall(d["utfall"]) if d.get("utfall") else None,
+        frist=d.get("frist"),
+        begrunnelse=d.get("begrunnelse", "") or "",
+        videresendt_til=videre,
+        avvisningsgrunn=Avvisningsgrunn(d["avvisningsgrunn"]) if d.get("avvisningsgrunn") else None,
+    )
+    try:
+        services.henvisning_overgang(
+            henvisning=h, bruker=request.user, part=part, handling=valgt, vurdering=vurdering
+        )
+    except services.Konflikt as feil:
+        messages.error(request, str(feil))
+        return _detalj(request, h, part, status=409)
+    except ValidationError as feil:
+        if form is None:
+            messages.error(request, " ".join(feil.messages))
+            return _detalj(request, h, part, status=400)
+        _feil_til_form(form, feil)
+        return _detalj(request, h, part, status=400, **{skjemanavn: form})
+    messages.success(request, _("Henvisningen er oppdatert."))
+    return redirect("henvisning:detalj", pk=h.pk)
+
+
+@innlogget
+@require_POST
+def foresporsel(request: HttpRequest, pk: int) -> HttpResponse:
+    h, part = tilgang.henvisning_for(
+        bruker=request.user, henvisning_id=pk, handling="foresporsel", part=Part.MOTTAKER
+    )
+    form = ForesporselForm(request.POST)
+    if not form.is_valid():
+        return _detalj(request, h, part, status=400, foresporsel_form=form)
+    try:
+        services.foresporsel_opprett(
+            henvisning=h, bruker=request.user, part=part, sporsmal=form.cleaned_data["sporsmal"]
+        )
+    except services.Konflikt as feil:
+        messages.error(request, str(feil))
+        return _detalj(request, h, part, status=409)
+    messages.success(request, _("Forespørselen er sendt til henviseren."))
+    return redirect("henvisning:detalj", pk=h.pk)
+
+
+@innlogget
+@require_POST
+def svar(request: HttpRequest, pk: int, foresporsel_id: int) -> HttpResponse:
+    h, part = tilgang.henvisning_for(
+        bruker=request.user, henvisning_id=pk, handling="svar", part=Part.SENDER
+    )
+    form = SvarForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv et svar."))
+        return _detalj(request, h, part, status=400)
+    try:
+        services.foresporsel_besvar(
+            henvisning=h,
+            foresporsel_id=foresporsel_id,
+            bruker=request.user,
+            part=part,
+            svar=form.cleaned_data["svar"],
+        )
+    except services.Konflikt as feil:
+        messages.error(request, str(feil))
+        return _detalj(request, h, part, status=409)
+    messages.success(request, _("Svaret er sendt."))
+    return redirect("henvisning:detalj", pk=h.pk)

@@ -1,0 +1,104 @@
+"""The HTML pages: «Henvis pasienten» on the tilbud page, who may refer, drafts, the inbox with
+the overdue worklist and the assessment form."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from henvisning.models import Henvisning
+from henvisning.rules import henvisertype_godtas
+from tests.factories import TilbudFactory, bruker_med_rolle
+from tests.henvisning.conftest import komplett
+
+pytestmark = pytest.mark.django_db
+
+
+def skjema(**endre) -> dict:
+    data = {**komplett(), "diagnosekoder": "L86, F41.1", "sykmeldt": "ja", "send": "1"}
+    data.update(endre)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("henvisertype", "henvisere", "godtas"),
+    [
+        ("fastlege", ["fastlege (rettighetsvurdert av RKE)"], True),
+        ("sykehuslege", ["fastlege"], True),  # doctors: always
+        ("nav", ["NAV"], True),
+        ("nav", ["fastlege", "spesialister i sykehus (ikke navngitt)"], False),
+        ("nav", [], True),  # unknown: lenient
+        ("bedriftslege", ["fastlege", "bedriftshelsetjeneste"], True),
+        ("kiropraktor", ["fastlege", "psykolog", "manuellterapeut"], True),
+        ("kiropraktor", ["fastlege"], False),
+    ],
+)
+def test_hvem_kan_henvise(henvisertype: str, henvisere: list[str], godtas: bool) -> None:
+    assert henvisertype_godtas(henvisertype, henvisere) is godtas
+
+
+def test_henvis_pasienten_vises_for_henvisere_som_tilbudet_godtar(client, tilbud, sender) -> None:
+    url = f"/tilbud/{tilbud.pk}/"
+    assert "Henvis pasienten" not in client.get(url).content.decode()
+    client.force_login(sender)
+    side = client.get(url).content.decode()
+    assert f'href="/henvisninger/ny/{tilbud.pk}/"' in side
+    nav = bruker_med_rolle("henviser", henvisertype="nav")
+    bare_leger = TilbudFactory(henvisere=["fastlege"])
+    client.force_login(nav)
+    assert "Henvis pasienten" not in client.get(f"/tilbud/{bare_leger.pk}/").content.decode()
+    assert client.get(f"/henvisninger/ny/{bare_leger.pk}/").status_code == 404
+
+
+def test_utkast_lagres_og_sendes_senere(client, sender, tilbud) -> None:
+    client.force_login(sender)
+    side = client.get(f"/henvisninger/ny/{tilbud.pk}/").content.decode()
+    assert "Henvisningen sendes til Testklinikken AS" in side
+    assert "Funksjonsnivå i arbeid" in side  # the tilbud's checklist
+    svar = client.post(f"/henvisninger/ny/{tilbud.pk}/", {"navn": "Kari Utkast", "lagre": "1"})
+    h = Henvisning.objects.get()
+    assert svar.status_code == 302 and svar["Location"] == f"/henvisninger/{h.pk}/endre/"
+    assert h.status == "utkast" and h.navn == "Kari Utkast"
+    svar = client.post(f"/henvisninger/{h.pk}/endre/", skjema(samtykke=None))
+    assert svar.status_code == 400 and "må ha samtykket" in svar.content.decode()
+    svar = client.post(
+        f"/henvisninger/{h.pk}/endre/", skjema(sjekk_0="Jobber redusert", samtykke="on")
+    )
+    assert svar.status_code == 302
+    h.refresh_from_db()
+    assert h.status == "sendt" and h.sjekkliste == {"Funksjonsnivå i arbeid": "Jobber redusert"}
+    assert [k["kode"] for k in h.diagnosekoder] == ["L86", "F411"]
+    assert "Sendt" in client.get("/henvisninger/").content.decode()
+
+
+def test_feltfeil_i_skjemaet(client, sender, tilbud) -> None:
+    client.force_login(sender)
+    morgen = (timezone.localdate() + timedelta(days=1)).isoformat()
+    svar = client.post(
+        f"/henvisninger/ny/{tilbud.pk}/",
+        skjema(fodselsnummer="12345678901", diagnosekoder="W9Z", sykmeldt_fra=morgen),
+    )
+    tekst = svar.content.decode()
+    assert svar.status_code == 400
+    assert "Ugyldig fødselsnummer" in tekst and "Ukjent diagnosekode: W9Z" in tekst
+    assert "fremtiden" in tekst and not Henvisning.objects.exists()
+
+
+def test_mottaker_vurderer_fra_innboksen(client, sender, mottaker, tilbud) -> None:
+    client.force_login(sender)
+    client.post(f"/henvisninger/ny/{tilbud.pk}/", skjema(samtykke="on"))
+    h = Henvisning.objects.get()
+    Henvisning.objects.filter(pk=h.pk).update(vurderingsfrist=date(2020, 1, 2))
+    client.force_login(mottaker)
+    innboks = client.get("/henvisninger/innboks/").content.decode()
+    assert innboks.count(f'href="/henvisninger/{h.pk}/"') == 2  # overdue list and all
+    assert client.post(f"/henvisninger/{h.pk}/motta/").status_code == 302
+    side = client.get(f"/henvisninger/{h.pk}/").content.decode()
+    assert "Rettighetsvurdering" in side and "Ola Testpasient" in side
+    frist = timezone.localdate() + timedelta(days=40)
+    svar = client.post(f"/henvisninger/{h.pk}/vurder/", {"utfall": "rett", "frist": frist})
+    assert svar.status_code == 302
+    client.force_login(sender)
+    side = client.get(f"/henvisninger/{h.pk}/").content.decode()
+    assert "Rett til helsehjelp" in side and frist.strftime("%d.%m.%Y") in side
+    assert client.post(f"/henvisninger/{h.pk}/ukjent-handling/").status_code == 404

@@ -1,0 +1,108 @@
+"""Personal data: encrypted at rest, found by keyed hash, never in URLs, logs, e-mails or error
+pages, and removed automatically after the referral has ended."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from henvisning import tasks
+from henvisning.krypto import fodselsnummer_hash
+from henvisning.livssyklus import Handling, Part
+from henvisning.models import Henvisning
+from henvisning.services import henvisning_opprett, henvisning_overgang
+from tests.henvisning.conftest import FNR, komplett
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sendt(sender, mottaker, tilbud) -> Henvisning:
+    h = henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    return henvisning_overgang(
+        henvisning=h, bruker=sender, part=Part.SENDER, handling=Handling.SEND
+    )
+
+
+def test_kryptert_i_databasen_og_funnet_med_nokkelhash(sendt) -> None:
+    with connection.cursor() as c:
+        c.execute("SELECT * FROM henvisning_henvisning WHERE id = %s", [sendt.pk])
+        rad = " ".join(str(v) for v in c.fetchone())
+    assert FNR not in rad and "Ola Testpasient" not in rad
+    assert Henvisning.objects.get(fodselsnummer_hash=fodselsnummer_hash("151086 95088")) == sendt
+    assert "Ola" not in str(sendt) and FNR not in repr(sendt)
+
+
+def test_fodselsnummer_aldri_i_logger_feilsider_eller_epost(
+    client, sender, mottaker, tilbud, caplog, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    for task in (tasks.varsle_mottaker, tasks.varsle_sender):
+        monkeypatch.setattr(task, "delay", task)
+    caplog.set_level(logging.DEBUG)
+    client.force_login(sender)
+    # A bad number, a good number with a field error, and a full send: all through the HTML form.
+    svar = client.post(f"/henvisninger/ny/{tilbud.pk}/", {"fodselsnummer": "15108695077"})
+    assert svar.status_code == 400 and b"15108695077" in svar.content  # echoed in the form only
+    with django_capture_on_commit_callbacks(execute=True):
+        svar = client.post(
+            f"/henvisninger/ny/{tilbud.pk}/",
+            {
+                **{k: v for k, v in komplett().items() if k != "diagnosekoder"},
+                "diagnosekoder": "L86",
+                "sykmeldt": "ja",
+                "send": "1",
+            },
+        )
+    assert svar.status_code == 302 and FNR not in svar["Location"]
+    pk = Henvisning.objects.get().pk
+    client.force_login(mottaker)
+    assert client.post(f"/henvisninger/{pk}/start/").status_code == 409
+    assert client.post(f"/henvisninger/{pk}/motta/").status_code == 302
+    assert client.post(f"/henvisninger/{pk}/vurder/", {"utfall": "rett"}).status_code == 400
+    with override_settings(DEBUG=False):
+        assert client.get("/henvisninger/999999/").status_code == 404
+    tekster = [r.getMessage() for r in caplog.records] + [m.body + m.subject for m in mail.outbox]
+    assert mail.outbox
+    assert not [t for t in tekster if FNR in t or "15108695077" in t]
+
+
+def test_feilside_viser_ikke_fodselsnummer(client, sender, tilbud, monkeypatch) -> None:
+    """An unexpected error while a referral is handled: the 500 page holds no personal data."""
+    client.raise_request_exception = False
+    client.force_login(sender)
+
+    def feiler(*args, **kwargs):
+        raise RuntimeError("uventet")
+
+    monkeypatch.setattr("henvisning.services.henvisning_opprett", feiler)
+    svar = client.post(f"/henvisninger/ny/{tilbud.pk}/", {"fodselsnummer": FNR, "navn": "Ola"})
+    assert svar.status_code == 500 and FNR.encode() not in svar.content
+
+
+def test_personopplysninger_slettes_etter_avslutning_men_statistikken_blir(
+    sendt, sender, settings
+) -> None:
+    henvisning_overgang(
+        henvisning=sendt,
+        bruker=sender,
+        part=Part.SENDER,
+        handling=Handling.TREKK,
+        vurdering=__import__("henvisning.services", fromlist=["Vurdering"]).Vurdering(
+            begrunnelse="Pasienten ønsket det ikke."
+        ),
+    )
+    assert tasks.slett_utlopte_personopplysninger() == 0  # not yet: 30 days in the test settings
+    Henvisning.objects.filter(pk=sendt.pk).update(lukket=timezone.now() - timedelta(days=31))
+    assert tasks.slett_utlopte_personopplysninger.apply().get() == 1
+    h = Henvisning.objects.get(pk=sendt.pk)
+    assert h.fodselsnummer_kryptert == h.navn_kryptert == h.fodselsnummer_hash == ""
+    assert h.diagnosekoder == [] and h.sporsmal == "" and h.sykmelding_prosent is None
+    assert not h.statusendringer.exclude(begrunnelse="").exists()
+    # The anonymous statistical record.
+    assert h.status == "trukket" and h.sendt and h.tilbud_id and h.rhf_id
+    assert h.diagnosegrupper == sendt.diagnosegrupper
+    assert tasks.slett_utlopte_personopplysninger() == 0  # idempotent

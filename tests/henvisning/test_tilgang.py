@@ -1,0 +1,148 @@
+"""Who sees what: a permission matrix of role × every referral URL (HTML and API), and a test
+that fails when a referral URL is missing from the table. Out of scope answers 404."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from henvisning.livssyklus import Handling, Part
+from henvisning.models import Henvisning, Tilgangslogg
+from henvisning.services import henvisning_opprett, henvisning_overgang
+from tests.henvisning.conftest import komplett
+
+pytestmark = pytest.mark.django_db
+ROLLER = ["sender", "mottaker", "annen_lege", "koordinator", "analytiker", "anonym"]
+
+# (url name, method, {role: expected status}); ALLE = the same for every signed-in role.
+# A referral is sent (status «sendt») with one open forespørsel.
+SKJUL = {"annen_lege": 404, "koordinator": 404, "analytiker": 404}
+TABELL: list[tuple[str, str, dict[str, int]]] = [
+    # HTML
+    ("henvisning:mine", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
+                                "koordinator": 200, "analytiker": 200}),
+    ("henvisning:innboks", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
+                                   "koordinator": 200, "analytiker": 200}),
+    ("henvisning:forfalte-per-enhet", "get", {"sender": 403, "mottaker": 403, "annen_lege": 403,
+                                              "koordinator": 200, "analytiker": 200}),
+    ("henvisning:ny", "get", {"sender": 200, "mottaker": 404, "annen_lege": 200,
+                              "koordinator": 404, "analytiker": 404}),
+    ("henvisning:detalj", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
+    ("henvisning:endre", "get", {"sender": 302, "mottaker": 302, **SKJUL}),
+    ("henvisning:foresporsel", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning:svar", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning:handling", "post", {"sender": 409, "mottaker": 302, **SKJUL}),
+    # API
+    ("henvisning-api:liste", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
+                                     "koordinator": 200, "analytiker": 200}),
+    ("henvisning-api:forfalte", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
+                                        "koordinator": 200, "analytiker": 200}),
+    ("henvisning-api:forfalte-per-enhet", "get", {"sender": 403, "mottaker": 403,
+                                                  "annen_lege": 403, "koordinator": 200,
+                                                  "analytiker": 200}),
+    ("henvisning-api:detalj", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
+    ("henvisning-api:send", "post", {"sender": 409, "mottaker": 409, **SKJUL}),
+    ("henvisning-api:motta", "post", {"sender": 409, "mottaker": 200, **SKJUL}),
+    ("henvisning-api:vurder", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning-api:venter", "post", {"sender": 409, "mottaker": 409, **SKJUL}),
+    ("henvisning-api:start", "post", {"sender": 409, "mottaker": 409, **SKJUL}),
+    ("henvisning-api:avslutt", "post", {"sender": 409, "mottaker": 409, **SKJUL}),
+    ("henvisning-api:trekk", "post", {"sender": 400, "mottaker": 409, **SKJUL}),
+    ("henvisning-api:avvis", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning-api:foresporsel", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning-api:svar", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning-api:fhir", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
+]  # fmt: skip
+
+
+def _henvisning_navn() -> set[str]:
+    navn: set[str] = set()
+
+    def gaa(mønstre, ns: str = "") -> None:
+        for m in mønstre:
+            if isinstance(m, URLResolver):
+                gaa(m.url_patterns, f"{ns}{m.namespace}:" if m.namespace else ns)
+            elif isinstance(m, URLPattern) and m.name and ns.startswith("henvisning"):
+                navn.add(f"{ns}{m.name}")
+
+    gaa(get_resolver().url_patterns)
+    return navn
+
+
+def test_alle_henvisningsadresser_er_i_tabellen() -> None:
+    assert _henvisning_navn() == {rad[0] for rad in TABELL}
+
+
+@pytest.fixture
+def brukere(sender, mottaker, annen_lege, koordinator, analytiker) -> dict:
+    return {
+        "sender": sender,
+        "mottaker": mottaker,
+        "annen_lege": annen_lege,
+        "koordinator": koordinator,
+        "analytiker": analytiker,
+        "anonym": None,
+    }
+
+
+@pytest.fixture
+def sendt(sender, mottaker, tilbud) -> Henvisning:
+    h = henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    return henvisning_overgang(
+        henvisning=h, bruker=sender, part=Part.SENDER, handling=Handling.SEND
+    )
+
+
+def _url(navn: str, h: Henvisning, foresporsel_id: int) -> str:
+    from django.urls import reverse
+
+    kw: dict = {}
+    if navn == "henvisning:ny":
+        kw = {"tilbud_id": h.tilbud_id}
+    elif navn == "henvisning:handling":
+        kw = {"pk": h.pk, "navn": "motta"}
+    elif navn.endswith(":svar"):
+        kw = {"pk": h.pk, "foresporsel_id": foresporsel_id}
+    elif navn not in {
+        "henvisning:mine",
+        "henvisning:innboks",
+        "henvisning:forfalte-per-enhet",
+    } and (
+        navn.startswith("henvisning:")
+        or navn
+        not in {
+            "henvisning-api:liste",
+            "henvisning-api:forfalte",
+            "henvisning-api:forfalte-per-enhet",
+        }
+    ):
+        kw = {"pk": h.pk}
+    return reverse(navn, kwargs=kw)
+
+
+@pytest.mark.parametrize("rolle", ROLLER)
+@pytest.mark.parametrize(("navn", "metode", "forventet"), TABELL, ids=[r[0] for r in TABELL])
+def test_tilgangsmatrise(client, brukere, sendt, mottaker, rolle, navn, metode, forventet) -> None:
+    from henvisning.models import Foresporsel
+
+    f = Foresporsel.objects.create(henvisning=sendt, sporsmal="Mangler", spurt_av=mottaker)
+    bruker = brukere[rolle]
+    if bruker is not None:
+        client.force_login(bruker)
+    svar = getattr(client, metode)(_url(navn, sendt, f.pk))
+    if rolle == "anonym":
+        # HTML: to the login page; API: not authenticated.
+        assert svar.status_code in ({302} if navn.startswith("henvisning:") else {401, 403})
+        return
+    assert svar.status_code == forventet[rolle], svar.content[:300]
+    if forventet[rolle] == 404:
+        # Nothing of the referral leaks out, and nothing was logged as an opening.
+        assert b"Ola" not in svar.content
+        assert not Tilgangslogg.objects.filter(bruker=bruker).exists()
+
+
+def test_koordinator_og_analytiker_ser_aldri_personopplysninger(
+    client, koordinator, analytiker, sendt
+) -> None:
+    for bruker in (koordinator, analytiker):
+        client.force_login(bruker)
+        for url in ("/henvisninger/", "/henvisninger/innboks/", "/api/v1/henvisninger/"):
+            assert b"Ola" not in client.get(url).content
