@@ -8,4 +8,6 @@ class RapporterConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the API key scheme with drf-spectacular.
+        # Catalogue edits schedule a debounced rebuild of the regional summaries.
+        from . import signals  # noqa: F401
         from .api import schema  # noqa: F401

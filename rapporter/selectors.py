@@ -1,14 +1,16 @@
-"""Reads for the rapporter app: key look-up, the sync page and the export querysets."""
+"""Reads for the rapporter app: key look-up, the sync page, the export querysets and the
+regional summaries."""
 
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tilbud.models import Lokasjon, Organisasjon, Tilbud
+from tilbud.models import Lokasjon, Malgruppe, Organisasjon, Tilbud
 
-from .models import ApiNokkel
+from .models import ApiNokkel, Niva, Periodetype, Sammendragsgenerasjon, Sammendragsrad
 from .services import api_nokkel_hash, del_api_nokkel
 
 
@@ -73,3 +75,102 @@ def eksport_tilbud() -> QuerySet[Tilbud]:
         )
         .order_by("id")
     )
+
+
+# --- Regional summaries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sammendragsutvalg:
+    """What a reader gets: the generations used (one per RHF, each the latest complete one that
+    holds the period) and their rows."""
+
+    generasjoner: list[Sammendragsgenerasjon]
+    rader: QuerySet[Sammendragsrad]
+
+    @property
+    def bygget(self) -> datetime | None:
+        return max((g.bygget for g in self.generasjoner if g.bygget), default=None)
+
+
+def siste_generasjoner(
+    *,
+    rhf_kode: str | None = None,
+    periodetype: str | None = None,
+    periode: str | None = None,
+) -> list[Sammendragsgenerasjon]:
+    """The latest COMPLETE generation per RHF (half-built ones are never read). With a period,
+    the latest complete generation whose snapshot lies in it (a month's last snapshot is kept
+    when older generations are pruned)."""
+    qs = Sammendragsgenerasjon.objects.filter(
+        status=Sammendragsgenerasjon.Status.FERDIG
+    ).select_related("rhf")
+    if rhf_kode:
+        qs = qs.filter(rhf__kode=rhf_kode)
+    if periode and periodetype == Periodetype.MANED:
+        ar, maned = periode.split("-")
+        qs = qs.filter(dato__year=int(ar), dato__month=int(maned))
+    elif periode and periodetype == Periodetype.AR:
+        qs = qs.filter(dato__year=int(periode))
+    siste: dict[int, Sammendragsgenerasjon] = {}
+    for g in qs.order_by("rhf_id", "-nummer"):
+        siste.setdefault(g.rhf_id, g)
+    return sorted(siste.values(), key=lambda g: g.rhf.kode or "")
+
+
+def sammendrag(
+    *,
+    niva: str,
+    rhf_kode: str | None = None,
+    region_kode: str | None = None,
+    malgruppe: str | None = None,
+    periodetype: str = Periodetype.AR,
+    periode: str | None = None,
+) -> Sammendragsutvalg:
+    generasjoner = siste_generasjoner(rhf_kode=rhf_kode, periodetype=periodetype, periode=periode)
+    rader = Sammendragsrad.objects.filter(
+        generasjon__in=generasjoner, niva=niva, periodetype=periodetype
+    ).select_related("malgruppe", "generasjon__rhf")
+    if periode:
+        rader = rader.filter(periode=periode)
+    if region_kode:
+        rader = rader.filter(region_kode=region_kode)
+    if malgruppe == "alle":
+        rader = rader.filter(malgruppe__isnull=True)
+    elif malgruppe:
+        rader = rader.filter(malgruppe__slug=malgruppe)
+    return Sammendragsutvalg(
+        generasjoner=generasjoner,
+        rader=rader.order_by(
+            "generasjon__rhf__kode", "region_kode", "malgruppe__navn", "fagomrade", "id"
+        ),
+    )
+
+
+def dekningsmatrise(niva: str = Niva.RHF) -> tuple[list[Malgruppe], list[dict[str, Any]]]:
+    """Region × målgruppe: active tilbud per cell (all fagområder), from the latest generations.
+    Returns the målgrupper (columns) and one dict per region with its cells in that order."""
+    generasjoner = siste_generasjoner()
+    malgrupper = list(Malgruppe.objects.order_by("navn"))
+    celler: dict[tuple[str, int], int] = {}
+    regioner: dict[str, dict[str, Any]] = {}
+    # Each generation has the rows for its own year; use the year rows of each.
+    felt = ("generasjon__rhf__kode", "region_kode", "region_navn", "malgruppe_id", "aktive_tilbud")
+    for r in Sammendragsrad.objects.filter(
+        generasjon__in=generasjoner, niva=niva, periodetype=Periodetype.AR, fagomrade=""
+    ).values(*felt):
+        regioner.setdefault(
+            r["region_kode"],
+            {"kode": r["region_kode"], "navn": r["region_navn"], "rhf": r["generasjon__rhf__kode"]},
+        )
+        if r["malgruppe_id"] is None:
+            regioner[r["region_kode"]]["totalt"] = r["aktive_tilbud"]
+        else:
+            celler[(r["region_kode"], r["malgruppe_id"])] = r["aktive_tilbud"]
+    rader = []
+    for region in sorted(regioner.values(), key=lambda x: (x["rhf"] or "", x["navn"])):
+        region["celler"] = [
+            {"malgruppe": m, "aktive": celler.get((region["kode"], m.id), 0)} for m in malgrupper
+        ]
+        rader.append(region)
+    return malgrupper, rader

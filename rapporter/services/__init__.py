@@ -1,4 +1,4 @@
-"""Writes for the rapporter app: API keys."""
+"""Writes for the rapporter app: API keys here; the regional summaries in .sammendrag."""
 
 import hashlib
 import secrets
@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import ApiNokkel
+from rapporter.models import ApiNokkel
 
 # The key a client sends: "<prefiks>.<secret>". 32 random bytes make the secret unguessable, so
 # a plain SHA-256 is enough (no slow password hash needed, and look-up stays one indexed query).

@@ -1,0 +1,198 @@
+"""`/api/v1/rapporter/sammendrag/`: the regional summaries, from the latest complete generation.
+
+RHF level is open; HF and fylke level need an API key (smaller regions are closer to the
+persons behind the referral figures that will join these rows)."""
+
+import re
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from rapporter import selectors
+from rapporter.models import ApiNokkel, Niva, Periodetype, Sammendragsgenerasjon, Sammendragsrad
+from tilbud.models import Fylke, Malgruppe, Organisasjon
+
+from .views import AnalytikerApi
+
+PERIODE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
+
+
+class SammendragParametere(serializers.Serializer):
+    niva = serializers.ChoiceField(
+        choices=Niva.choices,
+        default=Niva.RHF,
+        help_text="rhf (åpent), hf eller fylke (krever API-nøkkel).",
+        error_messages={"invalid_choice": "Ukjent nivå «{input}». Gyldige: rhf, hf, fylke."},
+    )
+    region = serializers.CharField(
+        required=False,
+        help_text="RHF-kode (HSO, HV, HMN, HN): bare den regionen. På nivå hf også HF-ets id, "
+        "på nivå fylke også fylkesnummeret (2 sifre).",
+    )
+    malgruppe = serializers.CharField(
+        required=False, help_text="Målgruppens kode (slug), eller «alle» for bare totalradene."
+    )
+    periode = serializers.CharField(
+        required=False,
+        help_text="År (2026) eller måned (2026-03). Uten: året til siste øyeblikksbilde.",
+    )
+    format = serializers.ChoiceField(required=False, choices=["json"], help_text="Svarformat.")
+
+    def validate_region(self, verdi: str) -> str:
+        return verdi.strip()
+
+    def validate_malgruppe(self, verdi: str) -> str:
+        if verdi != "alle" and not Malgruppe.objects.filter(slug=verdi).exists():
+            raise serializers.ValidationError(f"Ukjent målgruppe «{verdi}».")
+        return verdi
+
+    def validate_periode(self, verdi: str) -> str:
+        if not PERIODE.match(verdi):
+            raise serializers.ValidationError("Bruk år (2026) eller måned (2026-03).")
+        return verdi
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        region = data.get("region")
+        if region:
+            rhf_koder = set(
+                Organisasjon.objects.filter(type=Organisasjon.Type.RHF).values_list(
+                    "kode", flat=True
+                )
+            )
+            if region.upper() in rhf_koder:
+                data["rhf_kode"] = region.upper()
+            elif (
+                data["niva"] == Niva.HF
+                and region.isdigit()
+                and (
+                    Organisasjon.objects.filter(
+                        id=int(region), type__in=[Organisasjon.Type.HF, Organisasjon.Type.IDEELL]
+                    ).exists()
+                )
+            ) or (data["niva"] == Niva.FYLKE and Fylke.objects.filter(nummer=region).exists()):
+                data["region_kode"] = region
+            else:
+                raise serializers.ValidationError(
+                    {"region": [f"Ukjent region «{region}» på nivå {data['niva']}."]}
+                )
+        return data
+
+
+class GenerasjonSerializer(serializers.Serializer):
+    rhf = serializers.CharField(source="rhf.kode")
+    generasjon = serializers.IntegerField(source="nummer")
+    bygget = serializers.DateTimeField()
+    dato = serializers.DateField(help_text="Øyeblikksbildet gjelder katalogen per denne dagen.")
+
+
+class SammendragsradSerializer(serializers.ModelSerializer):
+    rhf = serializers.CharField(source="generasjon.rhf.kode")
+    malgruppe = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    malgruppe_navn = serializers.CharField(source="malgruppe.navn", allow_null=True, default=None)
+
+    class Meta:
+        model = Sammendragsrad
+        fields = [
+            "rhf",
+            "niva",
+            "region_kode",
+            "region_navn",
+            "malgruppe",
+            "malgruppe_navn",
+            "fagomrade",
+            "periodetype",
+            "periode",
+            "aktive_tilbud",
+            "synlige_tilbud",
+            "ikke_bekreftet_12_mnd",
+            "andel_ikke_bekreftet_12_mnd",
+            "innbyggere",
+            "aktive_per_100k",
+            "dekningshull",
+            "henvisninger_mottatt",
+            "henvisninger_vurdert",
+            "henvisninger_rett",
+            "henvisninger_avvist",
+            "henvisninger_startet",
+            "henvisninger_avsluttet",
+            "andel_avvist",
+            "andel_vurdert_innen_10_dager",
+            "ventetid_median_dager",
+            "ventetid_p90_dager",
+            "undertrykt",
+        ]
+        read_only_fields = fields
+
+
+class SammendragSvarSerializer(serializers.Serializer):
+    niva = serializers.CharField()
+    periodetype = serializers.CharField()
+    periode = serializers.CharField(allow_null=True)
+    bygget = serializers.DateTimeField(
+        allow_null=True, help_text="Når det nyeste øyeblikksbildet i svaret ble bygget."
+    )
+    generasjoner = GenerasjonSerializer(many=True)
+    results = SammendragsradSerializer(many=True)
+
+
+class SammendragApi(AnalytikerApi):
+    renderer_classes = [JSONRenderer]
+    tillatte_parametere = frozenset(SammendragParametere().fields)
+
+    @extend_schema(
+        operation_id="rapporter_sammendrag",
+        summary="Regionale sammendrag",
+        description=(
+            "Aktive tilbud, andel ikke bekreftet siste 12 måneder, tilbud per 100 000 "
+            "innbyggere (null uten folketall) og dekningshull per region × målgruppe × "
+            "fagområde × periode, fra siste ferdige øyeblikksbilde (`bygget`). `malgruppe: null` "
+            'er alle målgrupper, `fagomrade: ""` alle fagområder. Henvisningstallene er null '
+            "til henvisningene kobles på; tall under 5 personer blir null med `undertrykt`. "
+            "Nivå `hf` og `fylke` krever API-nøkkel. Svaret har `ETag`."
+        ),
+        parameters=[SammendragParametere],
+        responses={
+            200: SammendragSvarSerializer,
+            400: OpenApiResponse(description="Ugyldig parameter; meldingen sier hvilken."),
+            401: OpenApiResponse(description="Nivået krever API-nøkkel, eller den er ugyldig."),
+            403: OpenApiResponse(description="Innlogget uten API-nøkkel."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        parametere = SammendragParametere(data=request.query_params)
+        parametere.is_valid(raise_exception=True)
+        p = parametere.validated_data
+        if p["niva"] != Niva.RHF and not isinstance(request.auth, ApiNokkel):
+            melding = (
+                f"Sammendrag på nivå {p['niva']} krever API-nøkkel "
+                "(Authorization: Api-Key <nøkkel>)."
+            )
+            if request.user and request.user.is_authenticated:
+                raise PermissionDenied(melding)
+            raise NotAuthenticated(melding)
+        periode = p.get("periode")
+        periodetype = Periodetype.MANED if periode and "-" in periode else Periodetype.AR
+        utvalg = selectors.sammendrag(
+            niva=p["niva"],
+            rhf_kode=p.get("rhf_kode"),
+            region_kode=p.get("region_kode"),
+            malgruppe=p.get("malgruppe"),
+            periodetype=periodetype,
+            periode=periode,
+        )
+        generasjoner: list[Sammendragsgenerasjon] = utvalg.generasjoner
+        return Response(
+            {
+                "niva": p["niva"],
+                "periodetype": periodetype,
+                "periode": periode,
+                "bygget": utvalg.bygget,
+                "generasjoner": GenerasjonSerializer(generasjoner, many=True).data,
+                "results": SammendragsradSerializer(utvalg.rader, many=True).data,
+            }
+        )
