@@ -227,11 +227,14 @@ def test_every_settings_module_named_is_importable(compose_text: str, dockerfile
         assert importlib.util.find_spec(module) is not None, f"{module} finnes ikke"
 
 
-def _production_import(secret_key: str) -> subprocess.CompletedProcess[str]:
+def _production_import(
+    secret_key: str, henvisning_nokler: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+        and not key.startswith("HENVISNING_")
     }
     env |= {
         "SECRET_KEY": secret_key,
@@ -239,6 +242,11 @@ def _production_import(secret_key: str) -> subprocess.CompletedProcess[str]:
         "REDIS_URL": "redis://redis:6379/0",
         "PYTHONPATH": str(ROOT),
     }
+    if henvisning_nokler:
+        env |= {
+            "HENVISNING_NOKKEL": "Dm_4d7gDoEoBSO457_unWcYCBMBYdQyor8WPOYWYlDw=",
+            "HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(32),
+        }
     return subprocess.run(
         [sys.executable, "-c", "import helsearbeid.settings.production"],
         cwd=ROOT,
@@ -259,6 +267,12 @@ def test_production_settings_refuse_an_insecure_key() -> None:
     result = _production_import("django-insecure-" + "x" * 60)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_run_without_referral_keys() -> None:
+    result = _production_import(secrets.token_urlsafe(45)[:60], henvisning_nokler=False)
+    assert result.returncode != 0
+    assert "HENVISNING_NOKKEL" in result.stderr
 
 
 def test_gunicorn_target_resolves(services: dict[str, dict[str, Any]], dockerfile: str) -> None:

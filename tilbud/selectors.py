@@ -378,12 +378,17 @@ def kommune_betjent(kommune: Kommune) -> Q:
     """Tilbud serving a kommune: sites in it, and tilbud of its RHF (HF tilbud and private
     providers with an agreement with that RHF serve the whole region).
 
-    The few tilbud with a site in the kommune are looked up first, so the condition is
-    `rhf = X OR id IN (…)`: two index scans instead of a subquery per row."""
-    med_sted = list(
-        Lokasjon.objects.filter(kommune=kommune).values_list("tilbud", flat=True).distinct()
+    The tilbud with a site in the kommune are looked up first, so the condition needs no
+    subquery per row."""
+    # Sites in the kommune belong to tilbud of its own region almost always; only the rare
+    # others need the id list, so the usual condition is the indexed `rhf = X` alone.
+    fra_andre_regioner = list(
+        Lokasjon.objects.filter(kommune=kommune, tilbud__isnull=False)
+        .exclude(tilbud__rhf_id=kommune.rhf_id)
+        .values_list("tilbud", flat=True)
+        .distinct()
     )
-    return Q(rhf_id=kommune.rhf_id) | Q(id__in=[i for i in med_sted if i is not None])
+    return Q(rhf_id=kommune.rhf_id) | Q(id__in=fra_andre_regioner)
 
 
 def tilbud_qs() -> QuerySet[Tilbud]:

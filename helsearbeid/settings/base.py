@@ -91,6 +91,9 @@ if HISTORIKK_AKTIV:
         "pghistory.middleware.HistoryMiddleware",
     )
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "koordinator:mine-tilbud"
+
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -200,3 +203,8 @@ LOGGING = {
 
 # Analyst API: key throttling (helsearbeid/settings/api.py).
 from .api import *  # noqa: E402, F403
+
+# Referrals: encryption keys, retention, the nightly removal of personal data.
+from .henvisning import *  # noqa: E402, F403
+
+CELERY_BEAT_SCHEDULE |= HENVISNING_BEAT_SCHEDULE  # noqa: F405

@@ -22,6 +22,12 @@ def _require_secure_secret_key(key: str) -> None:
 
 _require_secure_secret_key(SECRET_KEY)
 
+if not (HENVISNING_NOKKEL and HENVISNING_HMAC_NOKKEL):  # noqa: F405
+    raise ImproperlyConfigured(
+        "HENVISNING_NOKKEL og HENVISNING_HMAC_NOKKEL må settes i produksjon "
+        "(nøkler for kryptering og oppslag av fødselsnummer i henvisninger)."
+    )
+
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Produksjon krever PostgreSQL: sett DATABASE_URL=postgres://…")
 
