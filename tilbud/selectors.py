@@ -26,7 +26,6 @@ from .models import (
     Avtale,
     Diagnosekode,
     Kommune,
-    Lokasjon,
     Malgruppe,
     MalgruppeKode,
     Opptaksomrade,
@@ -383,9 +382,9 @@ def kommune_betjent(kommune: Kommune) -> Q:
     # Sites in the kommune belong to tilbud of its own region almost always; only the rare
     # others need the id list, so the usual condition is the indexed `rhf = X` alone.
     fra_andre_regioner = list(
-        Lokasjon.objects.filter(kommune=kommune, tilbud__isnull=False)
+        Tilbud.lokasjoner.through.objects.filter(lokasjon__kommune=kommune)
         .exclude(tilbud__rhf_id=kommune.rhf_id)
-        .values_list("tilbud", flat=True)
+        .values_list("tilbud_id", flat=True)
         .distinct()
     )
     return Q(rhf_id=kommune.rhf_id) | Q(id__in=fra_andre_regioner)

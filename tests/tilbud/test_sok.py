@@ -193,3 +193,17 @@ def test_how_to_refer_in_one_line() -> None:
     assert henvisning_kort(Tilbud.objects.get(kilde_id="s4_6_9_4")).startswith(
         "Send henvisning til helseforetaket"
     )
+
+
+def test_a_site_in_the_kommune_brings_in_a_tilbud_from_another_region(api: APIClient) -> None:
+    from tilbud.models import Lokasjon
+
+    bodo_tilbud = {t["id"] for t in sok(api, kommune="1804")["results"]}
+    annen_region = Tilbud.objects.aktive().exclude(rhf__kode="HN").first()
+    assert annen_region.pk not in bodo_tilbud
+    felles = Lokasjon.objects.get(navn="Bodø", organisasjon__navn="Nordlandssykehuset")
+    annen_region.lokasjoner.add(felles)  # a site shared with a Helse Nord tilbud
+    svar = sok(api, kommune="1804")
+    treff = {t["id"]: t for t in svar["results"]}
+    assert annen_region.pk in treff
+    assert treff[annen_region.pk]["niva"]["kode"] == "utenfor"
