@@ -43,13 +43,20 @@ def lokasjon_for_redigering(*, bruker: Any, lokasjon_id: Any) -> Lokasjon:
     return _i_omfang(bruker, lokasjon)
 
 
+def koordinerte_rhf(bruker: Any) -> list[int]:
+    """The RHF(s) a user coordinates."""
+    return [r.rhf_id for r in _roller(bruker) if r.type == Rolle.Type.KOORDINATOR]
+
+
 def tilbud_i_omfang(bruker: Any) -> QuerySet[Tilbud]:
     """«Mine tilbud»: the region's tilbud for a coordinator, the organisation's for an editor."""
     if not bruker.is_authenticated:
         return Tilbud.objects.none()
     if er_administrator(bruker):
         return Tilbud.objects.all()
-    roller = _roller(bruker)
-    rhf = [r.rhf_id for r in roller if r.type == Rolle.Type.KOORDINATOR]
-    organisasjoner = [r.organisasjon_id for r in roller if r.type == Rolle.Type.TILBUDSREDAKTOR]
-    return Tilbud.objects.filter(Q(rhf_id__in=rhf) | Q(organisasjon_id__in=organisasjoner))
+    organisasjoner = [
+        r.organisasjon_id for r in _roller(bruker) if r.type == Rolle.Type.TILBUDSREDAKTOR
+    ]
+    return Tilbud.objects.filter(
+        Q(rhf_id__in=koordinerte_rhf(bruker)) | Q(organisasjon_id__in=organisasjoner)
+    )

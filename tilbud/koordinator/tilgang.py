@@ -8,13 +8,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tilbud.models import Endringsforslag, Feilmelding, Rolle, Tilbud
-from tilbud.rules import _roller, er_administrator
+from tilbud.rules import _roller, er_administrator, er_koordinator
+from tilbud.tilgang import koordinerte_rhf
 
 
 def er_koordinator_eller_admin(bruker: Any) -> bool:
-    return er_administrator(bruker) or any(
-        r.type == Rolle.Type.KOORDINATOR for r in _roller(bruker)
-    )
+    return er_administrator(bruker) or er_koordinator(bruker)
 
 
 def har_redigeringsrolle(bruker: Any) -> bool:
@@ -32,10 +31,6 @@ def krev_redigeringsrolle(bruker: Any) -> None:
 def krev_koordinator(bruker: Any) -> None:
     if not er_koordinator_eller_admin(bruker):
         raise PermissionDenied("Bare koordinatorer har tilgang til denne siden.")
-
-
-def koordinerte_rhf(bruker: Any) -> list[int]:
-    return [r.rhf_id for r in _roller(bruker) if r.type == Rolle.Type.KOORDINATOR]
 
 
 def tilbud_til_koordinering(bruker: Any) -> QuerySet[Tilbud]:

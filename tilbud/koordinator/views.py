@@ -40,7 +40,6 @@ from .tilgang import (
     er_koordinator_eller_admin,
     feilmelding_for_losning,
     forslag_for_beslutning,
-    koordinerte_rhf,
     krev_koordinator,
     krev_redigeringsrolle,
 )
@@ -90,7 +89,8 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
             "filtrert": any(valgt.values()),
             "maneder": settings.FERSKHET_ELDRE_MANEDER,
             "ventetid_maneder": selectors.VENTETID_GAMMEL_MANEDER,
-            "er_koordinator": bool(koordinerte_rhf(request.user)) or request.user.is_superuser,
+            "er_koordinator": bool(tilgang.koordinerte_rhf(request.user))
+            or request.user.is_superuser,
         },
     )
 
@@ -318,8 +318,8 @@ def tilbud_ny(request: HttpRequest) -> HttpResponse:
     """A new tilbud in the coordinator's region."""
     krev_koordinator(request.user)
     rhf = Organisasjon.objects.rhf().order_by("kode")
-    if not request.user.is_superuser and koordinerte_rhf(request.user):
-        rhf = rhf.filter(pk__in=koordinerte_rhf(request.user))
+    if not request.user.is_superuser and tilgang.koordinerte_rhf(request.user):
+        rhf = rhf.filter(pk__in=tilgang.koordinerte_rhf(request.user))
     valg = {"rhf": rhf, "organisasjoner": selectors.organisasjoner_for_nytt_tilbud(request.user)}
     if request.method != "POST":
         form = NyttTilbudForm(**valg)
