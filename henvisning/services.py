@@ -268,12 +268,14 @@ def henvisning_overgang(
     if handling == Handling.SEND:
         _krev_komplett(h)
         h.sendt = naa
-        # Delivered to the receiver's inbox at once: the provisional deadline runs from now and
-        # is set again when the receiver registers it as received.
+        # The deadline counts from when the referral is sent, not from «Registrer som mottatt».
+        # Pasient- og brukerrettighetsloven § 2-2 gives 10 working days from when the referral
+        # «er mottatt av spesialisthelsetjenesten»; a portal referral is in the receiving unit's
+        # inbox the moment it is sent, so that is when it is received. The unit's acknowledgement
+        # (MOTTA) must not move the deadline, or opening the inbox late would extend it.
         h.vurderingsfrist = frister.vurderingsfrist(dag)
     elif handling == Handling.MOTTA:
         h.mottatt = naa
-        h.vurderingsfrist = frister.vurderingsfrist(dag)
     elif handling == Handling.VURDER:
         h.vurdert = naa
         h.utfall = ny.utfall.value if ny.utfall else ""
@@ -320,7 +322,9 @@ def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning
     kopi.frist = None
     kopi.mottatt = kopi.vurdert = kopi.lukket = None
     kopi.sendt = timezone.now()
-    kopi.vurderingsfrist = frister.vurderingsfrist(idag())
+    # Forwarding happens inside the specialist health service, which has had the referral since
+    # it was first sent: the clock keeps running (the copy keeps the original deadline).
+    kopi.vurderingsfrist = h.vurderingsfrist or frister.vurderingsfrist(idag())
     kopi.sjekkliste = {}
     kopi.save()
     Statusendring.objects.create(
