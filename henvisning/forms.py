@@ -101,7 +101,24 @@ class VurderForm(forms.Form):
     begrunnelse = forms.CharField(
         label=_("Begrunnelse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    videresendt_til = forms.IntegerField(label=_("Videresend til tilbud (id)"), required=False)
+    videresendt_til = forms.TypedChoiceField(
+        label=_("Videresend til tilbud"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Bare når utfallet er «Videresendt». Tilbudene i henvisningens region først."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        videresending: list[tuple[str, list[tuple[int, str]]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Only tilbud the referral may go to can be chosen (henvisning.selectors); the service
+        # checks the choice again when it saves.
+        self.fields["videresendt_til"].choices = [("", _("Velg tilbud")), *(videresending or [])]
 
 
 class AvvisForm(forms.Form):

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from tilbud.models import Tilbud
 from tilbud.rules import er_administrator, er_analytiker
 
 from .livssyklus import Part, Tilstand, mulige_handlinger
 from .models import Henvisning
-from .rules import mottaker_organisasjoner, rhf_for_koordinator
+from .rules import henvisertype_godtas, mottaker_organisasjoner, rhf_for_koordinator
 
 # Counts under this are shown as «under 5» to analysts (the small-cell rule of NPR/SSB).
 SMA_CELLER = 5
@@ -80,3 +81,50 @@ def er_forfalt(henvisning: Henvisning, *, idag: date) -> bool:
         and henvisning.vurderingsfrist
         and henvisning.vurderingsfrist < idag
     )
+
+
+# --------------------------------------------------------------------------- forwarding
+
+
+def kan_videresendes_til(henvisning: Henvisning, tilbud: Tilbud) -> bool:
+    """A receiver may forward a referral to another tilbud that is active (confirmed in the
+    catalogue, not ended), has not said it takes no referrals, and accepts the sender's kind of
+    referrer (the forwarded referral keeps its sender)."""
+    return (
+        tilbud.pk != henvisning.tilbud_id
+        and tilbud.status == Tilbud.Status.AKTIV
+        and tilbud.tar_imot_henvisninger is not False
+        and henvisertype_godtas(henvisning.henvisertype, tilbud.henvisere)
+    )
+
+
+def tilbud_for_videresending(henvisning: Henvisning) -> list[Tilbud]:
+    """Every tilbud the referral may be forwarded to: the referral's own region first, then the
+    other regions, by name within each. One query."""
+    kandidater = (
+        Tilbud.objects.aktive()
+        .exclude(pk=henvisning.tilbud_id)
+        .exclude(tar_imot_henvisninger=False)
+        .select_related("organisasjon", "rhf")
+        .only("id", "navn", "status", "tar_imot_henvisninger", "henvisere", "organisasjon",
+              "organisasjon__navn", "rhf", "rhf__navn", "rhf__kode")
+        .order_by("rhf__kode", "navn", "id")
+    )  # fmt: skip
+    valgt = [t for t in kandidater if kan_videresendes_til(henvisning, t)]
+    return sorted(valgt, key=lambda t: t.rhf_id != henvisning.rhf_id)
+
+
+def videresending_valg(henvisning: Henvisning) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The forwarding targets as grouped choices (region → tilbud) for a <select>."""
+    grupper: dict[str, list[tuple[int, str]]] = {}
+    for t in tilbud_for_videresending(henvisning):
+        grupper.setdefault(t.rhf.navn, []).append((t.pk, f"{t.navn} – {t.organisasjon.navn}"))
+    return list(grupper.items())
+
+
+def videresending_tilbud(henvisning: Henvisning, tilbud_id: int | None) -> Tilbud | None:
+    """The chosen forwarding target, or None when there is no such tilbud (the service then
+    refuses with a field error, as for one that may not be chosen)."""
+    if tilbud_id is None:
+        return None
+    return Tilbud.objects.select_related("rhf", "organisasjon").filter(pk=tilbud_id).first()

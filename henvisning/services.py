@@ -19,7 +19,7 @@ from stdnum.no import fodselsnummer as fnr
 from tilbud.models import Organisasjon, Rolle, Tilbud
 from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
-from . import frister
+from . import frister, selectors
 from .livssyklus import (
     Avvisningsgrunn,
     Handling,
@@ -308,8 +308,13 @@ def henvisning_overgang(
 
 
 def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning:
-    if tilbud is None or tilbud.pk == h.tilbud_id or tilbud.status == Tilbud.Status.AVSLUTTET:
-        raise ValidationError({"videresendt_til": "Velg et annet tilbud som er i drift."})
+    if tilbud is None or not selectors.kan_videresendes_til(h, tilbud):
+        raise ValidationError(
+            {
+                "videresendt_til": "Velg et annet tilbud som er aktivt og tar imot henvisninger "
+                "fra denne typen henviser."
+            }
+        )
     h.videresendt_til = tilbud
     kopi = Henvisning.objects.get(pk=h.pk)
     kopi.pk = None

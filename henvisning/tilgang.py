@@ -32,7 +32,7 @@ def henvisning_for(
     if not bruker.is_authenticated:
         raise Http404("Finnes ikke.")
     henvisning = (
-        Henvisning.objects.select_related("tilbud", "mottaker", "rhf", "sender")
+        Henvisning.objects.select_related("tilbud", "mottaker", "rhf", "sender", "videresendt_til")
         .filter(pk=henvisning_id)
         .first()
     )

@@ -194,13 +194,18 @@ def _detalj(
         "foresporsler": h.foresporsler.all(),
         "statuslogg": h.statusendringer.select_related("utfort_av"),
         "kan_sporre": part == Part.MOTTAKER and h.status in {"sendt", "mottatt"},
-        "vurder_form": skjemaer.get("vurder_form") or VurderForm(),
+        "vurder_form": skjemaer.get("vurder_form")
+        or (_vurder_form(h, None) if "vurder" in handlinger else None),
         "avvis_form": skjemaer.get("avvis_form") or AvvisForm(),
         "trekk_form": skjemaer.get("trekk_form") or BegrunnelseForm(),
         "foresporsel_form": skjemaer.get("foresporsel_form") or ForesporselForm(),
         "svar_form": SvarForm(),
     }
     return render(request, "henvisning/detalj.html", context, status=status)
+
+
+def _vurder_form(h: Any, data: Any) -> VurderForm:
+    return VurderForm(data, videresending=selectors.videresending_valg(h))
 
 
 @innlogget
@@ -212,19 +217,19 @@ def handling(request: HttpRequest, pk: int, navn: str) -> HttpResponse:
     h, part = tilgang.henvisning_for(
         bruker=request.user, henvisning_id=pk, handling=navn, part=krevd_part
     )
-    form = skjema_klasse(request.POST) if skjema_klasse else None
+    if skjema_klasse is VurderForm:
+        form = _vurder_form(h, request.POST)
+    else:
+        form = skjema_klasse(request.POST) if skjema_klasse else None
     skjemanavn = {"vurder": "vurder_form", "avvis": "avvis_form", "trekk": "trekk_form"}.get(navn)
     if form is not None and not form.is_valid():
         return _detalj(request, h, part, status=400, **{skjemanavn: form})
     d = form.cleaned_data if form is not None else {}
-    videre = None
-    if d.get("videresendt_til"):
-        videre = Tilbud.objects.filter(pk=d["videresendt_til"]).first()
     vurdering = services.Vurdering(
         utfall=Utfall(d["utfall"]) if d.get("utfall") else None,
         frist=d.get("frist"),
         begrunnelse=d.get("begrunnelse", "") or "",
-        videresendt_til=videre,
+        videresendt_til=selectors.videresending_tilbud(h, d.get("videresendt_til")),
         avvisningsgrunn=Avvisningsgrunn(d["avvisningsgrunn"]) if d.get("avvisningsgrunn") else None,
     )
     try:

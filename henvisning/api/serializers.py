@@ -4,6 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from tilbud.models import Tilbud
+
 from ..livssyklus import Avvisningsgrunn, Utfall
 from ..models import Henvisning
 
@@ -75,6 +77,15 @@ def _kort(h: Henvisning, idag: Any) -> dict[str, Any]:
     }
 
 
+def videresending_ut(t: Tilbud) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "navn": t.navn,
+        "organisasjon": t.organisasjon.navn,
+        "rhf": {"kode": t.rhf.kode, "navn": t.rhf.navn},
+    }
+
+
 def liste_ut(h: Henvisning, idag: Any) -> dict[str, Any]:
     return _kort(h, idag)
 
@@ -100,6 +111,7 @@ def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> 
             "begrunnelse": h.begrunnelse,
             "avvisningsgrunn": h.avvisningsgrunn or None,
             "videresendt_til": h.videresendt_til_id,
+            "videresendt_fra": h.videresendt_fra_id,
             "mottatt": h.mottatt,
             "vurdert": h.vurdert,
             "foresporsler": [

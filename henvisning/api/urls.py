@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/avslutt/", views.HenvisningAvsluttApi.as_view(), name="avslutt"),
     path("<int:pk>/trekk/", views.HenvisningTrekkApi.as_view(), name="trekk"),
     path("<int:pk>/avvis/", views.HenvisningAvvisApi.as_view(), name="avvis"),
+    path(
+        "<int:pk>/videresending/",
+        views.HenvisningVideresendingApi.as_view(),
+        name="videresending",
+    ),
     path("<int:pk>/foresporsler/", views.ForesporselOpprettApi.as_view(), name="foresporsel"),
     path(
         "<int:pk>/foresporsler/<int:foresporsel_id>/svar/",

@@ -6,14 +6,12 @@ from typing import Any, ClassVar
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from tilbud.models import Tilbud
 
 from .. import fhir, selectors, services, tilgang
 from ..livssyklus import Avvisningsgrunn, Handling, Part, Utfall
@@ -112,6 +110,7 @@ class _HandlingApi(_Base):
         h, part = tilgang.henvisning_for(
             bruker=request.user, henvisning_id=pk, handling=f"api-{self.handling}", part=self.part
         )
+        self.henvisning = h
         data: dict[str, Any] = {}
         if self.input_serializer is not None:
             inn = self.input_serializer(data=request.data)
@@ -158,21 +157,35 @@ class HenvisningVurderApi(_HandlingApi):
     input_serializer = s.VurderInput
 
     def vurdering(self, data: dict[str, Any]) -> services.Vurdering:
-        videre = None
-        if data.get("videresendt_til") is not None:
-            videre = Tilbud.objects.filter(pk=data["videresendt_til"]).first()
-            if videre is None:
-                raise NotFound("Tilbudet finnes ikke.")
         return services.Vurdering(
             utfall=Utfall(data["utfall"]),
             frist=data.get("frist"),
             begrunnelse=data.get("begrunnelse", "") or "",
-            videresendt_til=videre,
+            # An unknown or unsuitable tilbud: the service answers with a field error (400).
+            videresendt_til=selectors.videresending_tilbud(
+                self.henvisning, data.get("videresendt_til")
+            ),
         )
 
     @extend_schema(request=s.VurderInput, responses={200: dict})
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
+
+
+class HenvisningVideresendingApi(_Base):
+    """GET: the tilbud the receiving unit may forward this referral to (for «videresendt» in
+    `vurder/`): active, taking referrals from this kind of referrer, the referral's region first."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        h, part = tilgang.henvisning_for(
+            bruker=request.user, henvisning_id=pk, handling="api-videresending", part=Part.MOTTAKER
+        )
+        if part != Part.MOTTAKER:
+            raise PermissionDenied("Bare mottakeren kan videresende henvisningen.")
+        return Response(
+            {"resultater": [s.videresending_ut(t) for t in selectors.tilbud_for_videresending(h)]}
+        )
 
 
 class HenvisningAvvisApi(_HandlingApi):

@@ -254,3 +254,42 @@ def test_fhir_eksport_er_gyldig_r4(
     assert sr.subject.identifier.value == FNR
     assert sr.reasonCode[0].coding[0].code == "L86"
     assert task.status == "accepted" and task.businessStatus.coding[0].code == "vurdert"
+
+
+def test_videresending_bare_til_aktive_tilbud_som_tar_imot(
+    api, sender, mottaker, tilbud, django_capture_on_commit_callbacks
+) -> None:
+    from tests.factories import TilbudFactory
+    from tilbud.models import Tilbud
+
+    pk = lag_og_send(api, sender, tilbud, django_capture_on_commit_callbacks)
+    stengt = TilbudFactory(navn="Stengt tilbud", tar_imot_henvisninger=False)
+    avsluttet = TilbudFactory(
+        navn="Nedlagt tilbud", status="avsluttet", avsluttet_dato=date(2025, 1, 1)
+    )
+    bare_nav = TilbudFactory(navn="Bare for NAV", henvisere=["NAV"])  # a fastlege is a doctor
+    uaktuelle = {tilbud.pk, stengt.pk, avsluttet.pk}
+
+    # The choice offered: every active tilbud that takes referrals, the referral's region first.
+    assert api.get(f"{URL}{pk}/videresending/").status_code == 403  # the sender
+    api.force_authenticate(mottaker)
+    valg = api.get(f"{URL}{pk}/videresending/").json()["resultater"]
+    ider = [t["id"] for t in valg]
+    assert bare_nav.pk in ider and not uaktuelle & set(ider)
+    assert set(ider) <= set(Tilbud.objects.aktive().values_list("id", flat=True))
+    regioner = [t["rhf"]["kode"] for t in valg]
+    assert regioner[0] == "HN" and regioner == sorted(regioner, key=lambda k: k != "HN")
+
+    # Checked on the server whatever is posted.
+    api.post(f"{URL}{pk}/motta/")
+    for galt in (*uaktuelle, 999999, None):
+        svar = api.post(
+            f"{URL}{pk}/vurder/", {"utfall": "videresendt", "videresendt_til": galt}, format="json"
+        )
+        assert svar.status_code == 400 and set(svar.json()) == {"videresendt_til"}, galt
+    assert Henvisning.objects.get(pk=pk).status == "mottatt"
+    svar = api.post(f"{URL}{pk}/vurder/", {"utfall": "videresendt", "videresendt_til": ider[0]})
+    assert svar.status_code == 200 and svar.json()["videresendt_til"] == ider[0]
+    ny = Henvisning.objects.get(videresendt_fra_id=pk)
+    api.force_authenticate(sender)
+    assert api.get(f"{URL}{ny.pk}/").json()["videresendt_fra"] == pk

@@ -102,3 +102,33 @@ def test_mottaker_vurderer_fra_innboksen(client, sender, mottaker, tilbud) -> No
     side = client.get(f"/henvisninger/{h.pk}/").content.decode()
     assert "Rett til helsehjelp" in side and frist.strftime("%d.%m.%Y") in side
     assert client.post(f"/henvisninger/{h.pk}/ukjent-handling/").status_code == 404
+
+
+def test_mottaker_velger_tilbud_a_videresende_til(client, sender, mottaker, tilbud) -> None:
+    client.force_login(sender)
+    client.post(f"/henvisninger/ny/{tilbud.pk}/", skjema(samtykke="on"))
+    h = Henvisning.objects.get()
+    stengt = TilbudFactory(navn="Stengt tilbud", tar_imot_henvisninger=False)
+    client.force_login(mottaker)
+    client.post(f"/henvisninger/{h.pk}/motta/")
+    side = client.get(f"/henvisninger/{h.pk}/").content.decode()
+    # A <select> grouped by region, the referral's own region (Helse Nord) first.
+    assert '<select name="videresendt_til"' in side
+    assert side.index('<optgroup label="Helse Nord') < side.index(
+        "<optgroup label=", side.index('<optgroup label="Helse Nord') + 1
+    )
+    assert f'value="{tilbud.pk}"' not in side and f'value="{stengt.pk}"' not in side
+    # Posting a tilbud that is not offered is refused with a field error, and nothing changes.
+    for galt in (tilbud.pk, stengt.pk):
+        svar = client.post(
+            f"/henvisninger/{h.pk}/vurder/", {"utfall": "videresendt", "videresendt_til": galt}
+        )
+        assert svar.status_code == 400 and "gyldig valg" in svar.content.decode()
+    annet = TilbudFactory(navn="Mottakende tilbud")
+    svar = client.post(
+        f"/henvisninger/{h.pk}/vurder/", {"utfall": "videresendt", "videresendt_til": annet.pk}
+    )
+    assert svar.status_code == 302
+    h.refresh_from_db()
+    assert h.utfall == "videresendt" and h.videresendt_til == annet
+    assert "Videresendt til" in client.get(f"/henvisninger/{h.pk}/").content.decode()

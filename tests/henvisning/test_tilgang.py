@@ -47,6 +47,7 @@ TABELL: list[tuple[str, str, dict[str, int]]] = [
     ("henvisning-api:avslutt", "post", {"sender": 409, "mottaker": 409, **SKJUL}),
     ("henvisning-api:trekk", "post", {"sender": 400, "mottaker": 409, **SKJUL}),
     ("henvisning-api:avvis", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
+    ("henvisning-api:videresending", "get", {"sender": 403, "mottaker": 200, **SKJUL}),
     ("henvisning-api:foresporsel", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
     ("henvisning-api:svar", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
     ("henvisning-api:fhir", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
