@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
-from tilbud.koordinator.services import send_ukentlige_sammendrag as _send_ukentlige_sammendrag
 from tilbud.services.feilmelding import feilmelding_send_takk
+from tilbud.services.ukentlig_sammendrag import (
+    send_ukentlige_sammendrag as _send_ukentlige_sammendrag,
+)
 
 
 @shared_task(ignore_result=True)

@@ -12,9 +12,7 @@ from django.utils import timezone
 from tilbud import tilgang
 from tilbud.models import Endringsforslag, Feilmelding, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator
-from tilbud.tilgang import koordinerte_rhf
-
-from .tilgang import tilbud_til_koordinering
+from tilbud.tilgang import koordinerte_rhf, tilbud_til_koordinering
 
 VENTETID_GAMMEL_MANEDER = 3
 

@@ -21,8 +21,15 @@ from tilbud.services import redigering
 from tilbud.services.feilmelding import feilmelding_los
 from tilbud.services.organisasjon import lokasjon_oppdater, lokasjon_opprett, organisasjon_oppdater
 from tilbud.services.redigering import M2M_FELT, REDIGERBARE_FELT, Samtidighetskonflikt
+from tilbud.tilgang import (
+    er_koordinator_eller_admin,
+    feilmelding_for_losning,
+    forslag_for_beslutning,
+    krev_koordinator,
+    krev_redigeringsrolle,
+)
 
-from . import selectors, services
+from . import selectors
 from .forms import (
     AvsluttForm,
     AvvisForm,
@@ -35,13 +42,6 @@ from .forms import (
     grunnlag_for,
     normaliser,
     verdier_for,
-)
-from .tilgang import (
-    er_koordinator_eller_admin,
-    feilmelding_for_losning,
-    forslag_for_beslutning,
-    krev_koordinator,
-    krev_redigeringsrolle,
 )
 from .visning import endringsliste, etikett, vis
 
@@ -298,7 +298,7 @@ def tilbud_gjenopprett(request: HttpRequest, pk: int, versjon: int) -> HttpRespo
     tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
     _krev_endre(request.user, tilbud)
     try:
-        services.tilbud_gjenopprett(
+        redigering.tilbud_gjenopprett(
             bruker=request.user, tilbud_id=pk, versjon=_versjon(request), gjenopprett=versjon
         )
     except Samtidighetskonflikt as konflikt:
@@ -332,7 +332,7 @@ def tilbud_ny(request: HttpRequest) -> HttpResponse:
             if navn in form.cleaned_data and navn != "lokasjoner"
         }
         try:
-            ny = services.tilbud_opprett(
+            ny = redigering.tilbud_opprett(
                 bruker=request.user,
                 rhf=form.cleaned_data["rhf"],
                 organisasjon=form.cleaned_data["organisasjon"],

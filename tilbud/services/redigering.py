@@ -1,7 +1,9 @@
-"""Writes by coordinators and tilbudsredaktører: version-checked updates (no lost updates),
-verification, ending a tilbud, and proposals for the four-eyes rule. Every write runs in one
-transaction and carries who and why into the history (PostgreSQL triggers, django-pghistory)."""
+"""Writes by coordinators and tilbudsredaktører: creating a tilbud, version-checked updates (no
+lost updates), verification, ending, restoring an earlier version, and proposals for the
+four-eyes rule. Every write runs in one transaction and carries who and why into the history
+(PostgreSQL triggers, django-pghistory)."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,7 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tilbud.models import Endringsforslag, Tilbud
+from tilbud.models import Endringsforslag, Organisasjon, Tilbud
+from tilbud.rules import rhf_for
 from tilbud.services.historikk import historikk_kontekst
 from tilbud.services.sok import oppdater_sokeindeks
 
@@ -200,3 +203,63 @@ def forslag_avvis(*, bruker: Any, forslag_id: int, kommentar: str) -> Endringsfo
         forslag.kommentar = kommentar.strip()
         forslag.save()
     return forslag
+
+
+def tilbud_opprett(
+    *, bruker: Any, rhf: Organisasjon, organisasjon: Organisasjon, felt: dict[str, Any]
+) -> Tilbud:
+    """A new tilbud in the coordinator's region, verified today by its creator."""
+    if rhf.pk not in rhf_for(organisasjon):
+        raise ValidationError(
+            {"organisasjon": "Tilbyderen hører ikke til helseregionen (eier eller avtale)."}
+        )
+    skalar = {k: v for k, v in felt.items() if k not in M2M_FELT}
+    ukjente = sorted(set(skalar) - set(REDIGERBARE_FELT))
+    if ukjente:
+        raise ValidationError(dict.fromkeys(ukjente, "Feltet kan ikke settes her."))
+    tilbud = Tilbud(
+        **skalar,
+        kilde_id=f"portal_{uuid.uuid4().hex[:12]}",
+        organisasjon=organisasjon,
+        rhf=rhf,
+        kilde=f"Registrert i portalen av {brukernavn(bruker)}",
+        sist_bekreftet=timezone.localdate(),
+        bekreftet_av=brukernavn(bruker),
+    )
+    tilbud.full_clean(exclude=M2M_FELT)
+    with transaction.atomic(), historikk(bruker, "Nytt tilbud"):
+        tilbud.save()
+        for navn in M2M_FELT:
+            if navn in felt:
+                getattr(tilbud, navn).set(felt[navn])
+        oppdater_sokeindeks([tilbud.pk])
+    return tilbud
+
+
+def tilbud_gjenopprett(*, bruker: Any, tilbud_id: int, versjon: int, gjenopprett: int) -> Tilbud:
+    """Restore the editable fields of recorded version `gjenopprett` as a new change (the
+    history keeps both). Many-to-many fields are not in the history and stay as they are."""
+    if not settings.HISTORIKK_AKTIV:
+        raise ValidationError("Historikk føres ikke i denne installasjonen.")
+    hendelse = (
+        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud_id, versjon=gjenopprett)
+        .order_by("-pgh_id")
+        .first()
+    )
+    if hendelse is None:
+        raise ValidationError(f"Fant ikke versjon {gjenopprett}.")
+    naa = Tilbud.objects.get(pk=tilbud_id)
+    endringer = {
+        navn: getattr(hendelse, navn)
+        for navn in REDIGERBARE_FELT
+        if getattr(hendelse, navn) != getattr(naa, navn)
+    }
+    if not endringer:
+        raise ValidationError(f"Versjon {gjenopprett} er lik dagens opplysninger.")
+    return tilbud_oppdater(
+        bruker=bruker,
+        tilbud_id=tilbud_id,
+        versjon=versjon,
+        endringer=endringer,
+        grunn=f"Gjenopprettet versjon {gjenopprett}",
+    )
