@@ -54,16 +54,19 @@ class HenvisningForm(forms.Form):
         label=_("Pasienten har samtykket til henvisningen"), required=False
     )
 
+    sjekkliste = forms.MultipleChoiceField(
+        label=_("Hva henvisningen bør inneholde"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kryss av for det henvisningen inneholder."),
+    )
+
     def __init__(self, *args: Any, sjekkliste: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sjekkliste = sjekkliste or []
-        for i, punkt in enumerate(self.sjekkliste):
-            self.fields[f"sjekk_{i}"] = forms.CharField(
-                label=punkt, required=False, max_length=2000
-            )
-
-    def sjekkfelt(self) -> list[Any]:
-        return [self[f"sjekk_{i}"] for i in range(len(self.sjekkliste))]
+        # The tilbud's points (henvisning.Sjekkliste); the text itself is the value, so a point
+        # the coordinator changes meanwhile cannot be ticked by mistake.
+        self.punkter = sjekkliste or []
+        self.fields["sjekkliste"].choices = [(p, p) for p in self.punkter]
 
     def data_for_tjeneste(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -79,7 +82,7 @@ class HenvisningForm(forms.Form):
             "arbeidsgiverkontakt": d["arbeidsgiverkontakt"],
             "nav_kontakt": d["nav_kontakt"],
             "samtykke": d["samtykke"],
-            "sjekkliste": {p: d.get(f"sjekk_{i}", "") for i, p in enumerate(self.sjekkliste)},
+            "sjekkliste": d["sjekkliste"],
         }
 
 
@@ -150,3 +153,22 @@ class SvarForm(forms.Form):
     svar = forms.CharField(
         label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class SjekklisteForm(forms.Form):
+    """A coordinator's checklist for a tilbud: one point per line (works the same with and
+    without JavaScript and with a screen reader)."""
+
+    punkter = forms.CharField(
+        label=_("Punkter, ett per linje"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        help_text=_(
+            "Det fastlegen skal ha med i henvisningen, f.eks. «Funksjonsnivå i arbeid». "
+            "Høyst 20 punkter på høyst 200 tegn. Tomt felt fjerner sjekklisten."
+        ),
+    )
+
+    def liste(self) -> list[str]:
+        return self.cleaned_data["punkter"].splitlines()

@@ -6,6 +6,7 @@ referral has ended, henvisning.services.personopplysninger_slett empties every p
 keeps the anonymous statistical record (status, dates, tilbud, region, diagnosis groups)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,8 @@ class Henvisning(models.Model):
     arbeidsgiverkontakt = models.TextField(_("kontakt med arbeidsgiver"), blank=True)
     nav_kontakt = models.TextField(_("kontakt med NAV"), blank=True)
     samtykke = models.BooleanField(_("pasientens samtykke"), default=False)
-    sjekkliste = models.JSONField(_("sjekkliste"), default=dict, blank=True)
+    # The tilbud's checklist as it stood when the GP filled it in: [{"punkt": …, "avkrysset": …}].
+    sjekkliste = models.JSONField(_("sjekkliste"), default=list, blank=True)
     begrunnelse = models.TextField(_("begrunnelse"), blank=True)
 
     # The anonymous statistical record: kept after the personal data is removed.
@@ -230,3 +232,54 @@ class Tilgangslogg(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruker_id} ({self.rolle}) {self.handling} {self.henvisning_id}"
+
+
+class Sjekkliste(models.Model):
+    """A tilbud's «what the referral should contain» as a list of points, edited by the region's
+    coordinators (henvisning:sjekkliste). The GP ticks them in the referral form, and the referral
+    keeps the list as it stood (Henvisning.sjekkliste). Lives here, not on Tilbud, so that the
+    catalogue's free-text «om henvisning» (prose from the reports) stays what it is."""
+
+    MAKS_PUNKTER = 20
+    MAKS_TEGN = 200
+
+    tilbud = models.OneToOneField(
+        Tilbud,
+        on_delete=models.CASCADE,
+        related_name="henvisning_sjekkliste",
+        verbose_name=_("tilbud"),
+    )
+    punkter = models.JSONField(_("punkter"), default=list, blank=True)
+    endret = models.DateTimeField(_("endret"), auto_now=True)
+    endret_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endret av"),
+    )
+
+    class Meta:
+        verbose_name = _("sjekkliste for henvisning")
+        verbose_name_plural = _("sjekklister for henvisning")
+
+    def __str__(self) -> str:
+        return f"Sjekkliste for tilbud {self.tilbud_id}"
+
+    def clean(self) -> None:
+        punkter = self.punkter
+        if not isinstance(punkter, list) or not all(isinstance(p, str) for p in punkter):
+            raise ValidationError({"punkter": _("Punktene må være en liste med tekster.")})
+        if len(punkter) > self.MAKS_PUNKTER:
+            raise ValidationError({"punkter": _("Høyst %(n)s punkter.") % {"n": self.MAKS_PUNKTER}})
+        for punkt in punkter:
+            if not punkt.strip() or len(punkt) > self.MAKS_TEGN:
+                raise ValidationError(
+                    {
+                        "punkter": _("Hvert punkt må ha tekst, høyst %(n)s tegn.")
+                        % {"n": self.MAKS_TEGN}
+                    }
+                )
+        if len(set(punkter)) != len(punkter):
+            raise ValidationError({"punkter": _("Det samme punktet står to ganger.")})

@@ -10,7 +10,7 @@ from tilbud.models import Tilbud
 from tilbud.rules import er_administrator, er_analytiker
 
 from .livssyklus import Part, Tilstand, mulige_handlinger
-from .models import Henvisning
+from .models import Henvisning, Sjekkliste
 from .rules import henvisertype_godtas, mottaker_organisasjoner, rhf_for_koordinator
 
 # Counts under this are shown as «under 5» to analysts (the small-cell rule of NPR/SSB).
@@ -128,3 +128,14 @@ def videresending_tilbud(henvisning: Henvisning, tilbud_id: int | None) -> Tilbu
     if tilbud_id is None:
         return None
     return Tilbud.objects.select_related("rhf", "organisasjon").filter(pk=tilbud_id).first()
+
+
+# --------------------------------------------------------------------------- checklists
+
+
+def sjekkliste_for(tilbud: Tilbud) -> list[str]:
+    """The tilbud's «what the referral should contain» points (empty when it has none)."""
+    punkter = (
+        Sjekkliste.objects.filter(tilbud=tilbud).values_list("punkter", flat=True).first() or []
+    )
+    return [str(p) for p in punkter]

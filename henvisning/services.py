@@ -16,6 +16,7 @@ from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumFeil
 from stdnum.no import fodselsnummer as fnr
 
+from rapporter.services.ombygging import planlegg_etter_henvisning
 from tilbud.models import Organisasjon, Rolle, Tilbud
 from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
@@ -30,7 +31,7 @@ from .livssyklus import (
     Utfall,
     neste,
 )
-from .models import Foresporsel, Henvisning, Statusendring
+from .models import Foresporsel, Henvisning, Sjekkliste, Statusendring
 
 REDIGERBARE_FELT = [
     "fodselsnummer", "navn", "diagnosekoder", "sykmeldt", "sykmelding_prosent", "sykmeldt_fra",
@@ -60,15 +61,6 @@ def mottaker_for(tilbud: Tilbud) -> Organisasjon:
     }:
         return tilbud.organisasjon
     return tilbud.rhf
-
-
-def sjekkliste_for(tilbud: Tilbud) -> list[str]:
-    """The tilbud's «what the referral should contain», one point per line or sentence."""
-    tekst = tilbud.henvisning_tekst.strip()
-    if not tekst:
-        return []
-    deler = [d.strip(" -•*\t") for d in tekst.replace(";", "\n").splitlines()]
-    return [d for d in deler if d][:20]
 
 
 # --------------------------------------------------------------------------- validation
@@ -135,12 +127,14 @@ def _bruk_data(henvisning: Henvisning, data: dict[str, Any], *, dag: date) -> No
         if felt in data:
             setattr(henvisning, felt, data[felt])
     if "sjekkliste" in data:
-        punkter = set(sjekkliste_for(henvisning.tilbud))
-        svar = {str(k): str(v).strip() for k, v in (data["sjekkliste"] or {}).items()}
-        if set(svar) - punkter:
-            feil["sjekkliste"] = ["Svar på punkter som ikke er i tilbudets sjekkliste."]
+        # The points the GP ticked; the referral keeps every point of the tilbud's checklist as
+        # it stands now, ticked or not.
+        punkter = selectors.sjekkliste_for(henvisning.tilbud)
+        avkrysset = {str(p).strip() for p in data["sjekkliste"] or []}
+        if avkrysset - set(punkter):
+            feil["sjekkliste"] = ["Avkrysset punkt som ikke står i tilbudets sjekkliste."]
         else:
-            henvisning.sjekkliste = {k: v for k, v in svar.items() if v}
+            henvisning.sjekkliste = _sjekkliste(punkter, avkrysset)
     if henvisning.samtykke is None:
         henvisning.samtykke = False
     for felt in _TEKSTFELT:
@@ -155,6 +149,10 @@ def _bruk_data(henvisning: Henvisning, data: dict[str, Any], *, dag: date) -> No
         feil.setdefault("sykmeldt_fra", []).append("Datoen kan ikke ligge i fremtiden.")
     if feil:
         raise ValidationError(feil)
+
+
+def _sjekkliste(punkter: list[str], avkrysset: set[str]) -> list[dict[str, Any]]:
+    return [{"punkt": p, "avkrysset": p in avkrysset} for p in punkter]
 
 
 def _krev_komplett(henvisning: Henvisning) -> None:
@@ -268,6 +266,9 @@ def henvisning_overgang(
     if handling == Handling.SEND:
         _krev_komplett(h)
         h.sendt = naa
+        if not h.sjekkliste:
+            # Never filled in: the receiver still sees which points the referral was asked for.
+            h.sjekkliste = _sjekkliste(selectors.sjekkliste_for(h.tilbud), set())
         # The deadline counts from when the referral is sent, not from «Registrer som mottatt».
         # Pasient- og brukerrettighetsloven § 2-2 gives 10 working days from when the referral
         # «er mottatt av spesialisthelsetjenesten»; a portal referral is in the receiving unit's
@@ -304,6 +305,8 @@ def henvisning_overgang(
         begrunnelse=vurdering.begrunnelse.strip(),
     )
     _varsle_etter_commit(h, handling)
+    # The regional summaries count referrals: one debounced rebuild after commit.
+    planlegg_etter_henvisning(h)
     return h
 
 
@@ -330,7 +333,7 @@ def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning
     # Forwarding happens inside the specialist health service, which has had the referral since
     # it was first sent: the clock keeps running (the copy keeps the original deadline).
     kopi.vurderingsfrist = h.vurderingsfrist or frister.vurderingsfrist(idag())
-    kopi.sjekkliste = {}
+    kopi.sjekkliste = []  # the checklist was the first tilbud's
     kopi.save()
     Statusendring.objects.create(
         henvisning=kopi,
@@ -341,6 +344,29 @@ def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning
     )
     _varsle_etter_commit(kopi, Handling.SEND)
     return kopi
+
+
+# --------------------------------------------------------------------------- checklists
+
+
+@transaction.atomic
+def sjekkliste_lagre(*, tilbud: Tilbud, bruker: Any, punkter: list[str]) -> Sjekkliste:
+    """Replace the tilbud's checklist. The caller has checked that the user may edit the tilbud
+    (tilbud.tilgang.kan_endre: the region's coordinator or an administrator). Blank points are
+    dropped, spaces tidied and repeats removed; the model checks count and length."""
+    renset: list[str] = []
+    for punkt in punkter:
+        tekst = " ".join(str(punkt).split())
+        if tekst and tekst not in renset:
+            renset.append(tekst)
+    sjekkliste = Sjekkliste.objects.select_for_update().filter(tilbud=tilbud).first()
+    if sjekkliste is None:
+        sjekkliste = Sjekkliste(tilbud=tilbud)
+    sjekkliste.punkter = renset
+    sjekkliste.endret_av = bruker
+    sjekkliste.full_clean()
+    sjekkliste.save()
+    return sjekkliste
 
 
 # --------------------------------------------------------------------------- forespørsler
@@ -466,7 +492,7 @@ def personopplysninger_slett(*, henvisning: Henvisning) -> Henvisning:
     h.sykmeldt = h.sykmelding_prosent = h.sykmeldt_fra = None
     for felt in [*_TEKSTFELT, "begrunnelse"]:
         setattr(h, felt, "")
-    h.sjekkliste = {}
+    h.sjekkliste = []
     h.personopplysninger_slettet = timezone.now()
     h.save()
     h.foresporsler.update(sporsmal="", svar="")

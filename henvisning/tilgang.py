@@ -4,9 +4,11 @@ is written to the access log (who, when, which referral, in which role, for what
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from tilbud import tilgang as tilbud_tilgang
 from tilbud.models import Tilbud
 
 from .livssyklus import Part
@@ -72,3 +74,24 @@ def kan_henvise(bruker: Any, tilbud: Tilbud) -> bool:
 
 def ser_antall(bruker: Any) -> bool:
     return bool(bruker.is_authenticated and bruker.has_perm("henvisning.view_henvisning_antall"))
+
+
+def kan_endre_sjekkliste(bruker: Any, tilbud: Tilbud) -> bool:
+    """The tilbud's checklist is edited by those who edit the tilbud directly: the region's
+    coordinator or an administrator."""
+    return bool(bruker.is_authenticated and tilbud_tilgang.kan_endre(bruker, tilbud))
+
+
+def tilbud_for_sjekkliste(*, bruker: Any, tilbud_id: Any, endre: bool = False) -> Tilbud:
+    """A tilbud whose checklist the user may read (who may refer to it or edit it) or, with
+    `endre`, change. Out of scope: 404; may read but not change: PermissionDenied (403)."""
+    tilbud = Tilbud.objects.select_related("organisasjon", "rhf").filter(pk=tilbud_id).first()
+    if tilbud is None or not bruker.is_authenticated:
+        raise Http404("Finnes ikke.")
+    if kan_endre_sjekkliste(bruker, tilbud):
+        return tilbud
+    if not kan_henvise(bruker, tilbud):
+        raise Http404("Finnes ikke.")
+    if endre:
+        raise PermissionDenied("Bare koordinatoren for regionen kan endre sjekklisten.")
+    return tilbud

@@ -11,6 +11,7 @@ html = (
         path("innboks/", views.innboks, name="innboks"),
         path("forfalte-per-enhet/", views.forfalte_per_enhet, name="forfalte-per-enhet"),
         path("ny/<int:tilbud_id>/", views.ny, name="ny"),
+        path("sjekkliste/<int:tilbud_id>/", views.sjekkliste, name="sjekkliste"),
         path("<int:pk>/", views.detalj, name="detalj"),
         path("<int:pk>/endre/", views.endre, name="endre"),
         path("<int:pk>/foresporsel/", views.foresporsel, name="foresporsel"),

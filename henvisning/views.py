@@ -21,6 +21,7 @@ from .forms import (
     BegrunnelseForm,
     ForesporselForm,
     HenvisningForm,
+    SjekklisteForm,
     SvarForm,
     VurderForm,
 )
@@ -58,8 +59,7 @@ def _feil_til_form(form: Any, feil: ValidationError) -> None:
 def ny(request: HttpRequest, tilbud_id: int) -> HttpResponse:
     """«Henvis pasienten»: a new referral to this tilbud, saved as a draft or sent at once."""
     tilbud = tilgang.tilbud_for_henvisning(bruker=request.user, tilbud_id=tilbud_id)
-    sjekkliste = services.sjekkliste_for(tilbud)
-    form = HenvisningForm(request.POST or None, sjekkliste=sjekkliste)
+    form = HenvisningForm(request.POST or None, sjekkliste=selectors.sjekkliste_for(tilbud))
     if request.method == "POST" and form.is_valid():
         try:
             h = services.henvisning_opprett(
@@ -80,7 +80,6 @@ def endre(request: HttpRequest, pk: int) -> HttpResponse:
     if part != Part.SENDER or h.status != "utkast":
         # Only drafts are edited: everything else is shown as it stands.
         return redirect("henvisning:detalj", pk=h.pk)
-    sjekkliste = services.sjekkliste_for(h.tilbud)
     start = {
         "fodselsnummer": h.fodselsnummer,
         "navn": h.navn,
@@ -93,9 +92,11 @@ def endre(request: HttpRequest, pk: int) -> HttpResponse:
         "arbeidsgiverkontakt": h.arbeidsgiverkontakt,
         "nav_kontakt": h.nav_kontakt,
         "samtykke": h.samtykke,
-        **{f"sjekk_{i}": h.sjekkliste.get(p, "") for i, p in enumerate(sjekkliste)},
+        "sjekkliste": [s["punkt"] for s in h.sjekkliste if s.get("avkrysset")],
     }
-    form = HenvisningForm(request.POST or None, initial=start, sjekkliste=sjekkliste)
+    form = HenvisningForm(
+        request.POST or None, initial=start, sjekkliste=selectors.sjekkliste_for(h.tilbud)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             h = services.henvisning_oppdater(
@@ -292,3 +293,25 @@ def svar(request: HttpRequest, pk: int, foresporsel_id: int) -> HttpResponse:
         return _detalj(request, h, part, status=409)
     messages.success(request, _("Svaret er sendt."))
     return redirect("henvisning:detalj", pk=h.pk)
+
+
+@innlogget
+def sjekkliste(request: HttpRequest, tilbud_id: int) -> HttpResponse:
+    """The region's coordinator edits what a referral to the tilbud should contain."""
+    tilbud = tilgang.tilbud_for_sjekkliste(bruker=request.user, tilbud_id=tilbud_id, endre=True)
+    punkter = selectors.sjekkliste_for(tilbud)
+    form = SjekklisteForm(request.POST or None, initial={"punkter": "\n".join(punkter)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sjekkliste_lagre(tilbud=tilbud, bruker=request.user, punkter=form.liste())
+        except ValidationError as feil:
+            _feil_til_form(form, feil)
+        else:
+            messages.success(request, _("Sjekklisten for henvisninger er lagret."))
+            return redirect("tilbud-detalj", pk=tilbud.pk)
+    return render(
+        request,
+        "henvisning/sjekkliste.html",
+        {"tilbud": tilbud, "form": form, "punkter": punkter},
+        status=400 if form.errors else 200,
+    )

@@ -26,8 +26,9 @@ class UtkastInput(serializers.Serializer):
     arbeidsgiverkontakt = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     nav_kontakt = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     samtykke = serializers.BooleanField(required=False)
-    sjekkliste = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=2000), required=False
+    # The points of the tilbud's checklist the referral contains (GET …/sjekklister/<tilbud>/).
+    sjekkliste = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
     )
 
 
@@ -49,6 +50,12 @@ class AvvisInput(serializers.Serializer):
 
 class BegrunnelseInput(serializers.Serializer):
     begrunnelse = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class SjekklisteInput(serializers.Serializer):
+    punkter = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=200), max_length=50
+    )
 
 
 class ForesporselInput(serializers.Serializer):

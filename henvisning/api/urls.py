@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HenvisningListeApi.as_view(), name="liste"),
     path("forfalte/", views.ForfalteApi.as_view(), name="forfalte"),
     path("forfalte-per-enhet/", views.ForfaltePerEnhetApi.as_view(), name="forfalte-per-enhet"),
+    path("sjekklister/<int:tilbud_id>/", views.SjekklisteApi.as_view(), name="sjekkliste"),
     path("<int:pk>/", views.HenvisningDetaljApi.as_view(), name="detalj"),
     path("<int:pk>/send/", views.HenvisningSendApi.as_view(), name="send"),
     path("<int:pk>/motta/", views.HenvisningMottaApi.as_view(), name="motta"),

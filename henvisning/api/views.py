@@ -276,3 +276,23 @@ class ForfaltePerEnhetApi(_Base):
         return Response(
             {"resultater": selectors.forfalte_per_enhet(request.user, idag=services.idag())}
         )
+
+
+class SjekklisteApi(_Base):
+    """A tilbud's checklist for referrals. GET: for those who may refer to the tilbud (to fill
+    `sjekkliste` in a referral) or edit it; PUT `{"punkter": [...]}`: the region's coordinator."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, tilbud_id: int) -> Response:
+        tilbud = tilgang.tilbud_for_sjekkliste(bruker=request.user, tilbud_id=tilbud_id)
+        return Response({"tilbud": tilbud.pk, "punkter": selectors.sjekkliste_for(tilbud)})
+
+    @extend_schema(request=s.SjekklisteInput, responses={200: dict})
+    def put(self, request: Request, tilbud_id: int) -> Response:
+        tilbud = tilgang.tilbud_for_sjekkliste(bruker=request.user, tilbud_id=tilbud_id, endre=True)
+        inn = s.SjekklisteInput(data=request.data)
+        inn.is_valid(raise_exception=True)
+        sjekkliste = services.sjekkliste_lagre(
+            tilbud=tilbud, bruker=request.user, punkter=inn.validated_data["punkter"]
+        )
+        return Response({"tilbud": tilbud.pk, "punkter": sjekkliste.punkter})

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from henvisning.models import Henvisning
+from henvisning.models import Henvisning, Sjekkliste
 from tests.factories import TilbudFactory, bruker_med_rolle
 from tilbud.models import Organisasjon, Tilbud
 
@@ -36,8 +36,8 @@ def test_fastlege_sender_mottaker_vurderer_fastlegen_ser_status(side_for, live_s
     tilbud = TilbudFactory(
         organisasjon=klinikk,
         henvisning_til=Tilbud.HenvisningTil.LEVERANDOR,
-        henvisning_tekst="Funksjonsnivå i arbeid",
     )
+    Sjekkliste.objects.create(tilbud=tilbud, punkter=["Funksjonsnivå i arbeid"])
     fastlege = bruker_med_rolle("henviser", henvisertype="fastlege")
     inntak = bruker_med_rolle("mottaker", organisasjon=klinikk.navn)
 
@@ -54,7 +54,7 @@ def test_fastlege_sender_mottaker_vurderer_fastlegen_ser_status(side_for, live_s
     side.get_by_label("Sykmeldingsgrad (%)").fill("50")
     side.get_by_label("Sykmeldt fra").fill("2026-01-05")
     side.get_by_label("Spørsmål til spesialisten").fill("Arbeidsrettet vurdering?")
-    side.get_by_label("Funksjonsnivå i arbeid").fill("Jobber 50 %")
+    side.get_by_label("Funksjonsnivå i arbeid").check()
     side.get_by_label("Pasienten har samtykket til henvisningen").check()
     side.get_by_role("button", name="Send henvisningen").click()
     expect(side.locator("#status")).to_contain_text("Sendt")

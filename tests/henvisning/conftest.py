@@ -28,13 +28,20 @@ def leverandor(db) -> Organisasjon:
     return Organisasjon.objects.create(navn="Testklinikken AS", type=Organisasjon.Type.PRIVAT)
 
 
+SJEKKLISTE = ["Funksjonsnivå i arbeid", "Tidligere behandling"]
+
+
 @pytest.fixture
 def tilbud(leverandor) -> Tilbud:
-    return TilbudFactory(
+    from henvisning.models import Sjekkliste
+
+    tilbud = TilbudFactory(
         organisasjon=leverandor,
         henvisning_til=Tilbud.HenvisningTil.LEVERANDOR,
-        henvisning_tekst="Funksjonsnivå i arbeid; Tidligere behandling",
+        henvisning_tekst="Henvisninger vurderes av et tverrfaglig team.",
     )
+    Sjekkliste.objects.create(tilbud=tilbud, punkter=SJEKKLISTE)
+    return tilbud
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from fhir.resources.R4B.task import Task
 
 from henvisning import tasks
 from henvisning.models import Henvisning, Tilgangslogg
-from tests.henvisning.conftest import DNR, FNR, komplett
+from tests.factories import TilbudFactory
+from tests.henvisning.conftest import DNR, FNR, SJEKKLISTE, komplett
+from tilbud.models import Organisasjon
 
 URL = "/api/v1/henvisninger/"
 pytestmark = pytest.mark.django_db
@@ -293,3 +295,33 @@ def test_videresending_bare_til_aktive_tilbud_som_tar_imot(
     ny = Henvisning.objects.get(videresendt_fra_id=pk)
     api.force_authenticate(sender)
     assert api.get(f"{URL}{ny.pk}/").json()["videresendt_fra"] == pk
+
+
+def test_sjekklisten_i_api_et(
+    api, sender, koordinator, tilbud, django_capture_on_commit_callbacks
+) -> None:
+    url = f"{URL}sjekklister/{tilbud.pk}/"
+    api.force_authenticate(sender)
+    assert api.get(url).json() == {"tilbud": tilbud.pk, "punkter": SJEKKLISTE}
+    assert api.put(url, {"punkter": ["X"]}, format="json").status_code == 403
+    # A point that is not on the list is a field error; the ticked ones are kept with the rest.
+    svar = api.post(URL, {"tilbud": tilbud.pk, "sjekkliste": ["Ukjent punkt"]}, format="json")
+    assert svar.status_code == 400 and set(svar.json()) == {"sjekkliste"}
+    pk = lag_og_send(
+        api, sender, tilbud, django_capture_on_commit_callbacks, sjekkliste=[SJEKKLISTE[1]]
+    )
+    assert api.get(f"{URL}{pk}/").json()["sjekkliste"] == [
+        {"punkt": SJEKKLISTE[0], "avkrysset": False},
+        {"punkt": SJEKKLISTE[1], "avkrysset": True},
+    ]
+    # Sent without touching the checklist: the receiver still sees every point, unticked.
+    pk = lag_og_send(api, sender, tilbud, django_capture_on_commit_callbacks)
+    assert [p["avkrysset"] for p in api.get(f"{URL}{pk}/").json()["sjekkliste"]] == [False, False]
+
+    api.force_authenticate(koordinator)
+    svar = api.put(url, {"punkter": ["Ny", "Ny", " ", "x" * 201]}, format="json")
+    assert svar.status_code == 400 and "punkter" in svar.json()
+    svar = api.put(url, {"punkter": ["Ny", " Ny ", "", "Annen"]}, format="json")
+    assert svar.status_code == 200 and svar.json()["punkter"] == ["Ny", "Annen"]
+    annen_region = TilbudFactory(rhf=Organisasjon.objects.get(kode="HV"))
+    assert api.get(f"{URL}sjekklister/{annen_region.pk}/").status_code == 404

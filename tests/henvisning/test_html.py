@@ -54,7 +54,8 @@ def test_utkast_lagres_og_sendes_senere(client, sender, tilbud) -> None:
     client.force_login(sender)
     side = client.get(f"/henvisninger/ny/{tilbud.pk}/").content.decode()
     assert "Henvisningen sendes til Testklinikken AS" in side
-    assert "Funksjonsnivå i arbeid" in side  # the tilbud's checklist
+    assert 'type="checkbox" name="sjekkliste" value="Funksjonsnivå i arbeid"' in side
+    assert "vurderes av et tverrfaglig team" in side  # the catalogue's text about referrals
     svar = client.post(f"/henvisninger/ny/{tilbud.pk}/", {"navn": "Kari Utkast", "lagre": "1"})
     h = Henvisning.objects.get()
     assert svar.status_code == 302 and svar["Location"] == f"/henvisninger/{h.pk}/endre/"
@@ -62,11 +63,18 @@ def test_utkast_lagres_og_sendes_senere(client, sender, tilbud) -> None:
     svar = client.post(f"/henvisninger/{h.pk}/endre/", skjema(samtykke=None))
     assert svar.status_code == 400 and "må ha samtykket" in svar.content.decode()
     svar = client.post(
-        f"/henvisninger/{h.pk}/endre/", skjema(sjekk_0="Jobber redusert", samtykke="on")
+        f"/henvisninger/{h.pk}/endre/", skjema(sjekkliste="Punkt som ikke finnes", samtykke="on")
+    )
+    assert svar.status_code == 400 and "gyldig valg" in svar.content.decode()
+    svar = client.post(
+        f"/henvisninger/{h.pk}/endre/", skjema(sjekkliste="Funksjonsnivå i arbeid", samtykke="on")
     )
     assert svar.status_code == 302
     h.refresh_from_db()
-    assert h.status == "sendt" and h.sjekkliste == {"Funksjonsnivå i arbeid": "Jobber redusert"}
+    assert h.status == "sendt" and h.sjekkliste == [
+        {"punkt": "Funksjonsnivå i arbeid", "avkrysset": True},
+        {"punkt": "Tidligere behandling", "avkrysset": False},
+    ]
     assert [k["kode"] for k in h.diagnosekoder] == ["L86", "F411"]
     assert "Sendt" in client.get("/henvisninger/").content.decode()
 
@@ -132,3 +140,41 @@ def test_mottaker_velger_tilbud_a_videresende_til(client, sender, mottaker, tilb
     h.refresh_from_db()
     assert h.utfall == "videresendt" and h.videresendt_til == annet
     assert "Videresendt til" in client.get(f"/henvisninger/{h.pk}/").content.decode()
+
+
+def test_koordinatoren_redigerer_sjekklisten_fastlegen_krysser_av(
+    client, koordinator, sender, mottaker, tilbud
+) -> None:
+    url = f"/henvisninger/sjekkliste/{tilbud.pk}/"
+    client.force_login(koordinator)
+    assert f'href="{url}"' in client.get(f"/tilbud/{tilbud.pk}/").content.decode()
+    side = client.get(url).content.decode()
+    assert "Funksjonsnivå i arbeid\nTidligere behandling" in side
+    for_mange = "\n".join(f"Punkt {i}" for i in range(21))
+    svar = client.post(url, {"punkter": for_mange})
+    assert svar.status_code == 400 and "Høyst 20 punkter" in svar.content.decode()
+    svar = client.post(
+        url, {"punkter": " Sykmeldingsgrad  og varighet \n\nArbeidsgiver kontaktet\n"}
+    )
+    assert svar.status_code == 302 and svar["Location"] == f"/tilbud/{tilbud.pk}/"
+    tilbud.henvisning_sjekkliste.refresh_from_db()
+    assert tilbud.henvisning_sjekkliste.punkter == [
+        "Sykmeldingsgrad og varighet",
+        "Arbeidsgiver kontaktet",
+    ]
+    assert tilbud.henvisning_sjekkliste.endret_av == koordinator
+    # The GP sees the new points as checkboxes; an unticked point is shown to the receiver.
+    client.force_login(sender)
+    assert client.get(url).status_code == 403
+    assert (
+        'value="Arbeidsgiver kontaktet"'
+        in client.get(f"/henvisninger/ny/{tilbud.pk}/").content.decode()
+    )
+    client.post(
+        f"/henvisninger/ny/{tilbud.pk}/", skjema(samtykke="on", sjekkliste="Arbeidsgiver kontaktet")
+    )
+    h = Henvisning.objects.get()
+    client.force_login(mottaker)
+    side = client.get(f"/henvisninger/{h.pk}/").content.decode()
+    assert "Arbeidsgiver kontaktet: krysset av" in side
+    assert "Sykmeldingsgrad og varighet: <strong>ikke krysset av</strong>" in side

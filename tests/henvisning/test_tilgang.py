@@ -25,6 +25,8 @@ TABELL: list[tuple[str, str, dict[str, int]]] = [
                                               "koordinator": 200, "analytiker": 200}),
     ("henvisning:ny", "get", {"sender": 200, "mottaker": 404, "annen_lege": 200,
                               "koordinator": 404, "analytiker": 404}),
+    ("henvisning:sjekkliste", "get", {"sender": 403, "mottaker": 404, "annen_lege": 403,
+                                      "koordinator": 200, "analytiker": 404}),
     ("henvisning:detalj", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
     ("henvisning:endre", "get", {"sender": 302, "mottaker": 302, **SKJUL}),
     ("henvisning:foresporsel", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
@@ -38,6 +40,8 @@ TABELL: list[tuple[str, str, dict[str, int]]] = [
     ("henvisning-api:forfalte-per-enhet", "get", {"sender": 403, "mottaker": 403,
                                                   "annen_lege": 403, "koordinator": 200,
                                                   "analytiker": 200}),
+    ("henvisning-api:sjekkliste", "get", {"sender": 200, "mottaker": 404, "annen_lege": 200,
+                                          "koordinator": 200, "analytiker": 404}),
     ("henvisning-api:detalj", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
     ("henvisning-api:send", "post", {"sender": 409, "mottaker": 409, **SKJUL}),
     ("henvisning-api:motta", "post", {"sender": 409, "mottaker": 200, **SKJUL}),
@@ -96,7 +100,7 @@ def _url(navn: str, h: Henvisning, foresporsel_id: int) -> str:
     from django.urls import reverse
 
     kw: dict = {}
-    if navn == "henvisning:ny":
+    if navn in {"henvisning:ny", "henvisning:sjekkliste", "henvisning-api:sjekkliste"}:
         kw = {"tilbud_id": h.tilbud_id}
     elif navn == "henvisning:handling":
         kw = {"pk": h.pk, "navn": "motta"}
