@@ -4,6 +4,7 @@ API); the forms only parse what the browser sends."""
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .livssyklus import Avvisningsgrunn, Utfall
@@ -67,6 +68,18 @@ class HenvisningForm(forms.Form):
         # the coordinator changes meanwhile cannot be ticked by mistake.
         self.punkter = sjekkliste or []
         self.fields["sjekkliste"].choices = [(p, p) for p in self.punkter]
+        # Type-ahead over the code lists (static/js/henvisning.js); a plain text field without
+        # JavaScript.
+        self.fields["diagnosekoder"].widget.attrs.update(
+            {
+                "data-combobox": "diagnosekoder",
+                "data-kilde": reverse("diagnosekode-list"),
+                "data-antall-tekst": _("%(antall)s forslag. Bruk pil opp og ned for å velge."),
+                "data-valgt-tekst": _("Valgt: %(kode)s %(tittel)s (%(kodeverk)s)"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        )
 
     def data_for_tjeneste(self) -> dict[str, Any]:
         d = self.cleaned_data
