@@ -1,21 +1,65 @@
-"""Referral figures for the regional summaries: the small-cell rule now, the data later.
+"""Referral figures for the regional summaries: definitions, computation and the small-cell rule.
 
-The henvisning app is not connected yet, so `henvisningstall()` returns nothing and every referral
-column of `Sammendragsrad` stays NULL. The hook for later:
+Everything is computed from the anonymous statistical record of `henvisning.Henvisning` (status,
+outcome, dates, tilbud, region), which is kept when the personal data is removed, and from the
+status log `henvisning.Statusendring` (the time treatment started). No personal field is read.
 
-1. Implement `henvisningstall(rhf_id, dato)` with SQL aggregates over the referrals whose
-   receiving tilbud is in the region, grouped by the same keys as the catalogue figures
-   (`Celle`: nivå, region_kode, malgruppe_id or None, fagomrade or "", periodetype, periode),
-   and return one `Henvisningstall` per cell. Medians and p90 come from
-   `percentile_cont(...) WITHIN GROUP` on PostgreSQL.
-2. `rapporter.services.sammendrag.bygg_sammendrag` already merges the result into the rows
-   through `undertrykk_henvisningstall`, so suppression cannot be forgotten.
-3. Call `rapporter.services.sammendrag.planlegg_ombygging(rhf_kode)` from the referral services
-   (on commit) so that referral changes are debounced into one rebuild, as catalogue edits are.
+**Cells**, as for the catalogue figures:
+
+- RHF: the referral's region (`Henvisning.rhf`: the tilbud's RHF when it was referred);
+- HF: referrals to tilbud owned by the HF (or ideelt sykehus);
+- fylke: referrals to tilbud with a site in the fylke (a tilbud with sites in two fylker counts
+  in both);
+- målgruppe: the tilbud's målgrupper (a referral to a tilbud with two målgrupper counts in both
+  målgruppe rows and once in the «alle målgrupper» row); fagområde: the tilbud's.
+
+**Periods.** A generation with snapshot day D has a month row (the 1st of D's month to D) and a
+year row (1 January to D), both in Norwegian time (settings.TIME_ZONE).
+
+**Figures** (the columns of `Sammendragsrad`):
+
+- `henvisninger_totalt`: referrals *sent* in the period (drafts never count). This cohort is the
+  base of every count and share below.
+- `status_<s>`: the cohort by current status; they add up to `henvisninger_totalt`.
+- `henvisninger_vurdert`: decided: the rettighetsvurdering is done (any outcome) or the referral
+  was rejected (avvist) before it. `henvisninger_rett`: assessed to rett til helsehjelp.
+  `henvisninger_avvist`: assessed to «ikke rett» plus avvist. `andel_avvist` = avvist / vurdert.
+- `henvisninger_fristgrunnlag`: decided, or undecided with the vurderingsfrist passed (before D)
+  and not withdrawn. `henvisninger_innen_frist`: decided on or before the stored
+  `vurderingsfrist` (10 working days after receipt, weekends and Norwegian public holidays not
+  counted: henvisning.frister). The decision day is the day of `vurdert`, for avvist the day it
+  was closed (`lukket`). `andel_vurdert_innen_10_dager` = innen_frist / fristgrunnlag.
+- Waiting time: calendar days (Norwegian dates) from *sent* to the *start of treatment* (the
+  change to «startet» in the status log), for referrals whose treatment **started in the
+  period**, whenever they were sent (as NPR reports waiting times for «avviklede»: by sending
+  month, a recent month would only show the short waits). `ventetid_antall` is their number;
+  `ventetid_median_dager` and `ventetid_p90_dager` are percentile_cont (linear interpolation),
+  rounded to one decimal.
+
+**Small cells** (`undertrykk_henvisningstall`): a count of 1–4 persons is shown as NULL; a share
+or a waiting time is NULL when its numerator or base is; when exactly one status count of a row
+is hidden, the smallest other non-zero status count is hidden too (otherwise the total minus the
+others would give it away). `undertrykt` says that something in the row is hidden. Differences
+between other columns or rows are not protected beyond this.
+
+On PostgreSQL the figures come from one SQL statement per region (GROUPING SETS,
+percentile_cont). SQLite (development and the SQLite test run) has neither, so there the same
+definitions are computed in Python over the region's referral rows (`_tellinger_python`); the
+property test checks both against a direct count on their own backend.
 """
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from rapporter.models import HENVISNINGSFELT, HENVISNINGSSTATUSER, STATUSFELT
 
 # NPR and SSB do not publish counts under five persons.
 SMA_CELLER_GRENSE = 5
@@ -28,36 +72,46 @@ Celle = tuple[str, str, int | None, str, str, str]
 class Henvisningstall:
     """Referral figures for one cell. Counts are persons (one referral = one person)."""
 
-    henvisninger_mottatt: int | None = None
+    henvisninger_totalt: int | None = None
+    status_sendt: int | None = None
+    status_mottatt: int | None = None
+    status_vurdert: int | None = None
+    status_venter: int | None = None
+    status_startet: int | None = None
+    status_avsluttet: int | None = None
+    status_trukket: int | None = None
+    status_avvist: int | None = None
     henvisninger_vurdert: int | None = None
     henvisninger_rett: int | None = None
     henvisninger_avvist: int | None = None
-    henvisninger_startet: int | None = None
-    henvisninger_avsluttet: int | None = None
     andel_avvist: float | None = None
+    henvisninger_fristgrunnlag: int | None = None
+    henvisninger_innen_frist: int | None = None
     andel_vurdert_innen_10_dager: float | None = None
+    ventetid_antall: int | None = None
     ventetid_median_dager: float | None = None
     ventetid_p90_dager: float | None = None
     undertrykt: bool = False
 
 
-ANTALL_FELT = (
-    "henvisninger_mottatt",
-    "henvisninger_vurdert",
-    "henvisninger_rett",
-    "henvisninger_avvist",
-    "henvisninger_startet",
-    "henvisninger_avsluttet",
-)
-# Derived figures and the count of persons each is computed from: a share or a waiting time
-# over fewer than five persons would reveal them too, so it is suppressed with its base.
-AVLEDET_GRUNNLAG = {
-    "andel_avvist": "henvisninger_vurdert",
-    "andel_vurdert_innen_10_dager": "henvisninger_mottatt",
-    "ventetid_median_dager": "henvisninger_startet",
-    "ventetid_p90_dager": "henvisninger_startet",
+if tuple(f.name for f in fields(Henvisningstall)) != (*HENVISNINGSFELT, "undertrykt"):
+    raise RuntimeError("Henvisningstall must have exactly the columns of models.HENVISNINGSFELT.")
+
+# Shares: (numerator, base). Waiting times: base.
+ANDELER: dict[str, tuple[str, str]] = {
+    "andel_avvist": ("henvisninger_avvist", "henvisninger_vurdert"),
+    "andel_vurdert_innen_10_dager": ("henvisninger_innen_frist", "henvisninger_fristgrunnlag"),
 }
-HENVISNINGSFELT = tuple(f.name for f in fields(Henvisningstall) if f.name != "undertrykt")
+PERSENTILER: dict[str, tuple[float, str]] = {
+    "ventetid_median_dager": (0.5, "ventetid_antall"),
+    "ventetid_p90_dager": (0.9, "ventetid_antall"),
+}
+ANTALL_FELT: tuple[str, ...] = tuple(
+    f for f in HENVISNINGSFELT if f not in ANDELER and f not in PERSENTILER
+)
+
+
+# --- The small-cell rule ----------------------------------------------------------------------
 
 
 def undertrykk(antall: int | None, grense: int = SMA_CELLER_GRENSE) -> tuple[int | None, bool]:
@@ -78,22 +132,403 @@ def undertrykk(antall: int | None, grense: int = SMA_CELLER_GRENSE) -> tuple[int
 def undertrykk_henvisningstall(
     tall: Henvisningstall, grense: int = SMA_CELLER_GRENSE
 ) -> Henvisningstall:
-    """Apply the small-cell rule to every count of a cell, and hide each derived figure whose
-    base count is hidden or under the limit."""
-    endret: dict[str, object] = {}
+    """Apply the small-cell rule to a cell (see the module docstring)."""
+    vist: dict[str, Any] = {}
     skjult = tall.undertrykt
     for navn in ANTALL_FELT:
         verdi, er_skjult = undertrykk(getattr(tall, navn), grense)
-        endret[navn] = verdi
+        vist[navn] = verdi
         skjult = skjult or er_skjult
-    for navn, grunnlag in AVLEDET_GRUNNLAG.items():
-        base = getattr(tall, grunnlag)
-        if getattr(tall, navn) is not None and (base is None or base < grense):
-            endret[navn] = None
-            skjult = True
-    return replace(tall, undertrykt=skjult, **endret)  # type: ignore[arg-type]
+
+    # Secondary suppression in the status breakdown: one hidden count would be the total minus
+    # the shown ones, so hide the next smallest non-zero one as well.
+    skjulte = [f for f in STATUSFELT if vist[f] is None and getattr(tall, f) is not None]
+    if len(skjulte) == 1 and vist["henvisninger_totalt"] is not None:
+        andre = [f for f in STATUSFELT if vist[f]]
+        if andre:
+            vist[min(andre, key=lambda f: (vist[f], f))] = None
+
+    for navn, (teller, nevner) in ANDELER.items():
+        verdi = getattr(tall, navn)
+        if verdi is not None and (vist[teller] is None or vist[nevner] is None):
+            verdi, skjult = None, True
+        vist[navn] = verdi
+    for navn, (_p, grunnlag) in PERSENTILER.items():
+        verdi = getattr(tall, navn)
+        if verdi is not None and vist[grunnlag] is None:
+            verdi, skjult = None, True
+        vist[navn] = verdi
+    return replace(tall, undertrykt=skjult, **vist)
+
+
+# --- Periods ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Periodevindu:
+    """The month and year a snapshot on `dato` covers, as aware datetimes [start, slutt)."""
+
+    dato: date
+    ar_start: datetime
+    maned_start: datetime
+    slutt: datetime
+    ar: str
+    maned: str
+
+    @classmethod
+    def for_dato(cls, dato: date) -> "Periodevindu":
+        tz = timezone.get_default_timezone()
+
+        def midnatt(dag: date) -> datetime:
+            return datetime.combine(dag, time.min, tzinfo=tz)
+
+        return cls(
+            dato=dato,
+            ar_start=midnatt(dato.replace(month=1, day=1)),
+            maned_start=midnatt(dato.replace(day=1)),
+            slutt=midnatt(dato + timedelta(days=1)),
+            ar=str(dato.year),
+            maned=dato.strftime("%Y-%m"),
+        )
+
+
+# --- Computation ----------------------------------------------------------------------------------
+
+# The raw per-cell result of either backend: every count of ANTALL_FELT, and the two
+# percentiles unrounded.
+Tellinger = dict[str, Any]
 
 
 def henvisningstall(rhf_id: int, dato: date) -> dict[Celle, Henvisningstall]:
-    """Referral figures per cell for one region. Not connected yet: no figures (all NULL)."""
-    return {}
+    """Referral figures per cell for one region (RHF id) as of `dato`, NOT yet suppressed (the
+    rebuild applies `undertrykk_henvisningstall` to every row). Cells without any referral are
+    left out: they are INGEN_HENVISNINGER."""
+    vindu = Periodevindu.for_dato(dato)
+    if connection.vendor == "postgresql":
+        tellinger = _tellinger_sql(rhf_id, vindu)
+    else:
+        tellinger = _tellinger_python(rhf_id, vindu)
+    return {celle: fra_tellinger(t) for celle, t in tellinger.items()}
+
+
+def fra_tellinger(t: Tellinger) -> Henvisningstall:
+    """Counts and raw percentiles → the published figures (shares to 4 decimals, days to 1)."""
+    verdier: dict[str, Any] = {f: t[f] for f in ANTALL_FELT}
+    for navn, (teller, nevner) in ANDELER.items():
+        verdier[navn] = round(t[teller] / t[nevner], 4) if t[nevner] else None
+    for navn in PERSENTILER:
+        verdier[navn] = None if t[navn] is None else round(float(t[navn]), 1)
+    return Henvisningstall(**verdier)
+
+
+# A cell no referral falls in: zero counts, no shares or waiting times.
+INGEN_HENVISNINGER = fra_tellinger({**dict.fromkeys(ANTALL_FELT, 0), **dict.fromkeys(PERSENTILER)})
+
+
+def percentile_cont(verdier: list[int], p: float) -> float | None:
+    """PostgreSQL's percentile_cont: linear interpolation between the closest ranks."""
+    if not verdier:
+        return None
+    ordnet = sorted(verdier)
+    posisjon = p * (len(ordnet) - 1)
+    lav = math.floor(posisjon)
+    hoy = math.ceil(posisjon)
+    return ordnet[lav] + (ordnet[hoy] - ordnet[lav]) * (posisjon - lav)
+
+
+def _hf_typer() -> tuple[str, ...]:
+    from tilbud.models import Organisasjon
+
+    return (Organisasjon.Type.HF.value, Organisasjon.Type.IDEELL.value)
+
+
+def _tellinger_sql(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger]:
+    from henvisning.models import Henvisning, Statusendring
+    from tilbud.models import Fylke, Kommune, Lokasjon, Organisasjon, Tilbud
+
+    sql = HENVISNINGSTALL_SQL.format(
+        henvisning=Henvisning._meta.db_table,
+        statusendring=Statusendring._meta.db_table,
+        tilbud=Tilbud._meta.db_table,
+        tilbud_malgrupper=Tilbud.malgrupper.through._meta.db_table,
+        tilbud_lokasjoner=Tilbud.lokasjoner.through._meta.db_table,
+        lokasjon=Lokasjon._meta.db_table,
+        kommune=Kommune._meta.db_table,
+        fylke=Fylke._meta.db_table,
+        organisasjon=Organisasjon._meta.db_table,
+        aggregater=_AGGREGATER,
+    )
+    kode = Organisasjon.objects.values_list("kode", flat=True).get(id=rhf_id) or ""
+    parametere = {
+        "rhf": rhf_id,
+        "kode": kode,
+        "hf_typer": list(_hf_typer()),
+        "ar_start": vindu.ar_start,
+        "maned_start": vindu.maned_start,
+        "slutt": vindu.slutt,
+        "dato": vindu.dato,
+        "ar": vindu.ar,
+        "maned": vindu.maned,
+        "tz": settings.TIME_ZONE,
+    }
+    resultat: dict[Celle, Tellinger] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parametere)
+        kolonner = [c[0] for c in cursor.description]
+        for rad in cursor.fetchall():
+            r = dict(zip(kolonner, rad, strict=True))
+            celle: Celle = (
+                r["niva"],
+                r["kode"],
+                r["malgruppe_id"],
+                r["fagomrade"] or "",
+                r["periodetype"],
+                r["periode"],
+            )
+            resultat[celle] = {f: r[f] for f in (*ANTALL_FELT, *PERSENTILER)}
+    return resultat
+
+
+# One statement per region. `fakta` has one row per relevant referral with its definitions
+# evaluated once; `enhet` repeats it per period (month, year) and per unit (the RHF, its HF,
+# its fylker); the two GROUPING SETS queries give the cells without and with målgruppe (the
+# målgruppe join repeats a referral once per målgruppe, so the totals must not use it).
+_AGGREGATER = ",\n".join(
+    [
+        "COUNT(*) FILTER (WHERE e.kohort) AS henvisninger_totalt",
+        *[
+            f"COUNT(*) FILTER (WHERE e.kohort AND e.status = '{s}') AS status_{s}"
+            for s in HENVISNINGSSTATUSER
+        ],
+        "COUNT(*) FILTER (WHERE e.kohort AND e.vurdert) AS henvisninger_vurdert",
+        "COUNT(*) FILTER (WHERE e.kohort AND e.rett) AS henvisninger_rett",
+        "COUNT(*) FILTER (WHERE e.kohort AND e.avvist) AS henvisninger_avvist",
+        "COUNT(*) FILTER (WHERE e.kohort AND e.fristgrunnlag) AS henvisninger_fristgrunnlag",
+        "COUNT(*) FILTER (WHERE e.kohort AND e.innen_frist) AS henvisninger_innen_frist",
+        "COUNT(*) FILTER (WHERE e.vent) AS ventetid_antall",
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY e.ventedager) FILTER (WHERE e.vent)"
+        " AS ventetid_median_dager",
+        "percentile_cont(0.9) WITHIN GROUP (ORDER BY e.ventedager) FILTER (WHERE e.vent)"
+        " AS ventetid_p90_dager",
+    ]
+)
+
+HENVISNINGSTALL_SQL = """
+WITH
+startet AS (
+    SELECT s.henvisning_id, MIN(s.tidspunkt) AS startet
+    FROM {statusendring} s
+    WHERE s.til_status = 'startet'
+      AND s.tidspunkt >= %(ar_start)s AND s.tidspunkt < %(slutt)s
+    GROUP BY s.henvisning_id
+),
+hf AS (
+    SELECT o.id FROM {organisasjon} o
+    WHERE o.rhf_id = %(rhf)s AND o.type = ANY(%(hf_typer)s)
+),
+hf_tilbud AS (
+    SELECT t.id AS tilbud_id, t.organisasjon_id FROM {tilbud} t
+    WHERE t.organisasjon_id IN (SELECT id FROM hf)
+),
+fylke_tilbud AS (
+    SELECT DISTINCT tl.tilbud_id, k.fylke_id
+    FROM {tilbud_lokasjoner} tl
+    JOIN {lokasjon} l ON l.id = tl.lokasjon_id
+    JOIN {kommune} k ON k.nummer = l.kommune_id
+    JOIN {fylke} f ON f.nummer = k.fylke_id
+    WHERE f.rhf_id = %(rhf)s
+),
+fakta AS (
+    SELECT
+        h.tilbud_id,
+        h.rhf_id,
+        h.status,
+        h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s AS kohort_ar,
+        h.sendt >= %(maned_start)s AND h.sendt < %(slutt)s AS kohort_maned,
+        s.startet IS NOT NULL AND h.sendt IS NOT NULL AS vent_ar,
+        s.startet >= %(maned_start)s AND h.sendt IS NOT NULL AS vent_maned,
+        (h.vurdert IS NOT NULL OR h.status = 'avvist') AS vurdert,
+        h.utfall = 'rett' AS rett,
+        (h.utfall = 'ikke_rett' OR h.status = 'avvist') AS avvist,
+        (h.vurdert IS NOT NULL OR h.status = 'avvist'
+         OR (h.status <> 'trukket' AND h.vurderingsfrist < %(dato)s)) AS fristgrunnlag,
+        COALESCE(
+            (h.vurdert IS NOT NULL OR h.status = 'avvist')
+            AND (COALESCE(h.vurdert, h.lukket) AT TIME ZONE %(tz)s)::date <= h.vurderingsfrist,
+            false
+        ) AS innen_frist,
+        (s.startet AT TIME ZONE %(tz)s)::date - (h.sendt AT TIME ZONE %(tz)s)::date
+            AS ventedager
+    FROM {henvisning} h
+    LEFT JOIN startet s ON s.henvisning_id = h.id
+    WHERE ((h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s) OR s.startet IS NOT NULL)
+      AND (h.rhf_id = %(rhf)s
+           OR h.tilbud_id IN (SELECT tilbud_id FROM hf_tilbud)
+           OR h.tilbud_id IN (SELECT tilbud_id FROM fylke_tilbud))
+),
+per_periode AS (
+    SELECT f.*, 'ar' AS periodetype, %(ar)s AS periode,
+           f.kohort_ar AS kohort, f.vent_ar AS vent
+    FROM fakta f WHERE f.kohort_ar OR f.vent_ar
+    UNION ALL
+    SELECT f.*, 'maned', %(maned)s, f.kohort_maned, COALESCE(f.vent_maned, false)
+    FROM fakta f WHERE f.kohort_maned OR f.vent_maned
+),
+enhet AS MATERIALIZED (
+    SELECT 'rhf' AS niva, %(kode)s AS kode, p.* FROM per_periode p WHERE p.rhf_id = %(rhf)s
+    UNION ALL
+    SELECT 'hf', ht.organisasjon_id::text, p.*
+    FROM per_periode p JOIN hf_tilbud ht ON ht.tilbud_id = p.tilbud_id
+    UNION ALL
+    SELECT 'fylke', ft.fylke_id, p.*
+    FROM per_periode p JOIN fylke_tilbud ft ON ft.tilbud_id = p.tilbud_id
+)
+SELECT e.niva, e.kode, NULL::bigint AS malgruppe_id,
+       CASE WHEN GROUPING(t.fagomrade) = 1 THEN '' ELSE t.fagomrade END AS fagomrade,
+       e.periodetype, e.periode,
+       {aggregater}
+FROM enhet e JOIN {tilbud} t ON t.id = e.tilbud_id
+GROUP BY GROUPING SETS (
+    (e.niva, e.kode, e.periodetype, e.periode, t.fagomrade),
+    (e.niva, e.kode, e.periodetype, e.periode)
+)
+UNION ALL
+SELECT e.niva, e.kode, tm.malgruppe_id,
+       CASE WHEN GROUPING(t.fagomrade) = 1 THEN '' ELSE t.fagomrade END,
+       e.periodetype, e.periode,
+       {aggregater}
+FROM enhet e
+JOIN {tilbud} t ON t.id = e.tilbud_id
+JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = e.tilbud_id
+GROUP BY GROUPING SETS (
+    (e.niva, e.kode, e.periodetype, e.periode, tm.malgruppe_id, t.fagomrade),
+    (e.niva, e.kode, e.periodetype, e.periode, tm.malgruppe_id)
+)
+"""
+
+
+def _tellinger_python(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger]:
+    """The same definitions as HENVISNINGSTALL_SQL, in Python over the region's referrals
+    (SQLite has no GROUPING SETS or percentile_cont). Meant for small data: development and
+    tests."""
+    from henvisning.models import Henvisning, Statusendring
+    from tilbud.models import Organisasjon, Tilbud
+
+    rhf = Organisasjon.objects.get(id=rhf_id)
+    hf_ider = set(
+        Organisasjon.objects.filter(rhf_id=rhf_id, type__in=_hf_typer()).values_list(
+            "id", flat=True
+        )
+    )
+    fylker: dict[int, set[str]] = defaultdict(set)
+    for tilbud_id, fylke in Tilbud.lokasjoner.through.objects.filter(
+        lokasjon__kommune__fylke__rhf_id=rhf_id
+    ).values_list("tilbud_id", "lokasjon__kommune__fylke_id"):
+        fylker[tilbud_id].add(fylke)
+    startet = dict(
+        Statusendring.objects.filter(
+            til_status=Henvisning.Status.STARTET,
+            tidspunkt__gte=vindu.ar_start,
+            tidspunkt__lt=vindu.slutt,
+        )
+        .values("henvisning_id")
+        .annotate(startet=Min("tidspunkt"))
+        .values_list("henvisning_id", "startet")
+    )
+    henvisninger = list(
+        Henvisning.objects.filter(
+            Q(sendt__gte=vindu.ar_start, sendt__lt=vindu.slutt) | Q(id__in=list(startet))
+        )
+        .filter(
+            Q(rhf_id=rhf_id)
+            | Q(tilbud__organisasjon_id__in=hf_ider)
+            | Q(tilbud_id__in=list(fylker))
+        )
+        .values(
+            "id",
+            "tilbud_id",
+            "rhf_id",
+            "status",
+            "utfall",
+            "sendt",
+            "vurdert",
+            "lukket",
+            "vurderingsfrist",
+        )
+    )
+    tilbud_ider = {h["tilbud_id"] for h in henvisninger}
+    tilbud = {
+        t.id: t
+        for t in Tilbud.objects.filter(id__in=tilbud_ider)
+        .only("id", "fagomrade", "organisasjon_id")
+        .prefetch_related("malgrupper")
+    }
+
+    celler: dict[Celle, Tellinger] = {}
+    ventetider: dict[Celle, list[int]] = defaultdict(list)
+    for h in henvisninger:
+        f = _fakta(h, startet.get(h["id"]), vindu)
+        t = tilbud[h["tilbud_id"]]
+        enheter: list[tuple[str, str]] = []
+        if h["rhf_id"] == rhf_id:
+            enheter.append(("rhf", rhf.kode or ""))
+        if t.organisasjon_id in hf_ider:
+            enheter.append(("hf", str(t.organisasjon_id)))
+        enheter += [("fylke", nr) for nr in sorted(fylker.get(t.id, ()))]
+        malgrupper = [None, *(m.id for m in t.malgrupper.all())]
+        perioder = [
+            ("ar", vindu.ar, f["kohort_ar"], f["vent_ar"]),
+            ("maned", vindu.maned, f["kohort_maned"], f["vent_maned"]),
+        ]
+        for periodetype, periode, kohort, vent in perioder:
+            if not (kohort or vent):
+                continue
+            for niva, kode in enheter:
+                for mg in malgrupper:
+                    for fag in ("", t.fagomrade):
+                        celle: Celle = (niva, kode, mg, fag, periodetype, periode)
+                        c = celler.setdefault(celle, dict.fromkeys(ANTALL_FELT, 0))
+                        if kohort:
+                            c["henvisninger_totalt"] += 1
+                            c[f"status_{h['status']}"] += 1
+                            for navn in ("vurdert", "rett", "avvist", "fristgrunnlag"):
+                                c[f"henvisninger_{navn}"] += f[navn]
+                            c["henvisninger_innen_frist"] += f["innen_frist"]
+                        if vent:
+                            c["ventetid_antall"] += 1
+                            ventetider[celle].append(f["ventedager"])
+    for celle, c in celler.items():
+        for navn, (p, _grunnlag) in PERSENTILER.items():
+            c[navn] = percentile_cont(ventetider.get(celle, []), p)
+    return celler
+
+
+def _fakta(h: dict[str, Any], startet: datetime | None, vindu: Periodevindu) -> dict[str, Any]:
+    """One referral's flags, as the `fakta` CTE of HENVISNINGSTALL_SQL computes them."""
+    sendt = h["sendt"]
+    i_ar = sendt is not None and vindu.ar_start <= sendt < vindu.slutt
+    vurdert = h["vurdert"] is not None or h["status"] == "avvist"
+    besluttet = h["vurdert"] or h["lukket"]
+    frist = h["vurderingsfrist"]
+    return {
+        "kohort_ar": i_ar,
+        "kohort_maned": i_ar and sendt >= vindu.maned_start,
+        "vent_ar": startet is not None and sendt is not None,
+        "vent_maned": startet is not None and sendt is not None and startet >= vindu.maned_start,
+        "vurdert": vurdert,
+        "rett": h["utfall"] == "rett",
+        "avvist": h["utfall"] == "ikke_rett" or h["status"] == "avvist",
+        "fristgrunnlag": vurdert
+        or (h["status"] != "trukket" and frist is not None and frist < vindu.dato),
+        "innen_frist": bool(
+            vurdert
+            and besluttet is not None
+            and frist is not None
+            and timezone.localtime(besluttet).date() <= frist
+        ),
+        "ventedager": (
+            (timezone.localtime(startet).date() - timezone.localtime(sendt).date()).days
+            if startet is not None and sendt is not None
+            else None
+        ),
+    }

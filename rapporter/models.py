@@ -120,9 +120,10 @@ class Sammendragsrad(models.Model):
     `malgruppe` NULL is «alle målgrupper» and `fagomrade` "" is «alle fagområder» (totals cannot
     be summed from the cells: a tilbud can have several målgrupper and several sites).
 
-    The referral columns stay NULL until the henvisning app feeds them through
-    `rapporter.henvisningstall.henvisningstall` (see that module); counts under
-    `SMA_CELLER_GRENSE` persons are suppressed to NULL with `undertrykt` set.
+    The referral columns come from `rapporter.henvisningstall` (definitions there); counts under
+    `SMA_CELLER_GRENSE` persons are suppressed to NULL with `undertrykt` set. The column lists
+    below the class (`KATALOGFELT`, `HENVISNINGSFELT`, `RADFELT`) are the one list of figures
+    that the rebuild, the API serializer and the tests use.
     """
 
     generasjon = models.ForeignKey(
@@ -163,17 +164,132 @@ class Sammendragsrad(models.Model):
         help_text=_("Ingen aktive tilbud for målgruppen i regionen (bare på målgrupperader)."),
     )
 
-    # Referral figures: NULL until the henvisning app is connected (and when suppressed).
-    henvisninger_mottatt = models.PositiveIntegerField(null=True, blank=True)
-    henvisninger_vurdert = models.PositiveIntegerField(null=True, blank=True)
-    henvisninger_rett = models.PositiveIntegerField(null=True, blank=True)
-    henvisninger_avvist = models.PositiveIntegerField(null=True, blank=True)
-    henvisninger_startet = models.PositiveIntegerField(null=True, blank=True)
-    henvisninger_avsluttet = models.PositiveIntegerField(null=True, blank=True)
-    andel_avvist = models.FloatField(null=True, blank=True)
-    andel_vurdert_innen_10_dager = models.FloatField(null=True, blank=True)
-    ventetid_median_dager = models.FloatField(null=True, blank=True)
-    ventetid_p90_dager = models.FloatField(null=True, blank=True)
+    # Referral figures (rapporter.henvisningstall has the definitions). NULL when suppressed
+    # (fewer than 5 persons, `undertrykt` set) or when there is nothing to compute them from.
+    henvisninger_totalt = models.PositiveIntegerField(
+        _("henvisninger sendt"),
+        null=True,
+        blank=True,
+        help_text=_("Henvisninger sendt i perioden (utkast telles ikke)."),
+    )
+    status_sendt = models.PositiveIntegerField(
+        _("status sendt"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: ikke registrert mottatt ennå."),
+    )
+    status_mottatt = models.PositiveIntegerField(
+        _("status mottatt"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: mottatt, ikke vurdert ennå."),
+    )
+    status_vurdert = models.PositiveIntegerField(
+        _("status vurdert"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: vurdert (alle utfall), ikke videre."),
+    )
+    status_venter = models.PositiveIntegerField(
+        _("status venter"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: venter på behandling."),
+    )
+    status_startet = models.PositiveIntegerField(
+        _("status startet"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: i behandling."),
+    )
+    status_avsluttet = models.PositiveIntegerField(
+        _("status avsluttet"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: behandling avsluttet."),
+    )
+    status_trukket = models.PositiveIntegerField(
+        _("status trukket"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: trukket av henviseren."),
+    )
+    status_avvist = models.PositiveIntegerField(
+        _("status avvist"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: avvist før vurdering."),
+    )
+    henvisninger_vurdert = models.PositiveIntegerField(
+        _("henvisninger vurdert"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Av henvisningene sendt i perioden: rettighetsvurdert (alle utfall) eller avvist."
+        ),
+    )
+    henvisninger_rett = models.PositiveIntegerField(
+        _("rett til helsehjelp"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: vurdert til rett til helsehjelp."),
+    )
+    henvisninger_avvist = models.PositiveIntegerField(
+        _("henvisninger avslått"),
+        null=True,
+        blank=True,
+        help_text=_("Av henvisningene sendt i perioden: vurdert til ikke rett, eller avvist."),
+    )
+    andel_avvist = models.FloatField(
+        _("andel avslått"),
+        null=True,
+        blank=True,
+        help_text=_("henvisninger_avvist / henvisninger_vurdert."),
+    )
+    henvisninger_fristgrunnlag = models.PositiveIntegerField(
+        _("grunnlag for vurderingsfristen"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Av henvisningene sendt i perioden: vurdert eller avvist, eller ikke avgjort med "
+            "vurderingsfristen passert (trukne uten avgjørelse telles ikke)."
+        ),
+    )
+    henvisninger_innen_frist = models.PositiveIntegerField(
+        _("vurdert innen fristen"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vurdert eller avvist senest på vurderingsfristen (10 virkedager etter mottak, "
+            "helligdager unntatt)."
+        ),
+    )
+    andel_vurdert_innen_10_dager = models.FloatField(
+        _("andel vurdert innen 10 virkedager"),
+        null=True,
+        blank=True,
+        help_text=_("henvisninger_innen_frist / henvisninger_fristgrunnlag."),
+    )
+    ventetid_antall = models.PositiveIntegerField(
+        _("grunnlag for ventetid"),
+        null=True,
+        blank=True,
+        help_text=_("Henvisninger der behandlingen startet i perioden (uansett når de ble sendt)."),
+    )
+    ventetid_median_dager = models.FloatField(
+        _("ventetid, median (dager)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Kalenderdager fra sendt til behandlingen startet, for dem som startet i perioden."
+        ),
+    )
+    ventetid_p90_dager = models.FloatField(
+        _("ventetid, 90-persentil (dager)"),
+        null=True,
+        blank=True,
+        help_text=_("90-persentilen (lineær interpolasjon) av samme ventetider."),
+    )
     undertrykt = models.BooleanField(
         _("undertrykt"),
         default=False,
@@ -213,6 +329,57 @@ class Sammendragsrad(models.Model):
     def __str__(self) -> str:
         mg = self.malgruppe_id or "alle"
         return f"{self.niva} {self.region_kode} {mg} {self.fagomrade or 'alle'} {self.periode}"
+
+
+# The figures of a summary row, in the order the API shows them: the one list used by the rebuild
+# (write and compare), the serializer and the tests.
+KATALOGFELT: tuple[str, ...] = (
+    "aktive_tilbud",
+    "synlige_tilbud",
+    "ikke_bekreftet_12_mnd",
+    "andel_ikke_bekreftet_12_mnd",
+    "innbyggere",
+    "aktive_per_100k",
+    "dekningshull",
+)
+# Current status of the referrals sent in the period; the statuses after «utkast».
+HENVISNINGSSTATUSER: tuple[str, ...] = (
+    "sendt",
+    "mottatt",
+    "vurdert",
+    "venter",
+    "startet",
+    "avsluttet",
+    "trukket",
+    "avvist",
+)
+STATUSFELT: tuple[str, ...] = tuple(f"status_{s}" for s in HENVISNINGSSTATUSER)
+HENVISNINGSFELT: tuple[str, ...] = (
+    "henvisninger_totalt",
+    *STATUSFELT,
+    "henvisninger_vurdert",
+    "henvisninger_rett",
+    "henvisninger_avvist",
+    "andel_avvist",
+    "henvisninger_fristgrunnlag",
+    "henvisninger_innen_frist",
+    "andel_vurdert_innen_10_dager",
+    "ventetid_antall",
+    "ventetid_median_dager",
+    "ventetid_p90_dager",
+)
+# Where a row sits: region × målgruppe × fagområde × period.
+CELLEFELT: tuple[str, ...] = (
+    "niva",
+    "region_kode",
+    "region_navn",
+    "malgruppe_id",
+    "fagomrade",
+    "periodetype",
+    "periode",
+)
+TALLFELT: tuple[str, ...] = (*KATALOGFELT, *HENVISNINGSFELT, "undertrykt")
+RADFELT: tuple[str, ...] = (*CELLEFELT, *TALLFELT)
 
 
 class Folketall(models.Model):

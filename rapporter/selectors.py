@@ -174,3 +174,20 @@ def dekningsmatrise(niva: str = Niva.RHF) -> tuple[list[Malgruppe], list[dict[st
         ]
         rader.append(region)
     return malgrupper, rader
+
+
+def henvisningstall_per_rhf() -> list[Sammendragsrad]:
+    """Each RHF's total row (all målgrupper and fagområder) for the year of its latest complete
+    generation: the referral figures the HTML page draws."""
+    generasjoner = siste_generasjoner()
+    rader = {
+        r.generasjon_id: r
+        for r in Sammendragsrad.objects.filter(
+            generasjon__in=generasjoner,
+            niva=Niva.RHF,
+            periodetype=Periodetype.AR,
+            malgruppe__isnull=True,
+            fagomrade="",
+        ).select_related("generasjon__rhf")
+    }
+    return [rader[g.id] for g in generasjoner if g.id in rader]

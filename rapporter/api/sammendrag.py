@@ -1,7 +1,7 @@
 """`/api/v1/rapporter/sammendrag/`: the regional summaries, from the latest complete generation.
 
-RHF level is open; HF and fylke level need an API key (smaller regions are closer to the
-persons behind the referral figures that will join these rows)."""
+RHF level is open (aggregated and small-cell suppressed); HF and fylke level need an API key
+(smaller regions are closer to the persons behind the referral figures)."""
 
 import re
 from typing import Any
@@ -14,7 +14,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rapporter import selectors
-from rapporter.models import ApiNokkel, Niva, Periodetype, Sammendragsgenerasjon, Sammendragsrad
+from rapporter.models import (
+    CELLEFELT,
+    TALLFELT,
+    ApiNokkel,
+    Niva,
+    Periodetype,
+    Sammendragsgenerasjon,
+    Sammendragsrad,
+)
 from tilbud.models import Fylke, Malgruppe, Organisasjon
 
 from .views import AnalytikerApi
@@ -97,34 +105,15 @@ class SammendragsradSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sammendragsrad
+        # One list of figures (rapporter.models.RADFELT) for the rebuild, this and the tests.
         fields = [
             "rhf",
-            "niva",
-            "region_kode",
-            "region_navn",
-            "malgruppe",
-            "malgruppe_navn",
-            "fagomrade",
-            "periodetype",
-            "periode",
-            "aktive_tilbud",
-            "synlige_tilbud",
-            "ikke_bekreftet_12_mnd",
-            "andel_ikke_bekreftet_12_mnd",
-            "innbyggere",
-            "aktive_per_100k",
-            "dekningshull",
-            "henvisninger_mottatt",
-            "henvisninger_vurdert",
-            "henvisninger_rett",
-            "henvisninger_avvist",
-            "henvisninger_startet",
-            "henvisninger_avsluttet",
-            "andel_avvist",
-            "andel_vurdert_innen_10_dager",
-            "ventetid_median_dager",
-            "ventetid_p90_dager",
-            "undertrykt",
+            *[
+                navn
+                for felt in CELLEFELT
+                for navn in (("malgruppe", "malgruppe_navn") if felt == "malgruppe_id" else (felt,))
+            ],
+            *TALLFELT,
         ]
         read_only_fields = fields
 
@@ -151,8 +140,18 @@ class SammendragApi(AnalytikerApi):
             "Aktive tilbud, andel ikke bekreftet siste 12 måneder, tilbud per 100 000 "
             "innbyggere (null uten folketall) og dekningshull per region × målgruppe × "
             "fagområde × periode, fra siste ferdige øyeblikksbilde (`bygget`). `malgruppe: null` "
-            'er alle målgrupper, `fagomrade: ""` alle fagområder. Henvisningstallene er null '
-            "til henvisningene kobles på; tall under 5 personer blir null med `undertrykt`. "
+            'er alle målgrupper, `fagomrade: ""` alle fagområder.\n\n'
+            "Henvisningstall: henvisninger *sendt* i perioden (måneden eller året fram til "
+            "øyeblikksbildets dag, norsk tid) til tilbud i cellen, etter status nå "
+            "(`status_*`, summen er `henvisninger_totalt`); vurdert, rett til helsehjelp og "
+            "avslått (ikke rett eller avvist) med `andel_avvist`; `andel_vurdert_innen_10_dager` "
+            "= vurdert eller avvist senest på vurderingsfristen (10 virkedager etter mottak) av "
+            "dem med avgjørelse eller passert frist. Ventetid = kalenderdager fra sendt til "
+            "behandlingen startet, for henvisninger der behandlingen *startet* i perioden "
+            "(`ventetid_antall`); median og 90-persentil med lineær interpolasjon. Et tall som "
+            "gjelder 1–4 personer er null, og `undertrykt` er true; en andel eller ventetid er "
+            "null når telleren eller grunnlaget er det, og er ett statustall skjult, skjules også "
+            "det nest minste.\n\n"
             "Nivå `hf` og `fylke` krever API-nøkkel. Svaret har `ETag`."
         ),
         parameters=[SammendragParametere],

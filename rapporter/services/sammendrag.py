@@ -32,13 +32,20 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from rapporter.henvisningstall import (
-    HENVISNINGSFELT,
+    INGEN_HENVISNINGER,
     Celle,
-    Henvisningstall,
     henvisningstall,
     undertrykk_henvisningstall,
 )
-from rapporter.models import Folketall, Niva, Periodetype, Sammendragsgenerasjon, Sammendragsrad
+from rapporter.models import (
+    HENVISNINGSFELT,
+    RADFELT,
+    Folketall,
+    Niva,
+    Periodetype,
+    Sammendragsgenerasjon,
+    Sammendragsrad,
+)
 from tilbud.models import Fylke, Malgruppe, Organisasjon, Tilbud
 
 logger = logging.getLogger(__name__)
@@ -48,27 +55,6 @@ LAS_NAVNEROM = 7_201_001
 # Seconds a burst of edits is collected before one rebuild runs.
 STANDARD_FORSINKELSE = 60
 HF_TYPER = (Organisasjon.Type.HF, Organisasjon.Type.IDEELL)
-
-# The columns that make up a row's content (everything but id and generation), in a fixed order:
-# used both to write rows and to compare a fresh computation with the stored generation.
-RADFELT: tuple[str, ...] = (
-    "niva",
-    "region_kode",
-    "region_navn",
-    "malgruppe_id",
-    "fagomrade",
-    "periodetype",
-    "periode",
-    "aktive_tilbud",
-    "synlige_tilbud",
-    "ikke_bekreftet_12_mnd",
-    "andel_ikke_bekreftet_12_mnd",
-    "innbyggere",
-    "aktive_per_100k",
-    "dekningshull",
-    *HENVISNINGSFELT,
-    "undertrykt",
-)
 
 
 class UkjentRegion(ValueError):
@@ -181,6 +167,9 @@ def beregn_rader(rhf: Organisasjon, dato: date) -> list[dict[str, Any]]:
     navn = {(e.niva, e.kode): e.navn for liste in enheter.values() for e in liste}
     folketall = _folketall(enheter, dato.year)
     henvisning = henvisningstall(rhf.id, dato)
+    # A cell can have referrals and no listing (the tilbud has ended since): it gets a row too.
+    for niva, kode, mg, fag, _pt, _p in henvisning:
+        celler.setdefault((niva, kode, mg, fag), null)
     perioder = ((Periodetype.MANED, dato.strftime("%Y-%m")), (Periodetype.AR, str(dato.year)))
 
     rader: list[dict[str, Any]] = []
@@ -190,7 +179,7 @@ def beregn_rader(rhf: Organisasjon, dato: date) -> list[dict[str, Any]]:
         innbyggere = folketall.get((niva, kode))
         for periodetype, periode in perioder:
             celle: Celle = (niva, kode, mg, fag, periodetype, periode)
-            h = undertrykk_henvisningstall(henvisning.get(celle, Henvisningstall()))
+            h = undertrykk_henvisningstall(henvisning.get(celle, INGEN_HENVISNINGER))
             rader.append(
                 {
                     "niva": niva,

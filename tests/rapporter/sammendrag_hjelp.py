@@ -1,9 +1,22 @@
 """An independent oracle for the summary figures: plain ORM filters and COUNTs per row, no
-GROUP BY, so a mistake in the rebuild's grouping cannot hide in both."""
+GROUP BY, so a mistake in the rebuild's grouping cannot hide in both. The referral figures are
+counted the same way, per row, from the referrals the row's filters select, with percentiles from
+Python's `statistics`; and a helper that writes a referral row in a given state."""
 
-from datetime import date
+import statistics
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from rapporter.models import Sammendragsrad
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from henvisning.models import Henvisning, Statusendring
+from rapporter.henvisningstall import (
+    ANTALL_FELT,
+    fra_tellinger,
+    undertrykk_henvisningstall,
+)
+from rapporter.models import HENVISNINGSFELT, HENVISNINGSSTATUSER, Sammendragsrad
 from rapporter.services.sammendrag import HF_TYPER, RADFELT, beregn_rader, ett_ar_for
 from tilbud.models import Organisasjon, Tilbud
 
@@ -36,6 +49,8 @@ def sjekk_mot_direkte_tall(rader: list[dict], dato: date) -> None:
         forventet = direkte_tall(r, dato)
         faktisk = (r["aktive_tilbud"], r["synlige_tilbud"], r["ikke_bekreftet_12_mnd"])
         assert faktisk == forventet, r
+        henvisning = direkte_henvisningstall(r, dato)
+        assert {f: r[f] for f in (*HENVISNINGSFELT, "undertrykt")} == henvisning, r
         assert r["dekningshull"] == (
             r["malgruppe_id"] is not None and r["fagomrade"] == "" and r["aktive_tilbud"] == 0
         )
@@ -51,3 +66,153 @@ def lagret(generasjon) -> list[tuple]:
     return list(
         Sammendragsrad.objects.filter(generasjon=generasjon).order_by("id").values_list(*RADFELT)
     )
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+def _periode(rad: dict, dato: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_default_timezone()
+    start = dato.replace(day=1) if rad["periodetype"] == "maned" else dato.replace(month=1, day=1)
+    assert rad["periode"] == (
+        start.strftime("%Y-%m") if rad["periodetype"] == "maned" else str(start.year)
+    )
+    return (
+        datetime.combine(start, time.min, tzinfo=tz),
+        datetime.combine(dato + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def _persentil(verdier: list[int], p: float) -> float | None:
+    if not verdier:
+        return None
+    if len(verdier) == 1:
+        return float(verdier[0])
+    if p == 0.5:
+        return float(statistics.median(verdier))
+    return statistics.quantiles(verdier, n=10, method="inclusive")[int(p * 10) - 1]
+
+
+def direkte_henvisningstall(rad: dict, dato: date, *, raa: bool = False) -> dict[str, Any]:
+    """The row's referral figures from the referrals its own filters select: as published
+    (small cells suppressed), or with `raa` before the small-cell rule."""
+    niva, kode = rad["niva"], rad["region_kode"]
+    qs = Henvisning.objects.all()
+    if niva == "rhf":
+        qs = qs.filter(rhf__kode=kode)
+    elif niva == "hf":
+        qs = qs.filter(tilbud__organisasjon_id=int(kode), tilbud__organisasjon__type__in=HF_TYPER)
+    else:
+        qs = qs.filter(tilbud__lokasjoner__kommune__fylke_id=kode)
+    if rad["malgruppe_id"] is not None:
+        qs = qs.filter(tilbud__malgrupper__id=rad["malgruppe_id"])
+    if rad["fagomrade"]:
+        qs = qs.filter(tilbud__fagomrade=rad["fagomrade"])
+    ider = set(qs.values_list("id", flat=True))
+    start, slutt = _periode(rad, dato)
+
+    kohort = list(
+        Henvisning.objects.filter(id__in=ider, sendt__gte=start, sendt__lt=slutt).values()
+    )
+    tall: dict[str, Any] = dict.fromkeys(ANTALL_FELT, 0)
+    tall["henvisninger_totalt"] = len(kohort)
+    for status in HENVISNINGSSTATUSER:
+        tall[f"status_{status}"] = sum(h["status"] == status for h in kohort)
+    for h in kohort:
+        vurdert = h["vurdert"] is not None or h["status"] == "avvist"
+        tall["henvisninger_vurdert"] += vurdert
+        tall["henvisninger_rett"] += h["utfall"] == "rett"
+        tall["henvisninger_avvist"] += h["utfall"] == "ikke_rett" or h["status"] == "avvist"
+        frist = h["vurderingsfrist"]
+        forfalt = h["status"] != "trukket" and frist is not None and frist < dato
+        tall["henvisninger_fristgrunnlag"] += vurdert or forfalt
+        avgjort = h["vurdert"] or h["lukket"]
+        tall["henvisninger_innen_frist"] += bool(
+            vurdert and avgjort and frist and timezone.localtime(avgjort).date() <= frist
+        )
+    startet = Statusendring.objects.filter(
+        henvisning_id__in=ider,
+        til_status="startet",
+        tidspunkt__gte=start,
+        tidspunkt__lt=slutt,
+        henvisning__sendt__isnull=False,
+    ).values_list("henvisning__sendt", "tidspunkt")
+    dager = [(timezone.localtime(t).date() - timezone.localtime(s).date()).days for s, t in startet]
+    tall["ventetid_antall"] = len(dager)
+    tall["ventetid_median_dager"] = _persentil(dager, 0.5)
+    tall["ventetid_p90_dager"] = _persentil(dager, 0.9)
+    vist = fra_tellinger(tall) if raa else undertrykk_henvisningstall(fra_tellinger(tall))
+    return {f: getattr(vist, f) for f in (*HENVISNINGSFELT, "undertrykt")}
+
+
+def henviser() -> Any:
+    bruker, _ = get_user_model().objects.get_or_create(username="sammendrag-henviser")
+    return bruker
+
+
+def lag_henvisning(
+    tilbud: Tilbud,
+    *,
+    status: str,
+    sendt: datetime | None,
+    utfall: str = "",
+    vurdert: datetime | None = None,
+    lukket: datetime | None = None,
+    vurderingsfrist: date | None = None,
+    startet: datetime | None = None,
+    rhf: Organisasjon | None = None,
+) -> Henvisning:
+    """A referral row in the given state, as the lifecycle leaves it (no personal data: only the
+    statistical record counts). `startet` adds the status log entry for the start of treatment."""
+    h = Henvisning.objects.create(
+        tilbud=tilbud,
+        sender=henviser(),
+        henvisertype="fastlege",
+        mottaker=tilbud.organisasjon,
+        rhf=rhf or tilbud.rhf,
+        samtykke=True,
+        status=status,
+        utfall=utfall,
+        frist=(vurdert or sendt or timezone.now()).date() + timedelta(days=60)
+        if utfall == "rett"
+        else None,
+        sendt=sendt,
+        vurdert=vurdert,
+        lukket=lukket,
+        vurderingsfrist=vurderingsfrist,
+    )
+    if startet is not None:
+        endring = Statusendring.objects.create(
+            henvisning=h, fra_status="venter", til_status="startet"
+        )
+        # auto_now_add sets the time on create; the test decides it.
+        Statusendring.objects.filter(pk=endring.pk).update(tidspunkt=startet)
+    return h
+
+
+def henvisningsceller(rhf_kode: str, dato: date) -> set[tuple]:
+    """(nivå, kode, målgruppe, fagområde) of every cell a referral of the region sent in the
+    year up to `dato` falls in."""
+    celler = set()
+    rhf = Organisasjon.objects.get(kode=rhf_kode)
+    start, slutt = _periode({"periodetype": "ar", "periode": str(dato.year)}, dato)
+    for h in Henvisning.objects.filter(sendt__gte=start, sendt__lt=slutt).select_related(
+        "tilbud__organisasjon", "rhf"
+    ):
+        t = h.tilbud
+        enheter = []
+        if h.rhf_id == rhf.id:
+            enheter.append(("rhf", rhf_kode))
+        if t.organisasjon.type in HF_TYPER and t.organisasjon.rhf_id == rhf.id:
+            enheter.append(("hf", str(t.organisasjon_id)))
+        enheter += [
+            ("fylke", nr)
+            for nr in t.lokasjoner.filter(kommune__fylke__rhf=rhf)
+            .values_list("kommune__fylke_id", flat=True)
+            .distinct()
+        ]
+        for niva, kode in enheter:
+            for mg in [None, *t.malgrupper.values_list("id", flat=True)]:
+                for fag in ("", t.fagomrade):
+                    celler.add((niva, kode, mg, fag))
+    return celler

@@ -131,9 +131,10 @@ def test_per_100k_only_where_population_is_loaded() -> None:
     assert (hv.innbyggere, hv.aktive_per_100k) == (None, None)
 
 
-def test_referral_columns_are_null_until_connected(bygget) -> None:
+def test_without_referrals_the_counts_are_zero_and_the_rest_null(bygget) -> None:
     rad = Sammendragsrad.objects.first()
-    assert rad.henvisninger_mottatt is None and rad.ventetid_p90_dager is None
+    assert (rad.henvisninger_totalt, rad.status_sendt, rad.ventetid_antall) == (0, 0, 0)
+    assert rad.andel_avvist is None and rad.ventetid_p90_dager is None
     assert rad.undertrykt is False
 
 
@@ -145,28 +146,49 @@ def test_small_cell_rule(antall, vist, skjult) -> None:
     assert undertrykk(antall) == (vist, skjult)
 
 
-def test_small_cell_rule_hides_derived_figures_with_their_base() -> None:
+def test_small_cell_rule_hides_shares_and_waiting_times_with_their_counts() -> None:
     tall = undertrykk_henvisningstall(
         Henvisningstall(
-            henvisninger_mottatt=40,
-            henvisninger_vurdert=3,
-            henvisninger_avvist=1,
-            henvisninger_startet=12,
-            andel_avvist=0.33,
-            andel_vurdert_innen_10_dager=0.9,
+            henvisninger_totalt=40,
+            henvisninger_vurdert=30,
+            henvisninger_avvist=3,
+            andel_avvist=0.1,
+            henvisninger_fristgrunnlag=4,
+            henvisninger_innen_frist=4,
+            andel_vurdert_innen_10_dager=1.0,
+            ventetid_antall=12,
             ventetid_median_dager=20.0,
+            ventetid_p90_dager=41.5,
         )
     )
     assert tall.undertrykt
-    assert (tall.henvisninger_vurdert, tall.henvisninger_avvist, tall.andel_avvist) == (
-        None,
-        None,
-        None,
-    )
-    assert (tall.henvisninger_mottatt, tall.andel_vurdert_innen_10_dager) == (40, 0.9)
-    assert tall.ventetid_median_dager == 20.0
+    # A share of 3 of 30 would give the 3 away; a share of 4 of 4 likewise.
+    assert (tall.henvisninger_avvist, tall.andel_avvist) == (None, None)
+    assert (tall.henvisninger_fristgrunnlag, tall.andel_vurdert_innen_10_dager) == (None, None)
+    assert (tall.henvisninger_totalt, tall.henvisninger_vurdert) == (40, 30)
+    assert (tall.ventetid_median_dager, tall.ventetid_p90_dager) == (20.0, 41.5)
+    assert undertrykk_henvisningstall(
+        Henvisningstall(ventetid_antall=3, ventetid_median_dager=9.0)
+    ) == Henvisningstall(undertrykt=True)
     with pytest.raises(ValueError):
         undertrykk(-1)
+
+
+def test_one_hidden_status_count_takes_the_next_smallest_with_it() -> None:
+    tall = undertrykk_henvisningstall(
+        Henvisningstall(
+            henvisninger_totalt=30, status_sendt=2, status_vurdert=7, status_startet=21,
+            status_mottatt=0,
+        )
+    )  # fmt: skip
+    # 30 − 7 − 21 would be the hidden 2: the 7 goes too; zeros stay.
+    assert (tall.status_sendt, tall.status_vurdert, tall.status_startet) == (None, None, 21)
+    assert (tall.henvisninger_totalt, tall.status_mottatt, tall.undertrykt) == (30, 0, True)
+    # Two hidden already: nothing more to hide.
+    to = undertrykk_henvisningstall(
+        Henvisningstall(henvisninger_totalt=30, status_sendt=2, status_venter=3, status_startet=25)
+    )
+    assert (to.status_sendt, to.status_venter, to.status_startet) == (None, None, 25)
 
 
 def test_one_year_earlier_handles_leap_day() -> None:
@@ -277,7 +299,8 @@ def test_page_has_charts_with_tables_and_the_gap_matrix(client, bygget) -> None:
     svar = client.get("/rapporter/")
     assert svar.status_code == 200
     html = svar.content.decode()
-    assert html.count("<svg") == 4
+    # Four målgruppe charts, four referral status charts, the deadline and the waiting time.
+    assert html.count("<svg") == 10
     assert html.count("<caption>") >= 6
     assert "Dekningshull" in html and "Ingen" in html
     assert not re.search(r"<script|style=", html.split('<main id="innhold"')[1])

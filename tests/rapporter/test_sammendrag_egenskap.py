@@ -1,20 +1,68 @@
-"""Property test: on random catalogue data every summary figure equals a direct ORM count, and
-every region × målgruppe × fagområde with a listing has its row."""
+"""Property test: on random catalogue data and random referrals in random states, every summary
+figure (catalogue and referral figures, after the small-cell rule) equals a direct ORM count, and
+every region × målgruppe × fagområde with a listing or a referral has its row. On PostgreSQL the
+SQL computation of the referral figures also equals the Python one (used on SQLite)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rapporter.henvisningstall import (
+    INGEN_HENVISNINGER,
+    Periodevindu,
+    _tellinger_python,
+    _tellinger_sql,
+    henvisningstall,
+)
 from rapporter.services.sammendrag import HF_TYPER, beregn_rader
 from tilbud.models import Lokasjon, Malgruppe, Organisasjon, Tilbud
 
-from .sammendrag_hjelp import sjekk_mot_direkte_tall
+from .sammendrag_hjelp import (
+    direkte_henvisningstall,
+    henvisningsceller,
+    lag_henvisning,
+    sjekk_mot_direkte_tall,
+)
 
 DATO = date(2026, 3, 15)
+# The end of the snapshot day: referrals are placed up to this many minutes before it (so in
+# this month, earlier this year and last year), local midnights included.
+SLUTT = datetime.combine(DATO + timedelta(days=1), time.min, tzinfo=timezone.get_default_timezone())
 FAG = ["arr", "muskel-skjelett", "psykisk-helsevern", "kreft"]
+# Final states and the outcome of the assessment they carry.
+FORLOP = [
+    ("sendt", ""),
+    ("mottatt", ""),
+    ("vurdert", "rett"),
+    ("vurdert", "ikke_rett"),
+    ("vurdert", "videresendt"),
+    ("venter", "rett"),
+    ("startet", "rett"),
+    ("avsluttet", "rett"),
+    ("trukket", ""),
+    ("trukket", "rett"),
+    ("avvist", ""),
+]
+
+henvisning_strategi = st.fixed_dictionaries(
+    {
+        "tilbud": st.integers(min_value=0, max_value=30),
+        "forlop": st.sampled_from(FORLOP),
+        # Minutes before the end of DATO: up to ~14 months back; multiples of a day hit midnight.
+        "sendt_for": st.one_of(
+            st.integers(min_value=1, max_value=420 * 24 * 60),
+            st.integers(min_value=1, max_value=420).map(lambda d: d * 24 * 60),
+        ),
+        "vurdert_etter": st.integers(min_value=0, max_value=30 * 24 * 60),
+        "frist_dager": st.integers(min_value=0, max_value=20),
+        "startet_etter": st.integers(min_value=0, max_value=120 * 24 * 60),
+        "annen_rhf": st.booleans(),
+    }
+)
 
 tilbud_strategi = st.fixed_dictionaries(
     {
@@ -35,12 +83,16 @@ class _Rull(Exception):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=10,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(katalog=st.lists(tilbud_strategi, max_size=12), region=st.sampled_from(["HN", "HV"]))
-def test_every_figure_equals_a_direct_count(katalog, region) -> None:
+@given(
+    katalog=st.lists(tilbud_strategi, min_size=1, max_size=12),
+    henvisninger=st.lists(henvisning_strategi, max_size=40),
+    region=st.sampled_from(["HN", "HV"]),
+)
+def test_every_figure_equals_a_direct_count(katalog, henvisninger, region) -> None:
     try:
         with transaction.atomic():
             # Only random tilbud: the real ones are ended (kept, so PROTECT holds).
@@ -65,17 +117,72 @@ def test_every_figure_equals_a_direct_count(katalog, region) -> None:
                 )
                 tilbud.malgrupper.set({malgrupper[m % len(malgrupper)] for m in t["malgrupper"]})
                 tilbud.lokasjoner.set({lokasjoner[x % len(lokasjoner)] for x in t["lokasjoner"]})
+            tilbudene = list(Tilbud.objects.filter(kilde="hypothesis").order_by("id"))
+            for h in henvisninger:
+                _lag(h, tilbudene[h["tilbud"] % len(tilbudene)], rhf)
             rader = beregn_rader(rhf[region], DATO)
             sjekk_mot_direkte_tall(rader, DATO)
+            _sjekk_uten_undertrykking(rader, rhf[region].id)
             _sjekk_fullstendig(rader, region)
+            if connection.vendor == "postgresql":
+                _sjekk_sql_lik_python(rhf[region].id)
             raise _Rull
     except _Rull:
         pass
 
 
+def _lag(h: dict, tilbud: Tilbud, rhf: dict[str, Organisasjon]) -> None:
+    """A referral in the drawn final state, with the times the lifecycle would have set."""
+    status, utfall = h["forlop"]
+    sendt = SLUTT - timedelta(minutes=h["sendt_for"])
+    vurdert = None
+    if utfall:
+        vurdert = sendt + timedelta(minutes=h["vurdert_etter"])
+    lukket = None
+    if status in {"avvist", "trukket", "avsluttet"} or (status == "vurdert" and utfall != "rett"):
+        lukket = (vurdert or sendt) + timedelta(minutes=h["vurdert_etter"] // 2 + 1)
+    startet = None
+    if status in {"startet", "avsluttet"}:
+        startet = (vurdert or sendt) + timedelta(minutes=h["startet_etter"])
+    andre = [o for kode, o in sorted(rhf.items()) if o.id != tilbud.rhf_id]
+    lag_henvisning(
+        tilbud,
+        status=status,
+        sendt=sendt,
+        utfall=utfall,
+        vurdert=vurdert,
+        lukket=lukket,
+        vurderingsfrist=timezone.localtime(sendt).date() + timedelta(days=h["frist_dager"]),
+        startet=startet,
+        rhf=andre[h["tilbud"] % len(andre)] if h["annen_rhf"] else None,
+    )
+
+
+def _sjekk_uten_undertrykking(rader: list[dict], rhf_id: int) -> None:
+    """Small cells are most of the cells here: compare the figures before suppression too."""
+    raa = henvisningstall(rhf_id, DATO)
+    for r in rader:
+        celle = tuple(r[f] for f in ("niva", "region_kode", "malgruppe_id", "fagomrade"))
+        celle += (r["periodetype"], r["periode"])
+        faktisk = raa.get(celle, INGEN_HENVISNINGER)
+        forventet = direkte_henvisningstall(r, DATO, raa=True)
+        assert {f: getattr(faktisk, f) for f in forventet} == forventet, r
+
+
+def _sjekk_sql_lik_python(rhf_id: int) -> None:
+    vindu = Periodevindu.for_dato(DATO)
+    sql, python = _tellinger_sql(rhf_id, vindu), _tellinger_python(rhf_id, vindu)
+    assert sql.keys() == python.keys()
+    for celle, tall in sql.items():
+        for navn, verdi in tall.items():
+            assert verdi == pytest.approx(python[celle][navn]), (celle, navn)
+
+
 def _sjekk_fullstendig(rader: list[dict], region: str) -> None:
-    """Every cell with a listing has a row (the oracle above checks the rows that exist)."""
+    """Every cell with a listing or a referral has a row (the oracle above checks the rows that
+    exist)."""
     har = {(r["niva"], r["region_kode"], r["malgruppe_id"], r["fagomrade"]) for r in rader}
+    assert henvisningsceller(region, DATO) <= har
     for t in Tilbud.objects.exclude(status="avsluttet").prefetch_related(
         "malgrupper", "lokasjoner__kommune__fylke", "organisasjon"
     ):
