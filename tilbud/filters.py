@@ -13,7 +13,16 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Behandlingsform, Fylke, Kommune, Lokasjon, Malgruppe, Organisasjon, Postnummer
+from .models import (
+    Behandlingsform,
+    Fylke,
+    Kommune,
+    Lokasjon,
+    Malgruppe,
+    Organisasjon,
+    Postnummer,
+    Sokerad,
+)
 from .models.tilbud import Fagomrade, Tilbud
 from .selectors import (
     DiagnoseOppslag,
@@ -249,7 +258,7 @@ class TilbudFilter(django_filters.FilterSet):
         # relevance needs the words.
         if self.pasientkommune is not None:
             return ranger_for_kommune(qs, self.pasientkommune)
-        return qs.order_by(*etter_relevans(qs), "navn", "id")
+        return qs.order_by(*etter_relevans(qs), "navn", "pk")
 
     @property
     def pasientkommune(self) -> Kommune | None:
@@ -269,7 +278,12 @@ class TilbudFilter(django_filters.FilterSet):
     def filter_kommune(self, qs: QuerySet[Tilbud], name: str, value: Kommune) -> QuerySet:
         return qs.filter(kommune_betjent(value))
 
+    # The queryset is tilbud or the search table's rows (selectors.sokegrunnlag); the search
+    # table holds målgrupper and behandlingsformer as arrays, so no link-table join per search.
+
     def filter_diagnose(self, qs: QuerySet[Tilbud], name: str, value: DiagnoseOppslag) -> QuerySet:
+        if qs.model is Sokerad:
+            return qs.filter(malgrupper__overlap=sorted(value.malgruppe_ider))
         through = Tilbud.malgrupper.through
         return qs.filter(
             Exists(
@@ -280,6 +294,8 @@ class TilbudFilter(django_filters.FilterSet):
         )
 
     def filter_malgruppe(self, qs: QuerySet[Tilbud], name: str, value: Malgruppe) -> QuerySet:
+        if qs.model is Sokerad:
+            return qs.filter(malgrupper__contains=[value.pk])
         through = Tilbud.malgrupper.through
         return qs.filter(
             Exists(through.objects.filter(tilbud_id=OuterRef("pk"), malgruppe_id=value.pk))
@@ -288,6 +304,8 @@ class TilbudFilter(django_filters.FilterSet):
     def filter_behandlingsform(
         self, qs: QuerySet[Tilbud], name: str, value: Behandlingsform
     ) -> QuerySet:
+        if qs.model is Sokerad:
+            return qs.filter(behandlingsformer__contains=[value.pk])
         through = Tilbud.behandlingsformer.through
         return qs.filter(
             Exists(through.objects.filter(tilbud_id=OuterRef("pk"), behandlingsform_id=value.pk))

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
@@ -29,6 +29,7 @@ from .models import (
     Malgruppe,
     MalgruppeKode,
     Opptaksomrade,
+    Sokerad,
     Synonym,
     Tilbud,
 )
@@ -177,50 +178,64 @@ def kommune_fra_tekst(tekst: str) -> list[Kommune]:
     return treff
 
 
-def tekstsok(qs: QuerySet[Tilbud], tekst: str) -> QuerySet[Tilbud]:
-    """Every word (or one of its synonyms) must match; adds `relevans` for ordering.
+def tekstsok(qs: QuerySet, tekst: str) -> QuerySet:
+    """Every word (or one of its synonyms) must match; adds `relevans` for ordering. `qs` is
+    tilbud or the search table's rows (sokegrunnlag); the text columns are the tilbud's.
 
     PostgreSQL: full-text search with the `norwegian` configuration over the weighted
     `sokevektor` (prefixes, so 'nakk' finds 'nakke'). A word the full-text index does not know
-    at all is taken as a typo and matched by pg_trgm word similarity on the short `sokeord`
-    ('depresjom' → depresjon). SQLite: substring match on the lower-case `sokeord` and the
-    descriptions.
+    at all is taken as a typo and replaced by the closest words of the catalogue's vocabulary
+    (pg_trgm similarity: 'depresjom' → depresjon), so a typo costs an index look-up, not a
+    similarity test of every tilbud. SQLite: substring match on the lower-case `sokeord` and
+    the descriptions.
     """
     grupper = med_synonymer(ord_i(tekst))
     if not grupper:
         return qs
+    t = "tilbud__" if qs.model is Sokerad else ""
     if connection.vendor != "postgresql":
         for alternativer in grupper:
             treff = Q()
             for alt in alternativer:
                 treff |= (
-                    Q(sokeord__contains=alt)
-                    | Q(malgruppe_tekst__icontains=alt)
-                    | Q(innhold__icontains=alt)
+                    Q(**{f"{t}sokeord__contains": alt})
+                    | Q(**{f"{t}malgruppe_tekst__icontains": alt})
+                    | Q(**{f"{t}innhold__icontains": alt})
                 )
             qs = qs.filter(treff)
         return qs
     alle = []
-    skrivefeil = []
     for alternativer in grupper:
-        deler = [" & ".join(f"{w}:*" for w in ord_i(alt)) for alt in alternativer]
-        uttrykk = " | ".join(f"({d})" for d in deler if d)
-        sporring = SearchQuery(uttrykk, search_type="raw", config="norwegian")
+        sporring, uttrykk = _tsquery(alternativer)
         if len(alternativer[0]) >= 4 and not Tilbud.objects.filter(sokevektor=sporring).exists():
-            skrivefeil.append(alternativer[0])
-            qs = qs.filter(sokeord__trigram_word_similar=alternativer[0])
-        else:
-            alle.append(uttrykk)
-            qs = qs.filter(sokevektor=sporring)
-    relevans: Any = Value(0.0, output_field=FloatField())
-    if alle:
-        hele = SearchQuery(
-            " | ".join(f"({a})" for a in alle), search_type="raw", config="norwegian"
+            # Unknown to the full-text index: a typo. Search for the closest catalogue words.
+            sporring, uttrykk = _tsquery(rettet_skrivefeil(alternativer[0]) or alternativer[:1])
+        alle.append(uttrykk)
+        qs = qs.filter(**{f"{t}sokevektor": sporring})
+    hele = SearchQuery(" | ".join(f"({a})" for a in alle), search_type="raw", config="norwegian")
+    return qs.annotate(relevans=SearchRank(F(f"{t}sokevektor"), hele))
+
+
+def _tsquery(alternativer: list[str]) -> tuple[SearchQuery, str]:
+    """Any of the alternatives (each word a prefix), as a `norwegian` tsquery and its text."""
+    deler = [" & ".join(f"{w}:*" for w in ord_i(alt)) for alt in alternativer]
+    uttrykk = " | ".join(f"({d})" for d in deler if d)
+    return SearchQuery(uttrykk, search_type="raw", config="norwegian"), uttrykk
+
+
+SKRIVEFEIL_LIKHET = 0.4
+
+
+def rettet_skrivefeil(ordet: str, *, antall: int = 3) -> list[str]:
+    """The catalogue words closest to a mistyped word ('depresjom' → depresjon), by trigram
+    similarity over the catalogue's vocabulary (PostgreSQL, kept by triggers: migration 0007)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ord FROM tilbud_sokeordliste WHERE ord %% %s AND similarity(ord, %s) >= %s "
+            "ORDER BY similarity(ord, %s) DESC, ord LIMIT %s",
+            [ordet, ordet, SKRIVEFEIL_LIKHET, ordet, antall],
         )
-        relevans = SearchRank(F("sokevektor"), hele)
-    if skrivefeil:
-        relevans = relevans + TrigramWordSimilarity(" ".join(skrivefeil), "sokeord")
-    return qs.annotate(relevans=relevans)
+        return [rad[0] for rad in cursor.fetchall()]
 
 
 # Tiers the way a GP thinks: own HF area, private providers with an agreement with the
@@ -234,7 +249,7 @@ NIVAER = {
 _KM_PER_GRAD = 111.195
 
 
-def ranger_for_kommune(qs: QuerySet[Tilbud], kommune: Kommune) -> QuerySet[Tilbud]:
+def ranger_for_kommune(qs: QuerySet, kommune: Kommune) -> QuerySet:
     """Annotate `niva_rang` and `avstand2` and order by tier, relevance, distance.
 
     The tiers are column comparisons against short id lists worked out first (the kommune's
@@ -264,11 +279,11 @@ def ranger_for_kommune(qs: QuerySet[Tilbud], kommune: Kommune) -> QuerySet[Tilbu
         ),
     )
     return qs.order_by(
-        *etter_relevans(qs, "niva_rang"), F("avstand2").asc(nulls_last=True), "navn", "id"
+        *etter_relevans(qs, "niva_rang"), F("avstand2").asc(nulls_last=True), "navn", "pk"
     )
 
 
-def etter_relevans(qs: QuerySet[Tilbud], *forst: Any) -> list[Any]:
+def etter_relevans(qs: QuerySet, *forst: Any) -> list[Any]:
     """Ordering terms: `forst`, then text relevance where the search computed one (PostgreSQL)."""
     if "relevans" in qs.query.annotations:
         return [*forst, F("relevans").desc()]
@@ -387,7 +402,7 @@ def kommune_betjent(kommune: Kommune) -> Q:
         .values_list("tilbud_id", flat=True)
         .distinct()
     )
-    return Q(rhf_id=kommune.rhf_id) | Q(id__in=fra_andre_regioner)
+    return Q(rhf_id=kommune.rhf_id) | Q(pk__in=fra_andre_regioner)
 
 
 def tilbud_qs() -> QuerySet[Tilbud]:
@@ -408,6 +423,35 @@ _IKKE_I_LISTER = [
 def tilbud_liste_qs() -> QuerySet[Tilbud]:
     """tilbud_qs without the long text columns, for search result lists."""
     return tilbud_qs().defer(*_IKKE_I_LISTER)
+
+
+def sokegrunnlag() -> QuerySet:
+    """What the search filters, ranks and pages: on PostgreSQL the narrow search table (one
+    short row per tilbud, see tilbud.models.sokerad), elsewhere the tilbud themselves. Turn a
+    page of it into tilbud with `tilbud_for_treff`."""
+    if connection.vendor == "postgresql":
+        return Sokerad.objects.all()
+    return tilbud_liste_qs()
+
+
+_RANGERING = ("niva_rang", "relevans", "avstand2")
+
+
+def tilbud_for_treff(treff: list[Any]) -> list[Tilbud]:
+    """The tilbud of a page of search rows, in the page's order, with the ranking annotations
+    (tier, relevance) carried over: one query plus the list prefetches, whatever the page size."""
+    if not treff or isinstance(treff[0], Tilbud):
+        return treff
+    tilbud = tilbud_liste_qs().in_bulk([rad.pk for rad in treff])
+    ut = []
+    for rad in treff:
+        if (t := tilbud.get(rad.pk)) is None:
+            continue  # the search table is kept in the same transaction; defensive only
+        for navn in _RANGERING:
+            if hasattr(rad, navn):
+                setattr(t, navn, getattr(rad, navn))
+        ut.append(t)
+    return ut
 
 
 def tilbud_historikk(tilbud: Tilbud) -> list[dict[str, Any]]:

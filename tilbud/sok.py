@@ -15,7 +15,7 @@ from .api.pagination import TilbudPagination
 from .api.serializers import TilbudListeSerializer
 from .filters import TilbudFilter
 from .models.tilbud import Fagomrade
-from .selectors import tilbud_liste_qs
+from .selectors import sokegrunnlag, tilbud_for_treff
 
 
 def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
@@ -27,11 +27,11 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
     drf_request = request if isinstance(request, Request) else Request(request)
     params = drf_request.query_params
     avvis_ukjente_parametere(params, ALLTID_TILLATT | set(TilbudFilter.base_filters))
-    filterset = TilbudFilter(params, queryset=tilbud_liste_qs())
+    filterset = TilbudFilter(params, queryset=sokegrunnlag())
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     paginering = TilbudPagination()
-    side = paginering.paginate_queryset(filterset.qs, drf_request)
+    side = tilbud_for_treff(paginering.paginate_queryset(filterset.qs, drf_request))
     resultater = TilbudListeSerializer(
         side, many=True, context={"pasientkommune": filterset.pasientkommune}
     ).data
@@ -87,7 +87,7 @@ def tomt_svar(params: QueryDict, filterset: TilbudFilter) -> dict[str, Any]:
         lettere = params.copy()
         for n in (*navn, "page"):
             lettere.pop(n, None)
-        alternativ = TilbudFilter(lettere, queryset=tilbud_liste_qs())
+        alternativ = TilbudFilter(lettere, queryset=sokegrunnlag())
         if not alternativ.is_valid():
             continue
         antall = alternativ.qs.order_by().values("pk")[:1000].count()

@@ -1,6 +1,7 @@
 """`/api/v1/tilbud/`: each filter returns what a GP would expect on the real catalogue."""
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import TilbudFactory
@@ -147,6 +148,8 @@ def test_list_queries_do_not_grow_with_page_size(
     api: APIClient, django_assert_num_queries, params: dict[str, str], sporringer: int
 ) -> None:
     TilbudFactory.create_batch(30)  # more rows than the largest page
+    if connection.vendor == "postgresql":
+        sporringer += 1  # the page is ranked in the narrow search table, then its tilbud fetched
     for storrelse in ("1", "25"):
         with django_assert_num_queries(sporringer):
             svar = api.get(URL, {**params, "page_size": storrelse})

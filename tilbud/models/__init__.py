@@ -6,6 +6,7 @@ from .forslag import Endringsforslag
 from .geografi import Fylke, Kommune, Opptaksomrade, Postnummer
 from .organisasjon import Avtale, Organisasjon
 from .sok import Synonym
+from .sokerad import Sokerad
 from .tilbud import Behandlingsform, Lokasjon, Tilbud
 from .tilgang import Rolle
 
@@ -24,6 +25,7 @@ __all__ = [
     "Organisasjon",
     "Postnummer",
     "Rolle",
+    "Sokerad",
     "Synonym",
     "Tilbud",
 ]
