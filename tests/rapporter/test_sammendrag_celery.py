@@ -13,21 +13,26 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from henvisning.livssyklus import Avvisningsgrunn, Handling, Part
+from henvisning.services import Vurdering, henvisning_overgang
 from rapporter.models import Sammendragsgenerasjon, Sammendragsrad
 from rapporter.services.sammendrag import ombyggingsnokkel, rhf_koder
 from rapporter.tasks import bygg_sammendrag_for_region
 from tilbud.models import Malgruppe, Tilbud
 
-from .sammendrag_hjelp import fra_scratch, lagret
+from .sammendrag_hjelp import fra_scratch, henviser, lag_henvisning, lagret
 
 ROT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
@@ -173,6 +178,42 @@ def test_a_catalogue_change_triggers_one_debounced_rebuild_that_lands(arbeidere,
     finally:
         settings.RAPPORTER_OMBYGG_VED_ENDRING = False
         tilbud.malgrupper.remove(ny_mg)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_referral_transition_triggers_a_rebuild_that_counts_it(arbeidere, settings):
+    arbeidere.start()
+    settings.RAPPORTER_OMBYGGING_FORSINKELSE = 2
+    tilbud = Tilbud.objects.filter(rhf__kode="HN", status="aktiv").order_by("id").first()
+    naa = timezone.now()
+    henvisninger = [
+        lag_henvisning(
+            tilbud,
+            status="mottatt",
+            sendt=naa - timedelta(minutes=5),
+            vurderingsfrist=timezone.localdate(naa) + timedelta(days=14),
+        )
+        for _ in range(5)
+    ]
+    assert ferdige("HN") == []  # rows written directly schedule nothing
+    with mock.patch("henvisning.tasks.varsle_sender.delay"):
+        henvisning_overgang(
+            henvisning=henvisninger[0],
+            bruker=henviser(),
+            part=Part.MOTTAKER,
+            handling=Handling.AVVIS,
+            vurdering=Vurdering(
+                avvisningsgrunn=Avvisningsgrunn.FEIL_MOTTAKER, begrunnelse="Feil mottaker."
+            ),
+        )
+    gen = vent(lambda: ferdige("HN"), 60, "ombyggingen etter henvisningen lander")[0]
+    rad = Sammendragsrad.objects.get(
+        generasjon=gen, niva="rhf", malgruppe=None, fagomrade="", periodetype="ar"
+    )
+    # Five referrals are shown; the one rejected and the four received are under five persons.
+    assert (rad.henvisninger_totalt, rad.status_avvist, rad.status_mottatt) == (5, None, None)
+    assert rad.undertrykt
+    assert lagret(gen) == fra_scratch("HN", gen.dato)
 
 
 @pytest.mark.django_db(transaction=True)
