@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -141,13 +142,24 @@ def _skjema(
     )
 
 
+SIDESTORRELSE = 25
+
+
+def _side(request: HttpRequest, qs: Any, parameter: str) -> Any:
+    """One page of a list (25 rows); a missing or bad page number gives the first or last."""
+    return Paginator(qs, SIDESTORRELSE).get_page(request.GET.get(parameter))
+
+
 @innlogget
 def mine(request: HttpRequest) -> HttpResponse:
     """«Mine henvisninger» for the sender."""
     return render(
         request,
         "henvisning/mine.html",
-        {"henvisninger": selectors.henvisninger_sendt_av(request.user), "idag": services.idag()},
+        {
+            "henvisninger": _side(request, selectors.henvisninger_sendt_av(request.user), "side"),
+            "idag": services.idag(),
+        },
     )
 
 
@@ -159,8 +171,10 @@ def innboks(request: HttpRequest) -> HttpResponse:
         request,
         "henvisning/innboks.html",
         {
-            "forfalte": selectors.forfalte(request.user, idag=idag),
-            "henvisninger": selectors.innboks(request.user),
+            "forfalte": _side(
+                request, selectors.forfalte(request.user, idag=idag), "forfalte_side"
+            ),
+            "henvisninger": _side(request, selectors.innboks(request.user), "side"),
             "idag": idag,
         },
     )
