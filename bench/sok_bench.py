@@ -84,6 +84,8 @@ SPORRINGER = [
     Sporring("Bodø + L86", "kommune=1804&diagnose=L86", True),
     Sporring("Stavanger + F41.1", "kommune=1103&diagnose=F41.1", True),
     Sporring("HSO + M54", "rhf=HSO&diagnose=M54", True),
+    # The largest region ranked: Oslo is in Helse Sør-Øst, half of the catalogue.
+    Sporring("Oslo + F32", "kommune=0301&diagnose=F32", True),
     Sporring("Trøndelag + «angst»", "fylke=50&q=angst", False),
     Sporring("Oslo + «rygg»", "kommune=0301&q=rygg", False),
     Sporring("9008 Tromsø + P76", "postnummer=9008&diagnose=P76", True),

@@ -56,22 +56,22 @@ OPPRETT = [
          WHERE ({_rad("s", _ALLE)}) IS DISTINCT FROM ({_rad("EXCLUDED", _ALLE)});
     $$
     """,
-    # The catalogue's vocabulary: every word of every tilbud's short `sokeord`. A typed word the
-    # full-text index does not know is corrected against it (a few thousand words, trigram
-    # index) instead of trigram-matching every tilbud. Words are only added: one that no tilbud
-    # uses any more is a harmless correction that finds nothing.
+    # The catalogue's vocabulary: every lexeme of every tilbud's full-text vector. Whether a
+    # typed word is known at all is looked up here (a full-text probe for a word no tilbud has
+    # makes PostgreSQL scan every row), and an unknown word is corrected against it by trigram
+    # similarity instead of trigram-matching every tilbud. Lexemes are only added: one that no
+    # tilbud uses any more is a harmless correction that finds nothing.
     """
     CREATE TABLE tilbud_sokeordliste (ord text PRIMARY KEY)
     """,
     "CREATE INDEX tilbud_sokeordliste_trgm ON tilbud_sokeordliste USING gin (ord gin_trgm_ops)",
     """
-    CREATE FUNCTION tilbud_ordliste_legg_til(tekster text[]) RETURNS void
+    CREATE FUNCTION tilbud_ordliste_legg_til(vektorer tsvector[]) RETURNS void
     LANGUAGE sql AS $$
         INSERT INTO tilbud_sokeordliste (ord)
-        SELECT DISTINCT o
-          FROM unnest(tekster) AS tekst,
-               regexp_split_to_table(tekst, '[[:space:][:punct:]«»–—]+') AS o
-         WHERE char_length(o) >= 3 AND o !~ '^[0-9]+$'
+        SELECT DISTINCT ord.lexeme
+          FROM unnest(vektorer) AS vektor, unnest(vektor) AS ord
+         WHERE char_length(ord.lexeme) >= 3 AND ord.lexeme !~ '^[0-9]+$'
         ON CONFLICT DO NOTHING;
     $$
     """,
@@ -79,7 +79,7 @@ OPPRETT = [
     CREATE FUNCTION tilbud_sokerad_tilbud_ny() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM tilbud_sokerad_oppdater(ARRAY(SELECT id FROM ny));
-        PERFORM tilbud_ordliste_legg_til(ARRAY(SELECT sokeord FROM ny));
+        PERFORM tilbud_ordliste_legg_til(ARRAY(SELECT sokevektor FROM ny));
         RETURN NULL;
     END $$
     """,
@@ -92,8 +92,8 @@ OPPRETT = [
              WHERE ({_rad("n", _EGNE)}) IS DISTINCT FROM ({_rad("g", _EGNE)})
         ));
         PERFORM tilbud_ordliste_legg_til(ARRAY(
-            SELECT n.sokeord FROM ny n JOIN gammel g ON g.id = n.id
-             WHERE n.sokeord IS DISTINCT FROM g.sokeord
+            SELECT n.sokevektor FROM ny n JOIN gammel g ON g.id = n.id
+             WHERE n.sokevektor IS DISTINCT FROM g.sokevektor
         ));
         RETURN NULL;
     END $$
@@ -169,7 +169,7 @@ OPPRETT = [
         )
     ),
     "SELECT tilbud_sokerad_oppdater(ARRAY(SELECT id FROM tilbud_tilbud))",
-    "SELECT tilbud_ordliste_legg_til(ARRAY(SELECT sokeord FROM tilbud_tilbud))",
+    "SELECT tilbud_ordliste_legg_til(ARRAY(SELECT sokevektor FROM tilbud_tilbud))",
     # A region's rows side by side in name order, with every column included: a region search
     # is an index-only scan of one short range (stopping after a page when ordered by name), not
     # a visit to rows scattered over the whole table.
@@ -202,7 +202,7 @@ FJERN = [
             "tilbud_sokerad_lenke_endret()",
             "tilbud_sokerad_lenke_tom()",
             "tilbud_sokerad_oppdater(bigint[])",
-            "tilbud_ordliste_legg_til(text[])",
+            "tilbud_ordliste_legg_til(tsvector[])",
         )
     ),
     "DROP TABLE IF EXISTS tilbud_sokerad",
