@@ -426,10 +426,15 @@ def foresporsel_besvar(
 
 
 def _paa_commit(oppgave: str, henvisning_id: int) -> None:
+    """Queue the e-mail task once the change has committed. The referral never waits for the
+    e-mail: the worker sends it (and retries, henvisning.tasks), and `robust` keeps a broker that
+    is down from turning an already committed referral into an error page (it is logged; the
+    portal shows the status either way). HENVISNING_KO names a queue of its own (tests)."""
     from . import tasks
 
     task = getattr(tasks, oppgave)
-    transaction.on_commit(lambda: task.delay(henvisning_id))
+    valg = {"queue": settings.HENVISNING_KO} if getattr(settings, "HENVISNING_KO", "") else {}
+    transaction.on_commit(lambda: task.apply_async((henvisning_id,), **valg), robust=True)
 
 
 def _varsle_etter_commit(h: Henvisning, handling: Handling) -> None:

@@ -1,21 +1,38 @@
 """Celery tasks for referrals. Thin: they take ids, call a service and own the retries. E-mails
 carry a link only: no health data, no fødselsnummer."""
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
 
 from . import services
 
+# An SMTP server that is down or refuses: smtplib's errors and socket errors are all OSError.
+_MAKS_FORSOK = 5
 
-@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def varsle_mottaker(henvisning_id: int) -> int:
+
+def _vent(forsok: int) -> int:
+    """Seconds before the next try: HENVISNING_VARSEL_VENT_SEKUNDER, doubled each time, at most
+    an hour."""
+    grunn = int(getattr(settings, "HENVISNING_VARSEL_VENT_SEKUNDER", 60))
+    return min(grunn * 2**forsok, 3600)
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=_MAKS_FORSOK)
+def varsle_mottaker(self: Task, henvisning_id: int) -> int:
     """A new referral (or an answer to a forespørsel) for the receiving unit."""
-    return services.varsel_send_mottaker(henvisning_id=henvisning_id)
+    try:
+        return services.varsel_send_mottaker(henvisning_id=henvisning_id)
+    except OSError as feil:
+        raise self.retry(exc=feil, countdown=_vent(self.request.retries)) from feil
 
 
-@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def varsle_sender(henvisning_id: int) -> int:
+@shared_task(bind=True, ignore_result=True, max_retries=_MAKS_FORSOK)
+def varsle_sender(self: Task, henvisning_id: int) -> int:
     """A status change (or a forespørsel) on the sender's referral."""
-    return services.varsel_send_sender(henvisning_id=henvisning_id)
+    try:
+        return services.varsel_send_sender(henvisning_id=henvisning_id)
+    except OSError as feil:
+        raise self.retry(exc=feil, countdown=_vent(self.request.retries)) from feil
 
 
 @shared_task(ignore_result=True)

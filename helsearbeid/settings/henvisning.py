@@ -16,6 +16,9 @@ HENVISNING_HMAC_NOKKEL = env_str("HENVISNING_HMAC_NOKKEL", "")
 # Days after a referral ends (avsluttet, trukket, avvist, ikke rett, videresendt) until its
 # personal data is removed; the anonymous statistical record stays.
 HENVISNING_SLETT_ETTER_DAGER = int(env_str("HENVISNING_SLETT_ETTER_DAGER", "365") or 365)
+# E-mail notices that fail (SMTP down) are tried again after this many seconds, doubled each
+# time, five times (henvisning.tasks).
+HENVISNING_VARSEL_VENT_SEKUNDER = 60
 
 # Merged into CELERY_BEAT_SCHEDULE in base.py.
 HENVISNING_BEAT_SCHEDULE = {

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def synkrone_varsler(monkeypatch) -> None:
     # Run the e-mail tasks in-process whatever the broker (eager or Redis).
     for task in (tasks.varsle_mottaker, tasks.varsle_sender):
-        monkeypatch.setattr(task, "delay", task)
+        monkeypatch.setattr(task, "apply_async", lambda args, t=task, **_: t(*args))
 
 
 def lag_og_send(api, sender, tilbud, django_capture_on_commit_callbacks, **endre) -> int:
@@ -325,3 +325,22 @@ def test_sjekklisten_i_api_et(
     assert svar.status_code == 200 and svar.json()["punkter"] == ["Ny", "Annen"]
     annen_region = TilbudFactory(rhf=Organisasjon.objects.get(kode="HV"))
     assert api.get(f"{URL}sjekklister/{annen_region.pk}/").status_code == 404
+
+
+def test_megler_nede_holder_ikke_igjen_henvisningen(
+    api, sender, tilbud, monkeypatch, caplog, django_capture_on_commit_callbacks
+) -> None:
+    """The e-mail is queued after commit; a broker that is down is logged, the referral stands."""
+    from kombu.exceptions import OperationalError
+
+    def nede(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.varsle_mottaker, "apply_async", nede)
+    api.force_authenticate(sender)
+    pk = api.post(URL, {"tilbud": tilbud.pk, **komplett()}, format="json").json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        svar = api.post(f"{URL}{pk}/send/")
+    assert svar.status_code == 200 and Henvisning.objects.get(pk=pk).status == "sendt"
+    assert "Connection refused" in caplog.text and FNR not in caplog.text
+    assert mail.outbox == []

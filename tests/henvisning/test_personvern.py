@@ -41,7 +41,7 @@ def test_fodselsnummer_aldri_i_logger_feilsider_eller_epost(
     client, sender, mottaker, tilbud, caplog, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     for task in (tasks.varsle_mottaker, tasks.varsle_sender):
-        monkeypatch.setattr(task, "delay", task)
+        monkeypatch.setattr(task, "apply_async", lambda args, t=task, **_: t(*args))
     caplog.set_level(logging.DEBUG)
     client.force_login(sender)
     # A bad number, a good number with a field error, and a full send: all through the HTML form.
