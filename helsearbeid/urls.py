@@ -19,3 +19,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
+
+# An oversized body (DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413 naming the limit, not a bare 400.
+handler400 = "helsearbeid.feil.ugyldig_foresporsel"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -19,6 +21,12 @@ from .models import (
     Synonym,
     Tilbud,
 )
+
+
+def _ny_versjon(obj: Any, endret: bool) -> None:
+    """An admin edit is a new version too: an editor's If-Match from before it gets 412."""
+    if endret:
+        obj.versjon += 1
 
 
 @admin.register(Fylke)
@@ -64,6 +72,11 @@ class OrganisasjonAdmin(admin.ModelAdmin):
     list_select_related = ["rhf"]
     search_fields = ["navn", "organisasjonsnummer"]
     inlines = [AvtaleInline]
+    readonly_fields = ["versjon"]
+
+    def save_model(self, request: HttpRequest, obj: Organisasjon, form: Any, change: bool) -> None:
+        _ny_versjon(obj, change and form.has_changed())
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Avtale)
@@ -79,6 +92,11 @@ class LokasjonAdmin(admin.ModelAdmin):
     list_select_related = ["organisasjon", "kommune"]
     search_fields = ["navn", "organisasjon__navn"]
     autocomplete_fields = ["kommune", "organisasjon"]
+    readonly_fields = ["versjon"]
+
+    def save_model(self, request: HttpRequest, obj: Lokasjon, form: Any, change: bool) -> None:
+        _ny_versjon(obj, change and form.has_changed())
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Behandlingsform)
@@ -113,6 +131,10 @@ class TilbudAdmin(admin.ModelAdmin):
     filter_horizontal = ["malgrupper", "behandlingsformer", "lokasjoner"]
     autocomplete_fields = ["organisasjon"]
     readonly_fields = ["versjon", "opprettet", "endret"]
+
+    def save_model(self, request: HttpRequest, obj: Tilbud, form: Any, change: bool) -> None:
+        _ny_versjon(obj, change and form.has_changed())
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MalgruppeKode)

@@ -100,6 +100,32 @@ def tilbud_til_koordinering(bruker: Any) -> QuerySet[Tilbud]:
     return Tilbud.objects.filter(rhf_id__in=koordinerte_rhf(bruker))
 
 
+def forslag_i_omfang(bruker: Any) -> QuerySet[Endringsforslag]:
+    """Proposals a user may read: the region's for a coordinator (who decides on them), the
+    organisation's for a tilbudsredaktør (who sees the outcome and the coordinator's comment)."""
+    if not bruker.is_authenticated:
+        return Endringsforslag.objects.none()
+    if er_administrator(bruker):
+        return Endringsforslag.objects.all()
+    return Endringsforslag.objects.filter(
+        Q(tilbud__rhf_id__in=koordinerte_rhf(bruker))
+        | Q(tilbud__organisasjon_id__in=redigerte_organisasjoner(bruker))
+    )
+
+
+def forslag_for_visning(*, bruker: Any, forslag_id: Any) -> Endringsforslag:
+    """A proposal the user may read (see forslag_i_omfang); 404 otherwise."""
+    forslag = (
+        forslag_i_omfang(bruker)
+        .select_related("tilbud", "foreslatt_av", "besluttet_av")
+        .filter(pk=forslag_id)
+        .first()
+    )
+    if forslag is None:
+        raise Http404("Finnes ikke.")
+    return forslag
+
+
 def forslag_for_beslutning(*, bruker: Any, forslag_id: Any) -> Endringsforslag:
     """A proposal in the coordinator's region; 404 otherwise (also for its own editor)."""
     forslag = (
@@ -114,10 +140,16 @@ def forslag_for_beslutning(*, bruker: Any, forslag_id: Any) -> Endringsforslag:
 
 def feilmelding_for_losning(*, bruker: Any, feilmelding_id: Any) -> Feilmelding:
     feilmelding = (
-        Feilmelding.objects.select_related("tilbud", "lost_av")
-        .filter(pk=feilmelding_id, tilbud__in=tilbud_til_koordinering(bruker))
+        feilmeldinger_i_omfang(bruker)
+        .select_related("tilbud", "lost_av")
+        .filter(pk=feilmelding_id)
         .first()
     )
     if feilmelding is None:
         raise Http404("Finnes ikke.")
     return feilmelding
+
+
+def feilmeldinger_i_omfang(bruker: Any) -> QuerySet[Feilmelding]:
+    """Error reports in the coordinator's region (everything for an administrator)."""
+    return Feilmelding.objects.filter(tilbud__in=tilbud_til_koordinering(bruker))

@@ -15,6 +15,7 @@ MANGLER = 99_999_999
 
 ROLLER = [
     "anonym",
+    "henviser",
     "koordinator_hn",
     "koordinator_hv",
     "redaktor_nordland",
@@ -27,6 +28,8 @@ ROLLER = [
 def lag_bruker(rolle: str) -> Any:
     if rolle == "anonym":
         return None
+    if rolle == "henviser":
+        return bruker_med_rolle("henviser", henvisertype="fastlege")
     if rolle == "koordinator_hn":
         return bruker_med_rolle("koordinator", rhf="HN")
     if rolle == "koordinator_hv":

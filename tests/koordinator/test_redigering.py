@@ -178,20 +178,37 @@ def test_bad_tilbud_input_gives_field_errors(bodo, koordinator_hn, endre, felt) 
 
 
 @pytest.mark.django_db
-def test_ten_megabyte_description_is_refused_not_a_500(bodo, koordinator_hn) -> None:
+def test_ten_megabyte_description_is_refused_with_the_limit_not_a_500(bodo, koordinator_hn):
     c = klient(koordinator_hn)
     data = skjemadata(c.get(rediger_url(bodo)), innhold="x" * 10 * 1024 * 1024)
-    assert c.post(rediger_url(bodo), data).status_code == 400
+    svar = c.post(rediger_url(bodo), data)
+    assert svar.status_code == 413
+    html = svar.content.decode()
+    assert "For mye tekst" in html and "høyst 2,5 MB" in html and "Ingenting er lagret" in html
+    bodo.refresh_from_db()
+    assert bodo.versjon == 1
+
+
+@pytest.mark.django_db
+def test_long_description_is_a_field_error_with_the_limit(bodo, koordinator_hn) -> None:
+    c = klient(koordinator_hn)
+    side = c.get(rediger_url(bodo))
+    assert 'maxlength="10000"' in side.content.decode()  # the browser stops typing there
+    svar = c.post(rediger_url(bodo), skjemadata(side, innhold="x" * 10_001))
+    assert svar.status_code == 400
+    assert "Teksten er for lang: høyst 10\u00a0000 tegn" in svar.content.decode()
 
 
 @pytest.mark.django_db
 def test_organisation_number_failing_mod11_is_a_field_error(bodo, koordinator_hn) -> None:
     c = klient(koordinator_hn)
     url = reverse("koordinator:organisasjon-rediger", kwargs={"pk": bodo.organisasjon_id})
-    svar = c.post(url, {"navn": "Nordlandssykehuset", "organisasjonsnummer": "983974898"})
+    side = c.get(url)
+    svar = c.post(url, skjemadata(side, organisasjonsnummer="983974898"))
     assert svar.status_code == 400 and 'id="feil_organisasjonsnummer"' in svar.content.decode()
+    assert "ikke et gyldig organisasjonsnummer" in svar.content.decode()
     gyldig = "983974899"  # Nordlandssykehuset HF's real number has a valid check digit
-    svar = c.post(url, {"navn": "Nordlandssykehuset", "organisasjonsnummer": gyldig})
+    svar = c.post(url, skjemadata(side, organisasjonsnummer=gyldig))
     assert svar.status_code == 302
     assert Organisasjon.objects.get(pk=bodo.organisasjon_id).organisasjonsnummer == gyldig
 

@@ -161,3 +161,24 @@ def test_detail_queries_are_constant(api: APIClient, django_assert_num_queries) 
     tilbud = Tilbud.objects.get(kilde_id="s4_6_1_12_1")  # six sites
     with django_assert_num_queries(4):
         assert api.get(f"{URL}{tilbud.id}/").status_code == 200
+
+
+@pytest.mark.parametrize("kommune", [None, "1804", "0301"])
+def test_the_fast_result_card_equals_the_declared_serializer(kommune: str | None) -> None:
+    # The list serializer builds its dict directly for speed; DRF's field-by-field path over the
+    # same declared fields (which the OpenAPI schema documents) must give exactly the same.
+    from tilbud.api.serializers import TilbudListeSerializer
+    from tilbud.models import Kommune
+    from tilbud.selectors import tilbud_liste_qs
+
+    context = {"pasientkommune": Kommune.objects.get(nummer=kommune) if kommune else None}
+    alle = list(tilbud_liste_qs())
+    for rang, tilbud in enumerate(alle):
+        if kommune:
+            tilbud.niva_rang = rang % 4 + 1
+        serializer = TilbudListeSerializer(context=context)
+        rask = serializer.to_representation(tilbud)
+        generell = super(TilbudListeSerializer, serializer).to_representation(tilbud)
+        assert rask == generell, tilbud.kilde_id
+        assert list(rask) == list(generell)
+    assert any(t.ventetid_tekst for t in alle) and any(not t.ventetid_tekst for t in alle)

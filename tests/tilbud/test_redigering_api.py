@@ -152,7 +152,8 @@ def test_editor_proposal_waits_for_the_coordinator(tilbud: Tilbud, koordinator_h
     [
         ({"ventetid_uker": -2}, "ventetid_uker"),
         ({"alder_fra": 67, "alder_til": 18}, "__all__"),
-        ({"innhold": "x" * 10_000_001}, None),
+        ({"innhold": "x" * 20_000}, "innhold"),
+        ({"startdato": "i fjor"}, "startdato"),
         ({"nettside": "ikke en adresse"}, "nettside"),
         ({"malgrupper": ["finnes-ikke"]}, "malgrupper"),
         ({"fagomrade": "kirurgi"}, "fagomrade"),
@@ -170,6 +171,37 @@ def test_bad_input_is_a_field_error_never_a_500(
         assert felt in svar.json()
     tilbud.refresh_from_db()
     assert tilbud.versjon == 1
+
+
+@pytest.mark.django_db
+def test_too_long_description_names_the_limit(tilbud: Tilbud, koordinator_hn) -> None:
+    api = klient(koordinator_hn)
+    _, etag = hent(api, tilbud)
+    svar = api.patch(
+        URL.format(tilbud.pk), {"innhold": "x" * 10_001}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert svar.status_code == 400
+    assert svar.json() == {"innhold": ["Teksten er for lang: høyst 10\u00a0000 tegn."]}
+
+
+@pytest.mark.django_db
+def test_ten_megabyte_body_is_a_413_naming_the_limit_never_a_500(
+    tilbud: Tilbud, koordinator_hn
+) -> None:
+    api = klient(koordinator_hn)
+    _, etag = hent(api, tilbud)
+    svar = api.patch(
+        URL.format(tilbud.pk),
+        {"innhold": "x" * 10 * 1024 * 1024},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert svar.status_code == 413
+    assert svar["Content-Type"] == "application/json"
+    melding = svar.json()["detail"]
+    assert "høyst 2,5 MB" in melding and "10\u00a0000 tegn" in melding
+    tilbud.refresh_from_db()
+    assert tilbud.versjon == 1 and tilbud.innhold != "x"
 
 
 @pytest.mark.django_db

@@ -1,4 +1,7 @@
-"""Output serializers: the API responses and the context of the HTML pages."""
+"""Serializers: the API responses and the context of the HTML pages, and the input of the
+coordinators' and tilbudsredaktørers writes."""
+
+from typing import Any
 
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
@@ -8,6 +11,8 @@ from tilbud import selectors
 from tilbud.models import (
     Behandlingsform,
     Diagnosekode,
+    Endringsforslag,
+    Feilmelding,
     Kommune,
     Lokasjon,
     Malgruppe,
@@ -15,9 +20,7 @@ from tilbud.models import (
     Organisasjon,
     Tilbud,
 )
-from tilbud.services.redigering import M2M_FELT, REDIGERBARE_FELT
-
-MAKS_TEKST = 10_000
+from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
 
 
 class RhfSerializer(serializers.ModelSerializer):
@@ -149,7 +152,59 @@ class TilbudListeSerializer(serializers.ModelSerializer):
         # Unknown stays unknown: no waiting time is ever made up.
         if not obj.ventetid_tekst:
             return None
-        return VentetidSerializer(obj).data
+        return {
+            "tekst": obj.ventetid_tekst,
+            "uker": obj.ventetid_uker,
+            "type": obj.ventetid_type,
+            "dato": _dato(obj.ventetid_dato),
+            "kilde": obj.ventetid_kilde,
+        }
+
+    def to_representation(self, instance: Tilbud) -> dict[str, Any]:
+        """A search answer is 25 of these: built directly rather than field by field through
+        DRF (a third of the search's time went there). The same fields, names and values as the
+        declared serializer, which still documents the schema; a test holds the two equal. The
+        detail serializer, with more fields, takes DRF's general path."""
+        if type(self) is not TilbudListeSerializer:
+            return super().to_representation(instance)
+        t = instance
+        org, rhf = t.organisasjon, t.rhf
+        return {
+            "id": t.id,
+            "navn": t.navn,
+            "organisasjon": {"id": org.id, "navn": org.navn, "type": org.type},
+            "rhf": {"kode": rhf.kode, "navn": rhf.navn},
+            "fagomrade": self.get_fagomrade(t),
+            "malgrupper": [{"slug": m.slug, "navn": m.navn} for m in t.malgrupper.all()],
+            "behandlingsformer": [
+                {"kode": b.kode, "navn": b.navn} for b in t.behandlingsformer.all()
+            ],
+            "lokasjoner": [
+                {
+                    "id": lok.id,
+                    "navn": lok.navn,
+                    "kommune": {"nummer": lok.kommune.nummer, "navn": lok.kommune.navn},
+                }
+                for lok in t.lokasjoner.all()
+            ],
+            "alder_fra": t.alder_fra,
+            "alder_til": t.alder_til,
+            "helseiarbeid": t.helseiarbeid,
+            "henvisning_til": self.get_henvisning_til(t),
+            "henvisning_kort": self.get_henvisning_kort(t),
+            "ventetid": self.get_ventetid(t),
+            "status": self.get_status(t),
+            "sist_bekreftet": _dato(t.sist_bekreftet),
+            "ferskhet": self.get_ferskhet(t),
+            "niva": self.get_niva(t),
+            "avstand_km": self.get_avstand_km(t),
+            "endret": self.fields["endret"].to_representation(t.endret),
+        }
+
+
+def _dato(verdi: Any) -> str | None:
+    """A date as DRF's DateField writes it (ISO 8601), None kept."""
+    return verdi.isoformat() if verdi is not None else None
 
 
 class TilbudDetaljSerializer(TilbudListeSerializer):
@@ -183,6 +238,7 @@ class TilbudDetaljSerializer(TilbudListeSerializer):
             "kontakt_bekreftet",
             "nettside",
             "status_merknad",
+            "startdato",
             "avsluttet_dato",
             "avsluttet_grunn",
             "kilde",
@@ -288,7 +344,11 @@ class TilbudEndringSerializer(serializers.ModelSerializer):
         fields = [*REDIGERBARE_FELT, *M2M_FELT, "grunn"]
         # Long enough for any real description, short enough that nobody pastes a book.
         extra_kwargs = {
-            navn: {"required": False, "max_length": MAKS_TEKST}
+            navn: {
+                "required": False,
+                "max_length": MAKS_TEKST,
+                "error_messages": {"max_length": for_lang(MAKS_TEKST)},
+            }
             if isinstance(Tilbud._meta.get_field(navn), models.TextField)
             else {"required": False}
             for navn in REDIGERBARE_FELT
@@ -311,4 +371,232 @@ class HistorikkSerializer(serializers.Serializer):
     hendelse = serializers.CharField()
     bruker = serializers.CharField(allow_blank=True)
     grunn = serializers.CharField(allow_blank=True)
+    endringer = serializers.DictField(child=HistorikkEndringSerializer())
+
+
+# --- Writes by coordinators and tilbudsredaktører ----------------------------------------------
+# Input serializers check shape and size only; the services validate the content (the same
+# rules for the HTML forms and the API), and their field errors come back as HTTP 400.
+
+
+def _opprett_kwargs() -> dict[str, dict]:
+    kwargs = {navn: dict(v) for navn, v in TilbudEndringSerializer.Meta.extra_kwargs.items()}
+    for navn in ("navn", "kategori", "fagomrade"):
+        kwargs[navn]["required"] = True
+    return kwargs
+
+
+class TilbudOpprettSerializer(TilbudEndringSerializer):
+    """A new tilbud: which region (the coordinator's; may be left out by a coordinator of one
+    region) and which provider, then the same fields as an edit. Sites are added afterwards."""
+
+    rhf = serializers.SlugRelatedField(
+        slug_field="kode",
+        queryset=Organisasjon.objects.none(),
+        required=False,
+        help_text="Helseregionens kode (HSO, HV, HMN, HN). Kan utelates av en koordinator for "
+        "én region.",
+    )
+    organisasjon = serializers.PrimaryKeyRelatedField(
+        queryset=Organisasjon.objects.none(),
+        help_text="Tilbyderen: et helseforetak eller ideelt sykehus i regionen, eller en privat "
+        "leverandør med avtale med den.",
+    )
+    malgrupper = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Malgruppe.objects.all()
+    )
+
+    class Meta(TilbudEndringSerializer.Meta):
+        fields = ["rhf", "organisasjon", *REDIGERBARE_FELT, "malgrupper", "behandlingsformer"]
+        extra_kwargs = _opprett_kwargs()
+
+    def __init__(self, *args: Any, rhf: Any = None, organisasjoner: Any = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if rhf is not None:
+            self.fields["rhf"].queryset = rhf
+        if organisasjoner is not None:
+            self.fields["organisasjon"].queryset = organisasjoner
+
+
+class GjenopprettSerializer(serializers.Serializer):
+    versjon = serializers.IntegerField(
+        min_value=1, help_text="Versjonen fra historikken som skal gjenopprettes."
+    )
+
+
+class OrganisasjonEndringSerializer(serializers.Serializer):
+    navn = serializers.CharField(required=False, max_length=200)
+    organisasjonsnummer = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=20,
+        help_text="Ni sifre med gyldig kontrollsiffer (mod 11); tomt fjerner nummeret.",
+    )
+    nettside = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    grunn = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class LokasjonEndringSerializer(serializers.Serializer):
+    navn = serializers.CharField(required=False, max_length=200)
+    kommune = serializers.PrimaryKeyRelatedField(
+        required=False, queryset=Kommune.objects.all(), help_text="Kommunenummer (4 sifre)."
+    )
+    grunn = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class LokasjonOpprettSerializer(LokasjonEndringSerializer):
+    navn = serializers.CharField(max_length=200)
+    kommune = serializers.PrimaryKeyRelatedField(
+        queryset=Kommune.objects.all(), help_text="Kommunenummer (4 sifre)."
+    )
+
+
+class LokasjonDetaljSerializer(serializers.ModelSerializer):
+    kommune = KommuneKortSerializer()
+    organisasjon = OrganisasjonKortSerializer()
+
+    class Meta:
+        model = Lokasjon
+        fields = ["id", "navn", "kommune", "organisasjon", "versjon"]
+
+
+class OrganisasjonDetaljSerializer(OrganisasjonSerializer):
+    class Meta(OrganisasjonSerializer.Meta):
+        fields = [*OrganisasjonSerializer.Meta.fields, "versjon"]
+
+
+class TilbudKortSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tilbud
+        fields = ["id", "navn", "versjon"]
+
+
+def _navn(bruker: Any) -> str | None:
+    if bruker is None:
+        return None
+    return bruker.get_full_name() or bruker.get_username()
+
+
+class ForslagSerializer(serializers.ModelSerializer):
+    """A tilbudsredaktør's proposal and, once decided, the coordinator's answer."""
+
+    tilbud = TilbudKortSerializer()
+    status = serializers.SerializerMethodField()
+    foreslatt_av = serializers.SerializerMethodField()
+    besluttet_av = serializers.SerializerMethodField()
+    utdatert = serializers.SerializerMethodField(
+        help_text="Tilbudet er endret siden forslaget ble laget."
+    )
+    endringer = serializers.DictField(help_text="Felt → foreslått verdi.")
+
+    class Meta:
+        model = Endringsforslag
+        fields = [
+            "id",
+            "tilbud",
+            "endringer",
+            "grunnversjon",
+            "begrunnelse",
+            "foreslatt_av",
+            "opprettet",
+            "status",
+            "besluttet_av",
+            "besluttet",
+            "kommentar",
+            "utdatert",
+        ]
+
+    @extend_schema_field(KodeValgSerializer)
+    def get_status(self, obj: Endringsforslag) -> dict:
+        return {"kode": obj.status, "navn": obj.get_status_display()}
+
+    @extend_schema_field(serializers.CharField())
+    def get_foreslatt_av(self, obj: Endringsforslag) -> str | None:
+        return _navn(obj.foreslatt_av)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_besluttet_av(self, obj: Endringsforslag) -> str | None:
+        return _navn(obj.besluttet_av)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_utdatert(self, obj: Endringsforslag) -> bool:
+        return obj.grunnversjon != obj.tilbud.versjon
+
+
+class FeilmeldingSerializer(serializers.ModelSerializer):
+    """A «Meld feil» report. The reporter's e-mail address is not shown, only whether there is
+    one (they get a short thank-you when the report is resolved)."""
+
+    tilbud = TilbudKortSerializer()
+    felt = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    har_epost = serializers.SerializerMethodField()
+    lost_av = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Feilmelding
+        fields = [
+            "id",
+            "tilbud",
+            "felt",
+            "beskrivelse",
+            "har_epost",
+            "opprettet",
+            "status",
+            "lost_av",
+            "lost_tidspunkt",
+            "lost_notat",
+        ]
+
+    @extend_schema_field(KodeValgSerializer)
+    def get_felt(self, obj: Feilmelding) -> dict:
+        return {"kode": obj.felt, "navn": obj.get_felt_display()}
+
+    @extend_schema_field(KodeValgSerializer)
+    def get_status(self, obj: Feilmelding) -> dict:
+        return {"kode": obj.status, "navn": obj.get_status_display()}
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_har_epost(self, obj: Feilmelding) -> bool:
+        return bool(obj.epost)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_lost_av(self, obj: Feilmelding) -> str | None:
+        return _navn(obj.lost_av)
+
+
+class GodkjennSerializer(serializers.Serializer):
+    kommentar = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AvvisSerializer(serializers.Serializer):
+    kommentar = serializers.CharField(
+        max_length=2000, help_text="Hvorfor forslaget avvises; tilbudsredaktøren ser den."
+    )
+
+
+class LosSerializer(serializers.Serializer):
+    notat = serializers.CharField(
+        max_length=5000, help_text="Hva ble gjort (internt; den som meldte får bare en takk)."
+    )
+
+
+class ForslagSvarSerializer(serializers.Serializer):
+    """202: a tilbudsredaktør's change waits for the coordinator."""
+
+    forslag = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class FeilSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class KonfliktSerializer(serializers.Serializer):
+    """412: someone saved in between; nothing was saved."""
+
+    detail = serializers.CharField()
+    versjon = serializers.IntegerField()
+    endret_av = serializers.CharField(allow_blank=True)
     endringer = serializers.DictField(child=HistorikkEndringSerializer())

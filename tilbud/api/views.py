@@ -4,35 +4,41 @@ from selectors, access checks from tilbud.tilgang, writes from tilbud.services."
 
 from __future__ import annotations  # `list` is also a viewset method name
 
-import hashlib
-import json
-import re
 from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tilbud import selectors, tilgang
 from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
-from tilbud.models import Avtale, Kommune, Malgruppe, Opptaksomrade, Organisasjon
-from tilbud.services.redigering import (
-    Samtidighetskonflikt,
-    endringer_siden,
-    forslag_opprett,
-    tilbud_avslutt,
-    tilbud_bekreft,
-    tilbud_oppdater,
-)
+from tilbud.koordinator import selectors as koordinator_selectors
+from tilbud.models import Avtale, Kommune, Lokasjon, Malgruppe, Opptaksomrade, Organisasjon
+from tilbud.rules import er_administrator
+from tilbud.services import redigering
+from tilbud.services.organisasjon import lokasjon_opprett, organisasjon_oppdater
+from tilbud.services.redigering import Samtidighetskonflikt
 from tilbud.sok import sok_svar
 
 from . import serializers as s
 from .pagination import TilbudPagination
+from .redigering import (
+    IF_MATCH,
+    KONFLIKT_SVAR,
+    ErPerson,
+    etag,
+    etags,
+    ingen_felt,
+    konflikt_svar,
+    krev_endre,
+    krev_versjon,
+)
 
 
 class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
@@ -54,53 +60,81 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
             return s.TilbudListeSerializer
         if self.action == "partial_update":
             return s.TilbudEndringSerializer
+        if self.action == "create":
+            return s.TilbudOpprettSerializer
         if self.action == "avslutt":
             return s.AvsluttSerializer
+        if self.action == "gjenopprett":
+            return s.GjenopprettSerializer
         return s.TilbudDetaljSerializer
 
     def get_permissions(self) -> list[Any]:
         if self.action in SKRIVING:
-            return [permissions.IsAuthenticated()]
+            return [ErPerson()]
         return super().get_permissions()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         tilbud = self.get_object()
         data = self.get_serializer(tilbud).data
         tag = etag(tilbud, data)
-        if tag in _etags(request.headers.get("If-None-Match", "")):
+        if tag in etags(request.headers.get("If-None-Match", "")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
         return Response(data, headers={"ETag": tag})
 
-    def _redigerbar(self, request: Request, pk: Any) -> tuple[Any, int | Response]:
-        """The tilbud (404 out of scope) and the version the client saw (428/412 otherwise)."""
-        tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
-        if_match = request.headers.get("If-Match")
-        if not if_match:
-            return tilbud, Response(
-                {"detail": "Send If-Match med ETag-en fra GET, så ingen endring går tapt."},
-                status=status.HTTP_428_PRECONDITION_REQUIRED,
-            )
-        if _versjon(if_match) != tilbud.versjon:
-            endringer, hvem = endringer_siden(tilbud, _versjon(if_match))
-            return tilbud, _konflikt(
-                Samtidighetskonflikt(tilbud, _versjon(if_match), endringer, hvem)
-            )
-        return tilbud, tilbud.versjon
+    @extend_schema(
+        request=s.TilbudOpprettSerializer,
+        responses={201: s.TilbudDetaljSerializer, **{k: KONFLIKT_SVAR[k] for k in (400, 403)}},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new tilbud in the coordinator's region, verified today by its creator. Sites are
+        added afterwards (PATCH `lokasjoner`)."""
+        tilgang.krev_koordinator(request.user)
+        rhf = Organisasjon.objects.rhf()
+        if not er_administrator(request.user):
+            rhf = rhf.filter(pk__in=tilgang.koordinerte_rhf(request.user))
+        inn = s.TilbudOpprettSerializer(
+            data=request.data,
+            rhf=rhf,
+            organisasjoner=koordinator_selectors.organisasjoner_for_nytt_tilbud(request.user),
+        )
+        inn.is_valid(raise_exception=True)
+        felt = dict(inn.validated_data)
+        valgt_rhf = felt.pop("rhf", None) or _eneste(rhf)
+        organisasjon = felt.pop("organisasjon")
+        felt.pop("grunn", None)
+        tilbud = redigering.tilbud_opprett(
+            bruker=request.user, rhf=valgt_rhf, organisasjon=organisasjon, felt=felt
+        )
+        svar = self._detalj(tilbud)
+        svar.status_code = status.HTTP_201_CREATED
+        svar["Location"] = reverse("tilbud-detail", kwargs={"pk": tilbud.pk})
+        return svar
 
-    @extend_schema(request=s.TilbudEndringSerializer, responses={200: s.TilbudDetaljSerializer})
+    @extend_schema(
+        request=s.TilbudEndringSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: s.TilbudDetaljSerializer,
+            202: OpenApiResponse(
+                s.ForslagSvarSerializer,
+                description="Tilbudsredaktør: endringen er et forslag som venter på koordinatoren.",
+            ),
+            **KONFLIKT_SVAR,
+        },
+    )
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         """Coordinators change directly; tilbudsredaktører's changes become proposals (202)."""
-        tilbud, versjon = self._redigerbar(request, pk)
+        tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+        versjon = krev_versjon(request, tilbud)
         if isinstance(versjon, Response):
             return versjon
         inn = s.TilbudEndringSerializer(data=request.data, partial=True)
         inn.is_valid(raise_exception=True)
         endringer = dict(inn.validated_data)
         grunn = endringer.pop("grunn", "")
-        if not endringer:
-            raise ValidationError({"detail": ["Ingen felt å endre."]})
+        ingen_felt(endringer)
         if not tilgang.kan_endre(request.user, tilbud):
-            forslag = forslag_opprett(
+            forslag = redigering.forslag_opprett(
                 bruker=request.user,
                 tilbud_id=tilbud.pk,
                 versjon=versjon,
@@ -108,10 +142,12 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
                 begrunnelse=grunn,
             )
             return Response(
-                {"forslag": forslag.pk, "status": forslag.status}, status=status.HTTP_202_ACCEPTED
+                {"forslag": forslag.pk, "status": forslag.status},
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": reverse("forslag-detail", kwargs={"pk": forslag.pk})},
             )
         try:
-            tilbud = tilbud_oppdater(
+            tilbud = redigering.tilbud_oppdater(
                 bruker=request.user,
                 tilbud_id=tilbud.pk,
                 versjon=versjon,
@@ -119,42 +155,83 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
                 grunn=grunn,
             )
         except Samtidighetskonflikt as konflikt:
-            return _konflikt(konflikt)
+            return konflikt_svar(konflikt)
         return self._detalj(tilbud)
 
-    @extend_schema(request=None, responses={200: s.TilbudDetaljSerializer})
+    def _koordinators(self, request: Request, pk: Any, melding: str) -> tuple[Any, int | Response]:
+        """The tilbud (404 out of scope, 403 for a tilbudsredaktør) and the version the client
+        saw (428/412)."""
+        tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+        krev_endre(request.user, tilbud, melding)
+        return tilbud, krev_versjon(request, tilbud)
+
+    @extend_schema(
+        request=None,
+        parameters=[IF_MATCH],
+        responses={200: s.TilbudDetaljSerializer, **KONFLIKT_SVAR},
+    )
     @action(detail=True, methods=["post"])
     def bekreft(self, request: Request, pk: Any = None) -> Response:
         """«Bekreft opplysningene»: records who verified the entry, and today's date."""
-        tilbud, versjon = self._redigerbar(request, pk)
+        tilbud, versjon = self._koordinators(
+            request, pk, "Bare regionens koordinator kan bekrefte opplysningene."
+        )
         if isinstance(versjon, Response):
             return versjon
-        if not tilgang.kan_endre(request.user, tilbud):
-            raise PermissionDenied("Bare regionens koordinator kan bekrefte opplysningene.")
         try:
             return self._detalj(
-                tilbud_bekreft(bruker=request.user, tilbud_id=tilbud.pk, versjon=versjon)
+                redigering.tilbud_bekreft(bruker=request.user, tilbud_id=tilbud.pk, versjon=versjon)
             )
         except Samtidighetskonflikt as konflikt:
-            return _konflikt(konflikt)
+            return konflikt_svar(konflikt)
 
-    @extend_schema(request=s.AvsluttSerializer, responses={200: s.TilbudDetaljSerializer})
+    @extend_schema(
+        request=s.AvsluttSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.TilbudDetaljSerializer, **KONFLIKT_SVAR},
+    )
     @action(detail=True, methods=["post"])
     def avslutt(self, request: Request, pk: Any = None) -> Response:
         """End a tilbud with date and reason; nothing is deleted."""
-        tilbud, versjon = self._redigerbar(request, pk)
+        tilbud, versjon = self._koordinators(
+            request, pk, "Bare regionens koordinator kan avslutte et tilbud."
+        )
         if isinstance(versjon, Response):
             return versjon
-        if not tilgang.kan_endre(request.user, tilbud):
-            raise PermissionDenied("Bare regionens koordinator kan avslutte et tilbud.")
         inn = s.AvsluttSerializer(data=request.data)
         inn.is_valid(raise_exception=True)
         try:
-            tilbud = tilbud_avslutt(
+            tilbud = redigering.tilbud_avslutt(
                 bruker=request.user, tilbud_id=tilbud.pk, versjon=versjon, **inn.validated_data
             )
         except Samtidighetskonflikt as konflikt:
-            return _konflikt(konflikt)
+            return konflikt_svar(konflikt)
+        return self._detalj(tilbud)
+
+    @extend_schema(
+        request=s.GjenopprettSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.TilbudDetaljSerializer, **KONFLIKT_SVAR},
+    )
+    @action(detail=True, methods=["post"])
+    def gjenopprett(self, request: Request, pk: Any = None) -> Response:
+        """Restore an earlier version from the history, as a new change (PostgreSQL)."""
+        tilbud, versjon = self._koordinators(
+            request, pk, "Bare regionens koordinator kan gjenopprette en versjon."
+        )
+        if isinstance(versjon, Response):
+            return versjon
+        inn = s.GjenopprettSerializer(data=request.data)
+        inn.is_valid(raise_exception=True)
+        try:
+            tilbud = redigering.tilbud_gjenopprett(
+                bruker=request.user,
+                tilbud_id=tilbud.pk,
+                versjon=versjon,
+                gjenopprett=inn.validated_data["versjon"],
+            )
+        except Samtidighetskonflikt as konflikt:
+            return konflikt_svar(konflikt)
         return self._detalj(tilbud)
 
     @extend_schema(responses={200: s.HistorikkSerializer(many=True)})
@@ -170,42 +247,15 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(data, headers={"ETag": etag(tilbud, data)})
 
 
-SKRIVING = {"partial_update", "bekreft", "avslutt"}
+SKRIVING = {"create", "partial_update", "bekreft", "avslutt", "gjenopprett"}
 
 
-def etag(tilbud: Any, data: Any = None) -> str:
-    """Strong validator. The version is what If-Match checks (no lost updates); the content hash
-    makes If-None-Match right also when something the tilbud shows, such as its provider's name,
-    changed without a new version of the tilbud itself."""
-    innhold = hashlib.sha256(
-        json.dumps(data, sort_keys=True, default=str).encode() if data is not None else b""
-    ).hexdigest()[:16]
-    return f'"tilbud-{tilbud.pk}-v{tilbud.versjon}-{innhold}"'
-
-
-def _etags(header: str) -> set[str]:
-    return {del_.strip().removeprefix("W/") for del_ in header.split(",") if del_.strip()}
-
-
-def _versjon(if_match: str) -> int:
-    treff = re.search(r"-v(\d+)(?:-[0-9a-f]+)?\"", if_match)
-    return int(treff[1]) if treff else 0
-
-
-def _konflikt(konflikt: Samtidighetskonflikt) -> Response:
-    return Response(
-        {
-            "detail": str(konflikt),
-            "versjon": konflikt.tilbud.versjon,
-            "endret_av": konflikt.endret_av,
-            "endringer": {
-                k: {"fra": str(v["fra"]), "til": str(v["til"])}
-                for k, v in konflikt.endringer.items()
-            },
-        },
-        status=status.HTTP_412_PRECONDITION_FAILED,
-        headers={"ETag": etag(konflikt.tilbud)},
-    )
+def _eneste(rhf: QuerySet) -> Any:
+    """A coordinator of one region need not name it."""
+    alle = list(rhf[:2])
+    if len(alle) != 1:
+        raise ValidationError({"rhf": ["Velg helseregion (HSO, HV, HMN eller HN)."]})
+    return alle[0]
 
 
 class OrganisasjonFilter(django_filters.FilterSet):
@@ -223,13 +273,109 @@ class OrganisasjonFilter(django_filters.FilterSet):
 
 
 class OrganisasjonViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = s.OrganisasjonSerializer
+    """RHF, helseforetak, ideelle sykehus and private providers with their agreements. The
+    region's coordinator changes name, organisasjonsnummer and web page (If-Match) and adds
+    sites."""
+
     filterset_class = OrganisasjonFilter
     queryset = (
         Organisasjon.objects.select_related("rhf")
         .prefetch_related(Prefetch("avtaler", queryset=Avtale.objects.select_related("rhf")))
         .order_by("navn")
     )
+
+    def get_serializer_class(self) -> type:
+        if self.action == "partial_update":
+            return s.OrganisasjonEndringSerializer
+        if self.action == "retrieve":
+            return s.OrganisasjonDetaljSerializer
+        if self.action == "lokasjoner":
+            return s.LokasjonDetaljSerializer
+        return s.OrganisasjonSerializer
+
+    def get_permissions(self) -> list[Any]:
+        if self.action == "partial_update" or (
+            self.action == "lokasjoner" and self.request.method == "POST"
+        ):
+            return [ErPerson()]
+        return super().get_permissions()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detalj(self.get_object())
+
+    @extend_schema(
+        request=s.OrganisasjonEndringSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.OrganisasjonDetaljSerializer, **KONFLIKT_SVAR},
+    )
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        """Change name, organisasjonsnummer (mod 11) or web page (coordinators of the region)."""
+        organisasjon = tilgang.organisasjon_for_redigering(bruker=request.user, organisasjon_id=pk)
+        krev_endre(request.user, organisasjon)
+        versjon = krev_versjon(request, organisasjon)
+        if isinstance(versjon, Response):
+            return versjon
+        inn = s.OrganisasjonEndringSerializer(data=request.data, partial=True)
+        inn.is_valid(raise_exception=True)
+        endringer = dict(inn.validated_data)
+        grunn = endringer.pop("grunn", "")
+        ingen_felt(endringer)
+        try:
+            organisasjon_oppdater(
+                bruker=request.user,
+                organisasjon_id=organisasjon.pk,
+                versjon=versjon,
+                endringer=endringer,
+                grunn=grunn,
+            )
+        except Samtidighetskonflikt as konflikt:
+            return konflikt_svar(konflikt)
+        return self._detalj(self.get_queryset().get(pk=organisasjon.pk))
+
+    @extend_schema(
+        methods=["GET"], responses={200: s.LokasjonDetaljSerializer(many=True)}, filters=False
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.LokasjonOpprettSerializer,
+        responses={
+            201: s.LokasjonDetaljSerializer,
+            **{k: KONFLIKT_SVAR[k] for k in (400, 403, 404)},
+        },
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def lokasjoner(self, request: Request, pk: Any = None) -> Response:
+        """The organisation's sites; POST adds one (coordinators of the region)."""
+        if request.method != "POST":
+            lokasjoner = Lokasjon.objects.filter(organisasjon=self.get_object()).select_related(
+                "kommune", "organisasjon"
+            )
+            return Response(s.LokasjonDetaljSerializer(lokasjoner, many=True).data)
+        organisasjon = tilgang.organisasjon_for_redigering(bruker=request.user, organisasjon_id=pk)
+        krev_endre(request.user, organisasjon)
+        inn = s.LokasjonOpprettSerializer(data=request.data)
+        inn.is_valid(raise_exception=True)
+        lokasjon = lokasjon_opprett(
+            bruker=request.user,
+            organisasjon_id=organisasjon.pk,
+            navn=inn.validated_data["navn"],
+            kommune=inn.validated_data["kommune"],
+            grunn=inn.validated_data.get("grunn", ""),
+        )
+        lokasjon = Lokasjon.objects.select_related("kommune", "organisasjon").get(pk=lokasjon.pk)
+        data = s.LokasjonDetaljSerializer(lokasjon).data
+        return Response(
+            data,
+            status=status.HTTP_201_CREATED,
+            headers={
+                "ETag": etag(lokasjon, data),
+                "Location": reverse("lokasjon-detail", kwargs={"pk": lokasjon.pk}),
+            },
+        )
+
+    def _detalj(self, organisasjon: Organisasjon) -> Response:
+        data = s.OrganisasjonDetaljSerializer(organisasjon).data
+        return Response(data, headers={"ETag": etag(organisasjon, data)})
 
 
 class MalgruppeViewSet(viewsets.ReadOnlyModelViewSet):

@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tilbud.models import Lokasjon, Malgruppe, Organisasjon, Tilbud
 from tilbud.services.organisasjon import LOKASJON_FELT, ORGANISASJON_FELT
-from tilbud.services.redigering import M2M_FELT, REDIGERBARE_FELT
+from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
 
-MAKS_TEKST = 10_000
 GRUNNLAG_SALT = "koordinator.tilbud.grunnlag"
 
 # The edit form in sections, in the order a coordinator thinks about a tilbud.
 SEKSJONER = [
-    (_("Om tilbudet"), ["navn", "kategori", "fagomrade", "innhold", "varighet"]),
+    (_("Om tilbudet"), ["navn", "kategori", "fagomrade", "innhold", "varighet", "startdato"]),
     (
         _("Målgruppe og alder"),
         [
@@ -75,7 +74,10 @@ class TilgjengeligSkjema:
             if isinstance(felt, forms.CharField) and isinstance(felt.widget, forms.Textarea):
                 if not felt.max_length:
                     felt.max_length = MAKS_TEKST
-                    felt.validators.append(MaxLengthValidator(MAKS_TEKST))
+                    felt.validators.append(
+                        MaxLengthValidator(MAKS_TEKST, message=for_lang(MAKS_TEKST))
+                    )
+                    felt.widget.attrs["maxlength"] = str(MAKS_TEKST)
                 felt.widget.attrs.setdefault("rows", 3)
                 felt.widget.attrs.pop("cols", None)
             beskrevet_av = []
@@ -258,7 +260,59 @@ class AvsluttForm(TilgjengeligSkjema, forms.Form):
         return tekst
 
 
-class OrganisasjonForm(TilgjengeligSkjema, forms.ModelForm):
+class VersjonertSkjema(forms.ModelForm):
+    """The version the user opened (hidden) and a signed snapshot of the values then, so that a
+    save after someone else's is refused (version-checked UPDATE in the service) and the page
+    can show what the other person changed, keeping what this user changed."""
+
+    versjon = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    grunnlag = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial.setdefault("versjon", self.instance.versjon)
+            self.initial.setdefault("grunnlag", self.signer(self.verdier(self.instance)))
+
+    @classmethod
+    def verdier(cls, obj: Any) -> dict[str, Any]:
+        """The editable values of `obj`, JSON-ready (foreign keys as keys)."""
+        return {
+            navn: _json(getattr(obj, obj._meta.get_field(navn).attname))
+            for navn in cls._meta.fields
+        }
+
+    def salt(self) -> str:
+        return f"koordinator.{self._meta.model._meta.model_name}.grunnlag"
+
+    def signer(self, verdier: dict[str, Any]) -> str:
+        return signing.dumps(verdier, salt=self.salt(), compress=True)
+
+    def grunnlaget(self) -> dict[str, Any] | None:
+        """The values as the user opened the form; None if missing or tampered with."""
+        try:
+            data = signing.loads(self.cleaned_data.get("grunnlag") or "", salt=self.salt())
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict) or set(data) != set(self._meta.fields):
+            return None
+        return data
+
+    def endringer(self, grunnlag: dict[str, Any]) -> dict[str, Any]:
+        """The fields this user changed compared with what they opened."""
+        return {
+            navn: self.cleaned_data.get(navn)
+            for navn in self._meta.fields
+            if normaliser(_nokkel(self.cleaned_data.get(navn))) != normaliser(grunnlag.get(navn))
+        }
+
+
+def _nokkel(verdi: Any) -> Any:
+    verdi = getattr(verdi, "pk", verdi)
+    return str(verdi) if isinstance(verdi, int) else verdi
+
+
+class OrganisasjonForm(TilgjengeligSkjema, VersjonertSkjema):
     grunn = forms.CharField(
         label=_("Grunn til endringen (valgfritt)"), required=False, max_length=500
     )
@@ -278,7 +332,7 @@ class OrganisasjonForm(TilgjengeligSkjema, forms.ModelForm):
         return verdi or None
 
 
-class LokasjonForm(TilgjengeligSkjema, forms.ModelForm):
+class LokasjonForm(TilgjengeligSkjema, VersjonertSkjema):
     grunn = forms.CharField(
         label=_("Grunn til endringen (valgfritt)"), required=False, max_length=500
     )
@@ -290,6 +344,8 @@ class LokasjonForm(TilgjengeligSkjema, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kommune"].queryset = self.fields["kommune"].queryset.order_by("navn")
+        if not self.instance.pk:  # a new site has no version yet
+            del self.fields["versjon"], self.fields["grunnlag"]
         self._tilgjengelig()
 
     def validate_unique(self) -> None:

@@ -90,6 +90,18 @@ def ventende_forslag(bruker: Any) -> QuerySet[Endringsforslag]:
     )
 
 
+MINE_FORSLAG = 20
+
+
+def mine_forslag(bruker: Any) -> list[Endringsforslag]:
+    """The newest proposals this user made, whatever their outcome (one query)."""
+    return list(
+        Endringsforslag.objects.filter(foreslatt_av=bruker)
+        .select_related("tilbud", "besluttet_av")
+        .order_by("-opprettet", "-pk")[:MINE_FORSLAG]
+    )
+
+
 def apne_feilmeldinger(bruker: Any) -> QuerySet[Feilmelding]:
     return (
         Feilmelding.objects.filter(

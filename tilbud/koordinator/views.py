@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tilbud import selectors as felles
 from tilbud import tilgang
-from tilbud.models import Endringsforslag, Organisasjon, Tilbud
+from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.services import redigering
 from tilbud.services.feilmelding import feilmelding_los
 from tilbud.services.organisasjon import lokasjon_oppdater, lokasjon_opprett, organisasjon_oppdater
@@ -79,12 +79,22 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
         {"tilbud": t, "ferskhet": felles.ferskhet(t.sist_bekreftet)}
         for t in selectors.mine_tilbud(request.user, filtre)
     ]
+    # A tilbudsredaktør's own proposals, with the outcome and the coordinator's comment.
+    forslag = (
+        [
+            {"forslag": f, "felt": [etikett(n) for n in f.endringer]}
+            for f in selectors.mine_forslag(request.user)
+        ]
+        if tilgang.redigerte_organisasjoner(request.user)
+        else []
+    )
     return _side(
         request,
         "koordinator/mine_tilbud.html",
         {
             "meny": "mine",
             "rader": rader,
+            "mine_forslag": forslag,
             "valgt": valgt,
             "filtrert": any(valgt.values()),
             "maneder": settings.FERSKHET_ELDRE_MANEDER,
@@ -346,41 +356,102 @@ def tilbud_ny(request: HttpRequest) -> HttpResponse:
     return _side(request, "koordinator/tilbud_ny.html", {"form": form}, status=400)
 
 
+def _lagre_versjonert(
+    request: HttpRequest,
+    form: OrganisasjonForm | LokasjonForm,
+    naa_verdier: dict[str, Any],
+    lagre: Any,
+) -> tuple[str, dict[str, Any] | None]:
+    """Save an organisation or site form through `lagre(versjon=…, endringer=…, grunn=…)`.
+    Returns «lagret», «uendret», «ugyldig» or «konflikt»; a conflict comes with the fresh form
+    and what the other person changed."""
+    grunnlag = form.grunnlaget() or naa_verdier
+    endringer = form.endringer(grunnlag)
+    if not endringer:
+        messages.info(request, _("Ingen endringer å lagre."))
+        return "uendret", None
+    try:
+        lagre(
+            versjon=form.cleaned_data["versjon"],
+            endringer=endringer,
+            grunn=form.cleaned_data["grunn"],
+        )
+    except Samtidighetskonflikt as konflikt:
+        return "konflikt", _versjonert_konflikt(form, konflikt, grunnlag, endringer)
+    except ValidationError as feil:
+        _legg_til_feil(form, feil)
+        return "ugyldig", None
+    return "lagret", None
+
+
+def _versjonert_konflikt(
+    form: OrganisasjonForm | LokasjonForm,
+    konflikt: Samtidighetskonflikt,
+    grunnlag: dict[str, Any],
+    mine: dict[str, Any],
+) -> dict[str, Any]:
+    """The form again on top of the newest values, with this user's changes kept, and what the
+    other person changed since the user opened the page."""
+    naa = konflikt.objekt
+    modell = type(naa)
+    naa_verdier = type(form).verdier(naa)
+    andres = [
+        {
+            "felt": etikett(navn, modell),
+            "fra": vis(navn, grunnlag.get(navn), modell),
+            "til": vis(navn, naa_verdier[navn], modell),
+            "ogsa_min": navn in mine,
+        }
+        for navn in form._meta.fields
+        if normaliser(grunnlag.get(navn)) != normaliser(naa_verdier[navn])
+    ]
+    ny = type(form)(instance=naa, initial={**mine, "grunn": form.cleaned_data["grunn"]})
+    return {
+        "form": ny,
+        "konflikt": {
+            "tittel": _("Noen andre har lagret organisasjonen mens du redigerte")
+            if modell is Organisasjon
+            else _("Noen andre har lagret stedet mens du redigerte"),
+            "endret_av": konflikt.endret_av,
+            "fra_versjon": konflikt.grunnversjon,
+            "versjon": naa.versjon,
+            "endringer": andres,
+        },
+    }
+
+
 @innlogget
 @require_http_methods(["GET", "HEAD", "POST"])
 def organisasjon_rediger(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an organisation: version-checked, so a save after someone else's is refused (409)
+    with what they changed."""
     organisasjon = tilgang.organisasjon_for_redigering(bruker=request.user, organisasjon_id=pk)
     _krev_endre(request.user, organisasjon)
     lokasjoner = organisasjon.lokasjoner.select_related("kommune")
+    context: dict[str, Any] = {"organisasjon": organisasjon, "lokasjoner": lokasjoner}
     if request.method != "POST":
-        form = OrganisasjonForm(instance=organisasjon)
-        return _side(
-            request,
-            "koordinator/organisasjon_rediger.html",
-            {"organisasjon": organisasjon, "form": form, "lokasjoner": lokasjoner},
-        )
+        context["form"] = OrganisasjonForm(instance=organisasjon)
+        return _side(request, "koordinator/organisasjon_rediger.html", context)
+    naa_verdier = OrganisasjonForm.verdier(organisasjon)  # before the form writes onto it
     form = OrganisasjonForm(request.POST, instance=organisasjon)
+    context["form"] = form
+    status = 400
     if form.is_valid():
-        endringer = {n: form.cleaned_data[n] for n in form.changed_data if n != "grunn"}
-        try:
-            organisasjon_oppdater(
-                bruker=request.user,
-                organisasjon_id=pk,
-                endringer=endringer,
-                grunn=form.cleaned_data["grunn"],
-            )
-        except ValidationError as feil:
-            _legg_til_feil(form, feil)
-        else:
+        utfall, konflikt = _lagre_versjonert(
+            request,
+            form,
+            naa_verdier,
+            lambda **kw: organisasjon_oppdater(bruker=request.user, organisasjon_id=pk, **kw),
+        )
+        if utfall == "lagret":
             messages.success(request, _("Organisasjonen er lagret."))
+        if utfall in ("lagret", "uendret"):
             return redirect("koordinator:organisasjon-rediger", pk=pk)
-    organisasjon.refresh_from_db()
-    return _side(
-        request,
-        "koordinator/organisasjon_rediger.html",
-        {"organisasjon": organisasjon, "form": form, "lokasjoner": lokasjoner},
-        status=400,
-    )
+        if konflikt:
+            context.update(konflikt)
+            status = 409
+    context["organisasjon"] = Organisasjon.objects.select_related("rhf").get(pk=pk)
+    return _side(request, "koordinator/organisasjon_rediger.html", context, status=status)
 
 
 @innlogget
@@ -414,31 +485,33 @@ def lokasjon_ny(request: HttpRequest, pk: int) -> HttpResponse:
 @innlogget
 @require_http_methods(["GET", "HEAD", "POST"])
 def lokasjon_rediger(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a site, version-checked like organisations and tilbud."""
     lokasjon = tilgang.lokasjon_for_redigering(bruker=request.user, lokasjon_id=pk)
     _krev_endre(request.user, lokasjon)
-    form = LokasjonForm(request.POST or None, instance=lokasjon)
-    if request.method == "POST" and form.is_valid():
-        endringer = {n: form.cleaned_data[n] for n in form.changed_data if n != "grunn"}
-        try:
-            lokasjon_oppdater(
-                bruker=request.user,
-                lokasjon_id=pk,
-                endringer=endringer,
-                grunn=form.cleaned_data["grunn"],
-            )
-        except ValidationError as feil:
-            _legg_til_feil(form, feil)
-        else:
+    context: dict[str, Any] = {"organisasjon": lokasjon.organisasjon, "lokasjon": lokasjon}
+    if request.method != "POST":
+        context["form"] = LokasjonForm(instance=lokasjon)
+        return _side(request, "koordinator/lokasjon_rediger.html", context)
+    naa_verdier = LokasjonForm.verdier(lokasjon)
+    form = LokasjonForm(request.POST, instance=lokasjon)
+    context["form"] = form
+    status = 400
+    if form.is_valid():
+        utfall, konflikt = _lagre_versjonert(
+            request,
+            form,
+            naa_verdier,
+            lambda **kw: lokasjon_oppdater(bruker=request.user, lokasjon_id=pk, **kw),
+        )
+        if utfall == "lagret":
             messages.success(request, _("Stedet er lagret."))
+        if utfall in ("lagret", "uendret"):
             return redirect("koordinator:organisasjon-rediger", pk=lokasjon.organisasjon_id)
-    if request.method == "POST":
-        lokasjon.refresh_from_db()
-    return _side(
-        request,
-        "koordinator/lokasjon_rediger.html",
-        {"organisasjon": lokasjon.organisasjon, "lokasjon": lokasjon, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+        if konflikt:
+            context.update(konflikt)
+            status = 409
+    context["lokasjon"] = Lokasjon.objects.select_related("organisasjon", "kommune").get(pk=pk)
+    return _side(request, "koordinator/lokasjon_rediger.html", context, status=status)
 
 
 @innlogget
@@ -478,6 +551,7 @@ def _forslag_side(
             "godkjenn": godkjenn or GodkjennForm(initial={"versjon": tilbud.versjon}),
             "avvis": avvis or AvvisForm(),
             "venter": forslag.status == Endringsforslag.Status.VENTER,
+            "kan_beslutte": tilgang.kan_endre(request.user, tilbud),
         },
         status=status,
     )
@@ -486,8 +560,10 @@ def _forslag_side(
 @innlogget
 @require_GET
 def forslag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
-    krev_koordinator(request.user)
-    return _forslag_side(request, forslag_for_beslutning(bruker=request.user, forslag_id=pk))
+    """A proposal: the coordinator decides on it; the tilbudsredaktør sees the outcome and the
+    coordinator's comment."""
+    krev_redigeringsrolle(request.user)
+    return _forslag_side(request, tilgang.forslag_for_visning(bruker=request.user, forslag_id=pk))
 
 
 @innlogget

@@ -15,16 +15,16 @@ from .forms import normaliser
 MAKS_VIS = 300
 
 
-def etikett(navn: str) -> str:
+def etikett(navn: str, modell: type[models.Model] = Tilbud) -> str:
     try:
-        return capfirst(Tilbud._meta.get_field(navn).verbose_name)
+        return capfirst(modell._meta.get_field(navn).verbose_name)
     except FieldDoesNotExist:
         return navn
 
 
-def vis(navn: str, verdi: Any) -> str:
+def vis(navn: str, verdi: Any, modell: type[models.Model] = Tilbud) -> str:
     try:
-        felt = Tilbud._meta.get_field(navn)
+        felt = modell._meta.get_field(navn)
     except FieldDoesNotExist:
         felt = None
     if isinstance(felt, models.ManyToManyField):
@@ -33,6 +33,9 @@ def vis(navn: str, verdi: Any) -> str:
         return ", ".join(sorted(navn_)) or _("ingen")
     if verdi is None or verdi == "":
         return _("tomt")
+    if isinstance(felt, models.ForeignKey):
+        verdi = getattr(verdi, "pk", verdi)
+        return str(felt.related_model.objects.filter(pk=verdi).first() or verdi)
     if isinstance(verdi, bool):
         return _("Ja") if verdi else _("Nei")
     if isinstance(verdi, date):

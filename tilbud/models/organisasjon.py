@@ -56,6 +56,9 @@ class Organisasjon(models.Model):
         _("andre navn"), default=list, blank=True, help_text=_("Skrivemåter brukt i kildene.")
     )
     nettside = models.URLField(_("nettside"), blank=True)
+    # Raised by every change; edits are UPDATE … WHERE versjon = <what the editor saw>, so that
+    # of two concurrent saves exactly one wins (as for tilbud).
+    versjon = models.PositiveIntegerField(_("versjon"), default=1)
 
     objects = OrganisasjonQuerySet.as_manager()
 

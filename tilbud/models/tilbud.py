@@ -25,6 +25,8 @@ class Lokasjon(models.Model):
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="lokasjoner", verbose_name=_("kommune")
     )
+    # Raised by every change; edits are version-checked UPDATEs (no lost updates).
+    versjon = models.PositiveIntegerField(_("versjon"), default=1)
 
     class Meta:
         ordering = ["navn"]
@@ -179,6 +181,12 @@ class Tilbud(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.AKTIV
     )
     status_merknad = models.TextField(_("merknad om status"), blank=True)
+    startdato = models.DateField(
+        _("oppstart"),
+        null=True,
+        blank=True,
+        help_text=_("Datoen tilbudet startet; tomt er ukjent."),
+    )
     avsluttet_dato = models.DateField(_("avsluttet dato"), null=True, blank=True)
     avsluttet_grunn = models.TextField(_("grunn til avslutning"), blank=True)
     kilde = models.CharField(_("kilde"), max_length=300)
@@ -216,6 +224,13 @@ class Tilbud(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="avsluttet") | models.Q(avsluttet_dato__isnull=False),
                 name="tilbud_avsluttet_har_dato",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(startdato__isnull=True)
+                | models.Q(avsluttet_dato__isnull=True)
+                | models.Q(avsluttet_dato__gte=models.F("startdato")),
+                name="tilbud_avsluttet_etter_oppstart",
+                violation_error_message=_("Tilbudet kan ikke avsluttes før det startet."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["aktiv", "ikke_bekreftet", "avsluttet"]),

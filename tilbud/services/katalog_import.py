@@ -178,6 +178,9 @@ def _synk(
             if diff:
                 for f in diff:
                     setattr(obj, f, rad[f])
+                if hasattr(obj, "versjon"):  # editors' If-Match must see the import's change
+                    obj.versjon += 1
+                    diff.append("versjon")
                 endrede.append(obj)
                 endrede_felt.update(diff)
                 telling.endret += 1
@@ -529,7 +532,8 @@ class KatalogImport:
                 telling.nye += 1
             elif lok.kommune_id != rad["kommune"].pk:
                 lok.kommune = rad["kommune"]
-                lok.save(update_fields=["kommune"])
+                lok.versjon += 1
+                lok.save(update_fields=["kommune", "versjon"])
                 telling.endret += 1
             else:
                 telling.uendret += 1

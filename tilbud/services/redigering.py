@@ -9,15 +9,17 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tilbud.models import Endringsforslag, Organisasjon, Tilbud
-from tilbud.rules import rhf_for
+from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
+from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
 from tilbud.services.sok import oppdater_sokeindeks
+from tilbud.tilgang import koordinerte_rhf
 
 # What coordinators and editors edit; the rest (source references, ids, search columns, version)
 # is kept by the system.
@@ -28,26 +30,60 @@ REDIGERBARE_FELT = [
     "kapasitet", "henvisning_til", "henvisning_tekst", "henvisningstidspunkt", "ventetid_tekst",
     "ventetid_uker", "ventetid_type", "ventetid_dato", "ventetid_kilde", "tar_imot_henvisninger",
     "kapasitet_bekreftet", "kontakt", "kontakt_bekreftet", "nettside", "status_merknad",
+    "startdato",
 ]  # fmt: skip
 M2M_FELT = ["malgrupper", "behandlingsformer", "lokasjoner"]
 
 
+# What coordinators may change on organisations and sites; type, RHF and code decide who may
+# edit, so they stay with administrators.
+ORGANISASJON_FELT = ["navn", "organisasjonsnummer", "nettside"]
+LOKASJON_FELT = ["navn", "kommune"]
+_FELT_FOR = {Tilbud: REDIGERBARE_FELT, Organisasjon: ORGANISASJON_FELT, Lokasjon: LOKASJON_FELT}
+# How a conflict message names the object, and the pronoun that goes with it.
+_NAVN = {
+    Tilbud: ("Tilbudet", "det"),
+    Organisasjon: ("Organisasjonen", "den"),
+    Lokasjon: ("Stedet", "det"),
+}
+
+# Long enough for any real description, short enough that nobody pastes a book.
+MAKS_TEKST = 10_000
+
+
+def for_lang(maks: int, lengde: int | None = None) -> str:
+    """«Teksten er for lang: høyst 10 000 tegn (den har 10 485 760).»"""
+    tall = f"{maks:,}".replace(",", "\u00a0")
+    if lengde is None:
+        return _("Teksten er for lang: høyst %(maks)s tegn.") % {"maks": tall}
+    har = f"{lengde:,}".replace(",", "\u00a0")
+    return _("Teksten er for lang: høyst %(maks)s tegn (den har %(har)s).") % {
+        "maks": tall,
+        "har": har,
+    }
+
+
 @dataclass
 class Samtidighetskonflikt(Exception):
-    """Someone saved the tilbud after the version the user started from."""
+    """Someone saved the tilbud, organisation or site after the version the user started from."""
 
-    tilbud: Tilbud
+    objekt: Tilbud | Organisasjon | Lokasjon
     grunnversjon: int
     endringer: dict[str, dict[str, Any]] = field(default_factory=dict)
     endret_av: str = ""
 
+    @property
+    def tilbud(self) -> Any:
+        return self.objekt
+
     def __str__(self) -> str:
+        navn, pronomen = _NAVN[type(self.objekt)]
         hvem = f" av {self.endret_av}" if self.endret_av else ""
         felt = ", ".join(self.endringer) or "ukjente felt"
         return (
-            f"Tilbudet ble endret{hvem} etter at du åpnet det (versjon {self.grunnversjon} → "
-            f"{self.tilbud.versjon}). Endret: {felt}. Ingenting er lagret; se endringene og "
-            "prøv igjen."
+            f"{navn} ble endret{hvem} etter at du åpnet {pronomen} (versjon "
+            f"{self.grunnversjon} → {self.objekt.versjon}). Endret: {felt}. Ingenting er lagret; "
+            "se endringene og prøv igjen."
         )
 
 
@@ -60,44 +96,97 @@ def historikk(bruker: Any, grunn: str = "") -> Any:
     return historikk_kontekst(bruker_id=bruker.pk, bruker=brukernavn(bruker), grunn=grunn)
 
 
+def _for_lange_tekster(felt: dict[str, Any]) -> dict[str, str]:
+    return {
+        navn: for_lang(MAKS_TEKST, len(verdi))
+        for navn, verdi in felt.items()
+        if isinstance(verdi, str)
+        and len(verdi) > MAKS_TEKST
+        and isinstance(Tilbud._meta.get_field(navn), models.TextField)
+    }
+
+
 def _valider(tilbud: Tilbud, felt: dict[str, Any]) -> None:
     ukjente = sorted(set(felt) - set(REDIGERBARE_FELT) - set(M2M_FELT))
     if ukjente:
         raise ValidationError(dict.fromkeys(ukjente, "Feltet kan ikke endres her."))
+    if feil := _for_lange_tekster(felt):
+        raise ValidationError(feil)
     for navn, verdi in felt.items():
         if navn not in M2M_FELT:
             setattr(tilbud, navn, verdi)
+    if tilbud.startdato and tilbud.avsluttet_dato and tilbud.avsluttet_dato < tilbud.startdato:
+        raise ValidationError(
+            {
+                "startdato": _("Oppstart kan ikke være etter at tilbudet ble avsluttet (%(d)s).")
+                % {"d": tilbud.avsluttet_dato.strftime("%d.%m.%Y")}
+            }
+        )
+    if "lokasjoner" in felt:
+        _valider_lokasjoner(tilbud, felt["lokasjoner"])
     tilbud.full_clean(validate_unique=False)
 
 
-def endringer_siden(tilbud: Tilbud, versjon: int) -> tuple[dict[str, dict[str, Any]], str]:
+def _valider_lokasjoner(tilbud: Tilbud, lokasjoner: Any) -> None:
+    """A tilbud is offered at its provider's sites (or sites it already has)."""
+    onsket = {getattr(lok, "pk", lok) for lok in lokasjoner}
+    tillatt = set(
+        Lokasjon.objects.filter(
+            Q(organisasjon_id=tilbud.organisasjon_id) | Q(tilbud__pk=tilbud.pk)
+        ).values_list("pk", flat=True)
+    )
+    if onsket - tillatt:
+        raise ValidationError(
+            {"lokasjoner": _("Velg blant tilbyderens egne steder (legg til nye under tilbyderen).")}
+        )
+
+
+def endringer_siden(
+    obj: Tilbud | Organisasjon | Lokasjon, versjon: int
+) -> tuple[dict[str, dict[str, Any]], str]:
     """What changed since `versjon`, and by whom, from the history (empty without history)."""
     if not settings.HISTORIKK_AKTIV:
         return {}, ""
-    hendelser = Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud.pk)
+    modell = type(obj)
+    hendelser = modell.pgh_event_model.objects.filter(pgh_obj_id=obj.pk)
     for_ = hendelser.filter(versjon=versjon).order_by("-pgh_id").first()
     siste = hendelser.select_related("pgh_context").order_by("-pgh_id").first()
     if for_ is None or siste is None:
         return {}, ""
+    # Foreign keys by their key (kommune number): no query per field.
+    felt = {navn: modell._meta.get_field(navn).attname for navn in _FELT_FOR[modell]}
     endringer = {
-        navn: {"fra": getattr(for_, navn), "til": getattr(tilbud, navn)}
-        for navn in REDIGERBARE_FELT
-        if getattr(for_, navn) != getattr(tilbud, navn)
+        navn: {"fra": getattr(for_, attr), "til": getattr(obj, attr)}
+        for navn, attr in felt.items()
+        if getattr(for_, attr) != getattr(obj, attr)
     }
     kontekst = siste.pgh_context.metadata if siste.pgh_context else {}
     return endringer, kontekst.get("bruker", "")
 
 
-def _versjonssjekket_update(tilbud_id: int, versjon: int, **felt: Any) -> None:
+def versjonssjekket_update(
+    modell: type[Tilbud | Organisasjon | Lokasjon], pk: int, versjon: int, **felt: Any
+) -> None:
     """UPDATE … WHERE versjon = <the version the user saw>: of two concurrent saves exactly
     one matches; the other is refused with what the first one changed."""
-    rader = Tilbud.objects.filter(pk=tilbud_id, versjon=versjon).update(
-        **felt, versjon=F("versjon") + 1, endret=timezone.now()
-    )
+    if modell is Tilbud:
+        felt["endret"] = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint: a unique clash must not end the transaction
+            rader = modell.objects.filter(pk=pk, versjon=versjon).update(
+                **felt, versjon=F("versjon") + 1
+            )
+    except IntegrityError as feil:
+        # Another save took the same unique name in between the check and the UPDATE.
+        raise ValidationError(_("Verdien er allerede i bruk. Last siden på nytt.")) from feil
     if rader == 0:
-        naa = Tilbud.objects.get(pk=tilbud_id)
+        naa = modell.objects.get(pk=pk)
         endringer, hvem = endringer_siden(naa, versjon)
         raise Samtidighetskonflikt(naa, versjon, endringer, hvem)
+
+
+def _versjonssjekket_update(tilbud_id: int, versjon: int, **felt: Any) -> None:
+    versjonssjekket_update(Tilbud, tilbud_id, versjon, **felt)
 
 
 def tilbud_oppdater(
@@ -129,6 +218,14 @@ def tilbud_avslutt(*, bruker: Any, tilbud_id: int, versjon: int, dato: date, gru
     """End a tilbud: nothing is deleted, GPs see it is ended and why."""
     if not grunn.strip():
         raise ValidationError({"avsluttet_grunn": "Skriv hvorfor tilbudet avsluttes."})
+    startdato = Tilbud.objects.values_list("startdato", flat=True).get(pk=tilbud_id)
+    if startdato and dato < startdato:
+        raise ValidationError(
+            {
+                "dato": _("Avsluttet dato kan ikke være før oppstart (%(d)s).")
+                % {"d": startdato.strftime("%d.%m.%Y")}
+            }
+        )
     with transaction.atomic(), historikk(bruker, grunn):
         _versjonssjekket_update(
             tilbud_id,
@@ -209,6 +306,8 @@ def tilbud_opprett(
     *, bruker: Any, rhf: Organisasjon, organisasjon: Organisasjon, felt: dict[str, Any]
 ) -> Tilbud:
     """A new tilbud in the coordinator's region, verified today by its creator."""
+    if not (er_administrator(bruker) or rhf.pk in koordinerte_rhf(bruker)):
+        raise PermissionDenied("Bare regionens koordinator kan opprette tilbud i regionen.")
     if rhf.pk not in rhf_for(organisasjon):
         raise ValidationError(
             {"organisasjon": "Tilbyderen hører ikke til helseregionen (eier eller avtale)."}
@@ -217,6 +316,14 @@ def tilbud_opprett(
     ukjente = sorted(set(skalar) - set(REDIGERBARE_FELT))
     if ukjente:
         raise ValidationError(dict.fromkeys(ukjente, "Feltet kan ikke settes her."))
+    if feil := _for_lange_tekster(skalar):
+        raise ValidationError(feil)
+    if not felt.get("malgrupper"):
+        raise ValidationError({"malgrupper": _("Velg minst én målgruppe.")})
+    if felt.get("lokasjoner"):
+        raise ValidationError(
+            {"lokasjoner": _("Steder legges til etter at tilbudet er opprettet.")}
+        )
     tilbud = Tilbud(
         **skalar,
         kilde_id=f"portal_{uuid.uuid4().hex[:12]}",
