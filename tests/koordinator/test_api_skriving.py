@@ -448,3 +448,26 @@ def test_an_analyst_api_key_reads_but_never_writes(bodo, objekter) -> None:
         svar = getattr(c, metode)(url, {"kontakt": "x"}, format="json", HTTP_IF_MATCH=etag)
         assert svar.status_code == 403, (metode, url, svar.content)
         assert "API-nøkler gir bare lesetilgang" in svar.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_queues_take_the_same_queries_for_one_row_or_many(
+    bodo, koordinator_hn, django_assert_num_queries
+) -> None:
+    redaktor = lag_bruker("redaktor_nordland")
+
+    def lag(antall: int) -> None:
+        for i in range(antall):
+            Endringsforslag.objects.create(
+                tilbud=bodo, endringer={"kontakt": str(i)}, grunnversjon=1, foreslatt_av=redaktor
+            )
+            Feilmelding.objects.create(tilbud=bodo, felt="annet", beskrivelse=str(i))
+
+    for antall in (1, 15):
+        lag(antall)
+        for navn in ("forslag-list", "feilmelding-list"):
+            # A fresh user, as each request has: its roles are read once per request.
+            c = api(type(koordinator_hn).objects.get(pk=koordinator_hn.pk))
+            with django_assert_num_queries(3):  # roles, count, page (with users and tilbud)
+                svar = c.get(reverse(navn))
+            assert svar.status_code == 200 and len(svar.json()["results"]) > 0

@@ -145,3 +145,20 @@ def test_end_date_before_start_is_a_field_error_in_the_form(bodo, koordinator_hn
     assert 'id="feil_dato"' in html and "før oppstart (01.03.2024)" in html
     bodo.refresh_from_db()
     assert bodo.status != "avsluttet"
+
+
+@pytest.mark.django_db
+def test_editors_mine_tilbud_queries_are_constant(bodo, django_assert_num_queries) -> None:
+    redaktor = lag_bruker("redaktor_nordland")
+    c = klient(redaktor)
+    c.get(reverse("koordinator:mine-tilbud"))
+    laget = 0
+    for antall in (1, 25):
+        for i in range(antall):
+            Endringsforslag.objects.create(
+                tilbud=bodo, endringer={"kontakt": str(i)}, grunnversjon=1, foreslatt_av=redaktor
+            )
+        laget += antall
+        with django_assert_num_queries(5):  # session, user, roles, the list, the proposals
+            svar = c.get(reverse("koordinator:mine-tilbud"))
+        assert len(svar.context["mine_forslag"]) == min(laget, 20)  # the newest 20
