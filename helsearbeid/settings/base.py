@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Error reports (DEBUG page, e-mails to ADMINS) hide the POST body and frame variables of
+# referral requests: they hold fødselsnummer and health data (henvisning/feilrapport.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "henvisning.feilrapport.PersonvernFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -106,3 +106,44 @@ def test_personopplysninger_slettes_etter_avslutning_men_statistikken_blir(
     assert h.status == "trukket" and h.sendt and h.tilbud_id and h.rhf_id
     assert h.diagnosegrupper == sendt.diagnosegrupper
     assert tasks.slett_utlopte_personopplysninger() == 0  # idempotent
+
+
+@pytest.mark.parametrize("vei", ["html", "api"])
+def test_feilrapporten_viser_ikke_fodselsnummer_heller_ikke_med_debug(
+    client, sender, tilbud, monkeypatch, settings, vei
+) -> None:
+    """Django's error report (the DEBUG page; the same report goes to ADMINS by e-mail) shows
+    the POST body and every frame's local variables. Not for referral requests."""
+    settings.DEBUG = True
+    client.raise_request_exception = False
+    client.force_login(sender)
+
+    def feiler(*args, **kwargs):
+        raise RuntimeError("uventet feil midt i valideringen")
+
+    # Fails deep in the service, when the fødselsnummer is in the frames' local variables.
+    monkeypatch.setattr("henvisning.services.diagnose_slaa_opp", feiler)
+    if vei == "html":
+        data = {**komplett(), "diagnosekoder": "L86", "sykmeldt": "ja", "send": "1"}
+        svar = client.post(f"/henvisninger/ny/{tilbud.pk}/", data)
+    else:
+        svar = client.post(
+            "/api/v1/henvisninger/",
+            {"tilbud": tilbud.pk, **komplett()},
+            content_type="application/json",
+        )
+    tekst = svar.content.decode()
+    assert svar.status_code == 500 and "uventet feil midt i valideringen" in tekst
+    assert "_bruk_data" in tekst  # the report does show where it failed
+    for hemmelig in (FNR, "Ola Testpasient", "Lagerarbeider"):
+        assert hemmelig not in tekst, hemmelig
+
+
+def test_feilrapporten_er_uendret_utenfor_henvisningene(client, settings) -> None:
+    from django.views.debug import get_default_exception_reporter_filter
+
+    from henvisning.feilrapport import PersonvernFilter, gjelder_henvisning
+
+    assert isinstance(get_default_exception_reporter_filter(), PersonvernFilter)
+    assert not gjelder_henvisning(client.get("/").wsgi_request)
+    assert gjelder_henvisning(client.get("/api/v1/henvisninger/").wsgi_request)

@@ -151,3 +151,32 @@ def test_koordinator_og_analytiker_ser_aldri_personopplysninger(
         client.force_login(bruker)
         for url in ("/henvisninger/", "/henvisninger/innboks/", "/api/v1/henvisninger/"):
             assert b"Ola" not in client.get(url).content
+
+
+# Every URL that opens one referral (its pk in the path), for each party that may open it.
+APNER = [
+    (navn, metode, rolle)
+    for navn, metode, forventet in TABELL
+    if navn not in {"henvisning:mine", "henvisning:innboks", "henvisning:forfalte-per-enhet",
+                    "henvisning:ny", "henvisning:sjekkliste", "henvisning-api:liste",
+                    "henvisning-api:forfalte", "henvisning-api:forfalte-per-enhet",
+                    "henvisning-api:sjekkliste"}
+    for rolle in ("sender", "mottaker")
+    if forventet[rolle] != 404
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("navn", "metode", "rolle"), APNER, ids=[f"{r[0]}-{r[2]}" for r in APNER])
+def test_tilgangsloggen_skrives_ved_hver_apning(
+    client, brukere, sendt, mottaker, navn, metode, rolle
+) -> None:
+    from henvisning.models import Foresporsel
+
+    f = Foresporsel.objects.create(henvisning=sendt, sporsmal="Mangler", spurt_av=mottaker)
+    bruker = brukere[rolle]
+    client.force_login(bruker)
+    for gang in (1, 2):
+        getattr(client, metode)(_url(navn, sendt, f.pk))
+        logg = Tilgangslogg.objects.filter(henvisning=sendt, bruker=bruker)
+        assert logg.count() == gang
+        assert logg.first().rolle == rolle
