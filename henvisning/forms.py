@@ -185,3 +185,18 @@ class SjekklisteForm(forms.Form):
 
     def liste(self) -> list[str]:
         return self.cleaned_data["punkter"].splitlines()
+
+
+class SokForm(forms.Form):
+    """Find referrals by fødselsnummer. Sent by POST, so the number never ends up in a URL."""
+
+    fodselsnummer = forms.CharField(
+        label=_("Fødselsnummer eller D-nummer"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_fodselsnummer(self) -> str:
+        from .services import valider_fodselsnummer
+
+        return valider_fodselsnummer(self.cleaned_data["fodselsnummer"].strip())

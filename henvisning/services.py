@@ -66,7 +66,9 @@ def mottaker_for(tilbud: Tilbud) -> Organisasjon:
 # --------------------------------------------------------------------------- validation
 
 
-def _valider_fodselsnummer(verdi: str) -> str:
+def valider_fodselsnummer(verdi: str) -> str:
+    """The number (11 digits) if it is a valid fødselsnummer or D-nummer, else ValidationError
+    (the message never repeats the number)."""
     try:
         return fnr.validate(verdi)
     except StdnumFeil as feil:
@@ -111,7 +113,7 @@ def _bruk_data(henvisning: Henvisning, data: dict[str, Any], *, dag: date) -> No
     if "fodselsnummer" in data:
         verdi = (data["fodselsnummer"] or "").strip()
         try:
-            henvisning.sett_fodselsnummer(_valider_fodselsnummer(verdi) if verdi else "")
+            henvisning.sett_fodselsnummer(valider_fodselsnummer(verdi) if verdi else "")
         except ValidationError as e:
             legg_til("fodselsnummer", e)
     if "navn" in data:

@@ -11,6 +11,7 @@ from django.http import Http404
 from tilbud import tilgang as tilbud_tilgang
 from tilbud.models import Tilbud
 
+from . import krypto
 from .livssyklus import Part
 from .models import Henvisning, Tilgangslogg
 from .rules import er_mottaker, er_sender, mottaker_organisasjoner
@@ -58,6 +59,35 @@ def synlige_henvisninger(bruker: Any) -> QuerySet[Henvisning]:
         Q(sender=bruker)
         | (Q(mottaker_id__in=mottaker_organisasjoner(bruker)) & ~Q(status="utkast"))
     )
+
+
+MAKS_TREFF = 50
+
+
+def henvisninger_for_fodselsnummer(*, bruker: Any, fodselsnummer: str) -> list[Henvisning]:
+    """The referrals for one person that the user may open, found exactly by the keyed hash
+    (nothing is decrypted to search). The answer tells the user that this person has these
+    referrals, so every hit is written to the access log («sok»)."""
+    if not bruker.is_authenticated:
+        return []
+    treff = list(
+        synlige_henvisninger(bruker)
+        .filter(fodselsnummer_hash=krypto.fodselsnummer_hash(fodselsnummer))
+        .select_related("tilbud", "mottaker", "rhf")
+        .order_by("-endret", "-id")[:MAKS_TREFF]
+    )
+    Tilgangslogg.objects.bulk_create(
+        [
+            Tilgangslogg(
+                henvisning=h,
+                bruker=bruker,
+                rolle=(Part.SENDER if h.sender_id == bruker.pk else Part.MOTTAKER).value,
+                handling="sok",
+            )
+            for h in treff
+        ]
+    )
+    return treff
 
 
 def tilbud_for_henvisning(*, bruker: Any, tilbud_id: Any) -> Tilbud:

@@ -9,6 +9,7 @@ html = (
     [
         path("", views.mine, name="mine"),
         path("innboks/", views.innboks, name="innboks"),
+        path("sok/", views.sok, name="sok"),
         path("forfalte-per-enhet/", views.forfalte_per_enhet, name="forfalte-per-enhet"),
         path("ny/<int:tilbud_id>/", views.ny, name="ny"),
         path("sjekkliste/<int:tilbud_id>/", views.sjekkliste, name="sjekkliste"),

@@ -23,6 +23,7 @@ from .forms import (
     ForesporselForm,
     HenvisningForm,
     SjekklisteForm,
+    SokForm,
     SvarForm,
     VurderForm,
 )
@@ -327,5 +328,23 @@ def sjekkliste(request: HttpRequest, tilbud_id: int) -> HttpResponse:
         request,
         "henvisning/sjekkliste.html",
         {"tilbud": tilbud, "form": form, "punkter": punkter},
+        status=400 if form.errors else 200,
+    )
+
+
+@innlogget
+def sok(request: HttpRequest) -> HttpResponse:
+    """Find the referrals for one person (own, or sent to the user's unit) by fødselsnummer. The
+    number comes by POST and the answer is rendered here: never a redirect with it in the URL."""
+    form = SokForm(request.POST or None)
+    treff = None
+    if request.method == "POST" and form.is_valid():
+        treff = tilgang.henvisninger_for_fodselsnummer(
+            bruker=request.user, fodselsnummer=form.cleaned_data["fodselsnummer"]
+        )
+    return render(
+        request,
+        "henvisning/sok.html",
+        {"form": form, "treff": treff},
         status=400 if form.errors else 200,
     )

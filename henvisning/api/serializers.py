@@ -58,6 +58,20 @@ class SjekklisteInput(serializers.Serializer):
     )
 
 
+class SokInput(serializers.Serializer):
+    fodselsnummer = serializers.CharField(max_length=20)
+
+    def validate_fodselsnummer(self, verdi: str) -> str:
+        from django.core.exceptions import ValidationError
+
+        from ..services import valider_fodselsnummer
+
+        try:
+            return valider_fodselsnummer(verdi.strip())
+        except ValidationError as feil:
+            raise serializers.ValidationError(feil.messages) from feil
+
+
 class ForesporselInput(serializers.Serializer):
     sporsmal = serializers.CharField(max_length=5000)
 

@@ -7,6 +7,7 @@ app_name = "henvisning-api"
 urlpatterns = [
     path("", views.HenvisningListeApi.as_view(), name="liste"),
     path("forfalte/", views.ForfalteApi.as_view(), name="forfalte"),
+    path("sok/", views.HenvisningSokApi.as_view(), name="sok"),
     path("forfalte-per-enhet/", views.ForfaltePerEnhetApi.as_view(), name="forfalte-per-enhet"),
     path("sjekklister/<int:tilbud_id>/", views.SjekklisteApi.as_view(), name="sjekkliste"),
     path("<int:pk>/", views.HenvisningDetaljApi.as_view(), name="detalj"),

@@ -296,3 +296,18 @@ class SjekklisteApi(_Base):
             tilbud=tilbud, bruker=request.user, punkter=inn.validated_data["punkter"]
         )
         return Response({"tilbud": tilbud.pk, "punkter": sjekkliste.punkter})
+
+
+class HenvisningSokApi(_Base):
+    """POST `{"fodselsnummer": …}`: the user's referrals for one person (in the body, never in
+    the URL). Each hit is written to the access log."""
+
+    @extend_schema(request=s.SokInput, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        inn = s.SokInput(data=request.data)
+        inn.is_valid(raise_exception=True)
+        treff = tilgang.henvisninger_for_fodselsnummer(
+            bruker=request.user, fodselsnummer=inn.validated_data["fodselsnummer"]
+        )
+        idag = services.idag()
+        return Response({"results": [s.liste_ut(h, idag) for h in treff]})

@@ -139,6 +139,13 @@ def test_skjemaet_pa_telefon_med_og_uten_javascript(side_for, live_server, javas
         assert axe_brudd(side) == []
     side.goto("/henvisninger/")
     assert _bredde(side) == [360, 360]
+    side.get_by_role("link", name="Finn henvisninger for en pasient (fødselsnummer)").click()
+    side.get_by_label("Fødselsnummer eller D-nummer").fill("151086 95088")
+    side.get_by_role("button", name="Finn henvisninger").click()
+    expect(side.get_by_role("heading", level=2)).to_have_text("1 henvisning")
+    assert "15108695088" not in side.url and _bredde(side) == [360, 360]
+    if javascript:
+        assert axe_brudd(side) == []
 
     # The receiving unit on a phone: the inbox and the assessment form with the forwarding list.
     mottaker = side_for(bredde=360, javascript=javascript)

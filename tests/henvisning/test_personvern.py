@@ -147,3 +147,34 @@ def test_feilrapporten_er_uendret_utenfor_henvisningene(client, settings) -> Non
     assert isinstance(get_default_exception_reporter_filter(), PersonvernFilter)
     assert not gjelder_henvisning(client.get("/").wsgi_request)
     assert gjelder_henvisning(client.get("/api/v1/henvisninger/").wsgi_request)
+
+
+def test_sok_pa_fodselsnummer_med_nokkelhash_bare_egne_og_logget(
+    client, api, sendt, sender, mottaker, annen_lege, caplog
+) -> None:
+    from henvisning.models import Tilgangslogg
+    from tests.henvisning.conftest import FNR2
+
+    annen = henvisning_opprett(sender=annen_lege, tilbud=sendt.tilbud, data=komplett())
+    caplog.set_level(logging.DEBUG)
+    # The receiving unit finds the sent referral (spaces and all), not the other GP's draft.
+    client.force_login(mottaker)
+    svar = client.post("/henvisninger/sok/", {"fodselsnummer": "151086 95088"})
+    tekst = svar.content.decode()
+    assert svar.status_code == 200 and "1 henvisning" in tekst
+    assert f'href="/henvisninger/{sendt.pk}/"' in tekst
+    assert f'href="/henvisninger/{annen.pk}/"' not in tekst
+    assert list(Tilgangslogg.objects.values_list("henvisning_id", "rolle", "handling")) == [
+        (sendt.pk, "mottaker", "sok")
+    ]
+    # The other GP finds only their own; someone with no referrals for the person finds nothing.
+    api.force_authenticate(annen_lege)
+    svar = api.post("/api/v1/henvisninger/sok/", {"fodselsnummer": FNR}, format="json")
+    assert [r["id"] for r in svar.json()["results"]] == [annen.pk]
+    svar = api.post("/api/v1/henvisninger/sok/", {"fodselsnummer": FNR2}, format="json")
+    assert svar.json()["results"] == []
+    svar = api.post("/api/v1/henvisninger/sok/", {"fodselsnummer": "15108695077"}, format="json")
+    assert svar.status_code == 400 and "fodselsnummer" in svar.json()
+    assert "15108695077" not in svar.content.decode()
+    # Sent by POST and answered on the page: the number is in no URL and no log line.
+    assert not [r for r in caplog.records if FNR in r.getMessage()]

@@ -21,6 +21,8 @@ TABELL: list[tuple[str, str, dict[str, int]]] = [
                                 "koordinator": 200, "analytiker": 200}),
     ("henvisning:innboks", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
                                    "koordinator": 200, "analytiker": 200}),
+    ("henvisning:sok", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
+                               "koordinator": 200, "analytiker": 200}),
     ("henvisning:forfalte-per-enhet", "get", {"sender": 403, "mottaker": 403, "annen_lege": 403,
                                               "koordinator": 200, "analytiker": 200}),
     ("henvisning:ny", "get", {"sender": 200, "mottaker": 404, "annen_lege": 200,
@@ -37,6 +39,8 @@ TABELL: list[tuple[str, str, dict[str, int]]] = [
                                      "koordinator": 200, "analytiker": 200}),
     ("henvisning-api:forfalte", "get", {"sender": 200, "mottaker": 200, "annen_lege": 200,
                                         "koordinator": 200, "analytiker": 200}),
+    ("henvisning-api:sok", "post", {"sender": 400, "mottaker": 400, "annen_lege": 400,
+                                    "koordinator": 400, "analytiker": 400}),
     ("henvisning-api:forfalte-per-enhet", "get", {"sender": 403, "mottaker": 403,
                                                   "annen_lege": 403, "koordinator": 200,
                                                   "analytiker": 200}),
@@ -109,12 +113,14 @@ def _url(navn: str, h: Henvisning, foresporsel_id: int) -> str:
     elif navn not in {
         "henvisning:mine",
         "henvisning:innboks",
+        "henvisning:sok",
         "henvisning:forfalte-per-enhet",
     } and (
         navn.startswith("henvisning:")
         or navn
         not in {
             "henvisning-api:liste",
+            "henvisning-api:sok",
             "henvisning-api:forfalte",
             "henvisning-api:forfalte-per-enhet",
         }
@@ -158,7 +164,8 @@ APNER = [
     (navn, metode, rolle)
     for navn, metode, forventet in TABELL
     if navn not in {"henvisning:mine", "henvisning:innboks", "henvisning:forfalte-per-enhet",
-                    "henvisning:ny", "henvisning:sjekkliste", "henvisning-api:liste",
+                    "henvisning:ny", "henvisning:sjekkliste", "henvisning:sok",
+                    "henvisning-api:sok", "henvisning-api:liste",
                     "henvisning-api:forfalte", "henvisning-api:forfalte-per-enhet",
                     "henvisning-api:sjekkliste"}
     for rolle in ("sender", "mottaker")
