@@ -410,7 +410,7 @@ class TilbudOpprettSerializer(TilbudEndringSerializer):
         fields = ["rhf", "organisasjon", *REDIGERBARE_FELT, "malgrupper", "behandlingsformer"]
         extra_kwargs = _opprett_kwargs()
 
-    def __init__(self, *args: Any, rhf: Any = None, organisasjoner: Any = None, **kw: Any):
+    def __init__(self, *args: Any, rhf: Any = None, organisasjoner: Any = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         if rhf is not None:
             self.fields["rhf"].queryset = rhf
