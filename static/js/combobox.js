@@ -1,7 +1,7 @@
 /*
  * Type-ahead for a text field after the WAI-ARIA «combobox med listbox»-mønsteret: the same
  * markup, keyboard handling and CSS classes (.combo, .forslagsliste, .forslag-valg, .valgt-hint)
- * as the search page's type-ahead in static/js/sok.js, as a piece any page can use:
+ * on every page that has one (the search page, the referral form):
  *
  *   window.HelsearbeidCombobox(input, {
  *     url: "/api/v1/diagnosekoder/",       // answers ?q=…&page_size=8 with {results: [...]}
@@ -11,6 +11,11 @@
  *     detalj: function (r) {...},          // its second line
  *     velg: function (r) {...},            // sets input.value; returns the «chosen» hint text
  *     antallTekst: function (n) {...},     // what a screen reader hears when options arrive
+ *     // Optional hooks for a page that acts on the field (the search page searches as you type):
+ *     vedInput: function (verdi) {...},     // after every keystroke
+ *     vedForslag: function (resultater) {...}, // after options arrive
+ *     vedTomEscape: function () {...},      // Escape with the list closed; true if handled
+ *     vedBlur: function () {...},           // the field lost focus
  *   });
  *
  * The input must sit in a <div class="combo">. Without JavaScript the field is a plain text field
@@ -133,6 +138,9 @@
         lb.appendChild(o);
       });
       aktiv = -1;
+      if (kilde.vedForslag) {
+        kilde.vedForslag(resultater);
+      }
       antallStatus.textContent = resultater.length && kilde.antallTekst
         ? kilde.antallTekst(resultater.length)
         : "";
@@ -178,6 +186,9 @@
       valgtHint.textContent = "";
       window.clearTimeout(tid);
       tid = window.setTimeout(hent, VENT_MS);
+      if (kilde.vedInput) {
+        kilde.vedInput(input.value);
+      }
     });
 
     input.addEventListener("keydown", function (e) {
@@ -211,6 +222,10 @@
         if (apen) {
           e.preventDefault();
           self.lukk();
+        } else if (kilde.vedTomEscape && kilde.vedTomEscape()) {
+          e.preventDefault();
+          valgtHint.textContent = "";
+          sistHentet = null;
         }
       } else if (e.key === "Tab") {
         self.lukk();
@@ -219,6 +234,9 @@
 
     input.addEventListener("blur", function () {
       self.lukk();
+      if (kilde.vedBlur) {
+        kilde.vedBlur();
+      }
     });
   }
 

@@ -392,14 +392,6 @@
 
   /* ---------- Typeahead (WAI-ARIA combobox) ---------- */
 
-  var comboboxer = [];
-
-  function lukkAlle() {
-    comboboxer.forEach(function (c) {
-      c.lukk();
-    });
-  }
-
   var KILDER = {
     kommuner: {
       url: skjema.dataset.kommuner,
@@ -451,212 +443,66 @@
     },
   };
 
-  function Combobox(input, kilde) {
-    var self = this;
-    var boks = input.parentNode;
-    var listeId = input.id + "-forslag";
-    var lb = el("ul", "forslagsliste");
-    lb.id = listeId;
-    lb.setAttribute("role", "listbox");
-    lb.setAttribute("aria-label", input.labels && input.labels[0] ? input.labels[0].textContent : "");
-    lb.hidden = true;
-    boks.appendChild(lb);
-    var valgtHint = el("p", "valgt-hint");
-    valgtHint.id = input.id + "-valgt";
-    boks.parentNode.insertBefore(valgtHint, boks.nextSibling);
-    var antallStatus = el("p", "visuelt-skjult");
-    antallStatus.setAttribute("role", "status");
-    boks.appendChild(antallStatus);
+  // The shared type-ahead (static/js/combobox.js); this page adds searching as you type.
+  var comboboxer = [];
 
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", listeId);
-    var beskrevet = input.getAttribute("aria-describedby");
-    input.setAttribute("aria-describedby", (beskrevet ? beskrevet + " " : "") + valgtHint.id);
-
-    var resultater = [];
-    var aktiv = -1;
-    var tid = null;
-    var kontroll = null;
-    var sistHentet = null;
-
-    self.lukk = function () {
-      lb.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      aktiv = -1;
-    };
-
-    function apne() {
-      if (!resultater.length) {
-        self.lukk();
-        return;
-      }
-      lb.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-
-    function marker(i) {
-      var valg = lb.querySelectorAll("[role=option]");
-      Array.prototype.forEach.call(valg, function (o, j) {
-        o.setAttribute("aria-selected", j === i ? "true" : "false");
-      });
-      aktiv = i;
-      if (i >= 0 && valg[i]) {
-        input.setAttribute("aria-activedescendant", valg[i].id);
-        valg[i].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function velg(i) {
-      var r = resultater[i];
-      if (!r) {
-        return;
-      }
-      input.value = kilde.verdi(r, resultater);
-      valgtHint.textContent = kilde.valgt(r);
-      sistHentet = input.value;
-      self.lukk();
-      window.clearTimeout(tidtaker);
-      sok("push", null);
-    }
-
-    function tegn() {
-      lb.textContent = "";
-      resultater.forEach(function (r, i) {
-        var o = el("li", "forslag-valg");
-        o.id = listeId + "-" + i;
-        o.setAttribute("role", "option");
-        o.setAttribute("aria-selected", "false");
-        o.appendChild(el("span", "forslag-hoved", kilde.hoved(r)));
-        o.appendChild(el("span", "forslag-detalj", kilde.detalj(r)));
-        // mousedown, not click: the input keeps focus, so blur does not close the list first.
-        o.addEventListener("mousedown", function (e) {
-          e.preventDefault();
-          velg(i);
-        });
-        lb.appendChild(o);
-      });
-      aktiv = -1;
-      if (kilde.komplett(input.value, resultater)) {
-        planlegg("replace", input.name);
-      }
-      antallStatus.textContent = resultater.length
-        ? fyll(T.forslag_antall, { antall: resultater.length })
-        : "";
-      apne();
-    }
-
-    function hent() {
-      var q = input.value.trim();
-      if (q.length < kilde.minLengde || q === sistHentet) {
-        if (q.length < kilde.minLengde) {
-          resultater = [];
-          self.lukk();
-        }
-        return;
-      }
-      sistHentet = q;
-      if (kontroll) {
-        kontroll.abort();
-      }
-      kontroll = window.AbortController ? new AbortController() : null;
-      var egen = kontroll;
-      fetch(kilde.url + "?" + new URLSearchParams({ q: q, page_size: "8" }).toString(), {
-        headers: { Accept: "application/json" },
-        signal: kontroll ? kontroll.signal : undefined,
-      })
-        .then(function (s) {
-          return s.ok ? s.json() : { results: [] };
-        })
-        .then(function (data) {
-          if (egen !== kontroll || document.activeElement !== input) {
-            return;
-          }
-          resultater = data.results || [];
-          tegn();
-        })
-        .catch(function () {
-          /* The type-ahead is a help; a failed look-up leaves plain typing working. */
-        });
-    }
-
-    input.addEventListener("input", function () {
-      valgtHint.textContent = "";
-      window.clearTimeout(tid);
-      tid = window.setTimeout(hent, 150);
-      if (!input.value.trim()) {
-        planlegg("replace", null); // the filter was removed: show results without it
-      }
-    });
-
-    input.addEventListener("keydown", function (e) {
-      var apen = !lb.hidden;
-      if (e.key === "ArrowDown") {
-        e.preventDefault();
-        if (!apen) {
-          sistHentet = null;
-          if (resultater.length) {
-            apne();
-          } else {
-            hent();
-          }
-          return;
-        }
-        marker(aktiv + 1 >= resultater.length ? 0 : aktiv + 1);
-      } else if (e.key === "ArrowUp") {
-        if (apen) {
-          e.preventDefault();
-          marker(aktiv <= 0 ? resultater.length - 1 : aktiv - 1);
-        }
-      } else if (e.key === "Enter") {
-        if (apen && aktiv >= 0) {
-          e.preventDefault();
-          velg(aktiv);
-        } else {
-          self.lukk();
-        }
-      } else if (e.key === "Escape") {
-        if (apen) {
-          e.preventDefault();
-          self.lukk();
-        } else if (input.value) {
-          e.preventDefault();
-          input.value = "";
-          valgtHint.textContent = "";
-          sistHentet = null;
-          sok("replace", null);
-        }
-      } else if (e.key === "Tab") {
-        self.lukk();
-      }
-    });
-
-    input.addEventListener("blur", function () {
-      self.lukk();
-      // Leaving the field is the moment to show its errors, if any.
-      if (sisteSporring !== parametereFraSkjema().toString()) {
-        window.clearTimeout(tidtaker);
-        sok("replace", null);
-      }
+  function lukkAlle() {
+    comboboxer.forEach(function (c) {
+      c.lukk();
     });
   }
 
-  Array.prototype.forEach.call(skjema.querySelectorAll("[data-combobox]"), function (input) {
-    var kilde = KILDER[input.dataset.combobox];
-    if (kilde && kilde.url) {
-      comboboxer.push(new Combobox(input, kilde));
-    }
-  });
+  function somTypeahead(input, kilde) {
+    var siste = []; // the options on show, for telling namesakes apart (Herøy, Våler)
+    return {
+      url: kilde.url,
+      minLengde: kilde.minLengde,
+      hoved: kilde.hoved,
+      detalj: kilde.detalj,
+      antallTekst: function (n) { return fyll(T.forslag_antall, { antall: n }); },
+      velg: function (r) {
+        input.value = kilde.verdi(r, siste);
+        window.clearTimeout(tidtaker);
+        sok("push", null);
+        return kilde.valgt(r);
+      },
+      vedForslag: function (resultater) {
+        siste = resultater;
+        if (kilde.komplett(input.value, resultater)) {
+          planlegg("replace", input.name);
+        }
+      },
+      vedInput: function (verdi) {
+        if (!verdi.trim()) {
+          planlegg("replace", null); // the filter was removed: show results without it
+        }
+      },
+      vedTomEscape: function () {
+        if (!input.value) {
+          return false;
+        }
+        input.value = "";
+        sok("replace", null);
+        return true;
+      },
+      vedBlur: function () {
+        // Leaving the field is the moment to show its errors, if any.
+        if (sisteSporring !== parametereFraSkjema().toString()) {
+          window.clearTimeout(tidtaker);
+          sok("replace", null);
+        }
+      },
+    };
+  }
 
-  document.addEventListener("click", function (e) {
-    if (!e.target.closest || !e.target.closest(".combo")) {
-      lukkAlle();
-    }
-  });
+  if (window.HelsearbeidCombobox) {
+    Array.prototype.forEach.call(skjema.querySelectorAll("[data-combobox]"), function (input) {
+      var kilde = KILDER[input.dataset.combobox];
+      if (kilde && kilde.url) {
+        comboboxer.push(window.HelsearbeidCombobox(input, somTypeahead(input, kilde)));
+      }
+    });
+  }
 
   // The server already rendered the results for the URL's query.
   sisteSporring = parametereFraSkjema().toString();
