@@ -276,6 +276,10 @@ class TilbudFilter(django_filters.FilterSet):
         return qs.filter(Q(rhf_id=value.rhf_id) | Q(har_lokasjon))
 
     def filter_kommune(self, qs: QuerySet[Tilbud], name: str, value: Kommune) -> QuerySet:
+        # The patient's kommune restricts and ranks at the end (filter_queryset); a second,
+        # different one (kommune and postnummer both given) only restricts.
+        if value == self.pasientkommune:
+            return qs
         return qs.filter(kommune_betjent(value))
 
     # The queryset is tilbud or the search table's rows (selectors.sokegrunnlag); the search

@@ -263,10 +263,16 @@ _KM_PER_GRAD = 111.195
 
 
 def ranger_for_kommune(qs: QuerySet, kommune: Kommune) -> QuerySet:
-    """Annotate `niva_rang` and `avstand2` and order by tier, relevance, distance.
+    """The tilbud serving the patient's kommune, with `niva_rang` and `avstand2`, ordered by
+    tier, relevance, distance.
 
-    The tiers are column comparisons against short id lists worked out first (the kommune's
-    own HF(s), the private providers with an agreement with its RHF), and the distance is plain
+    Serving the kommune: the tilbud of its RHF (HF tilbud and private providers with an
+    agreement serve the whole region) and the few of other regions with a site in it. The two
+    are a UNION ALL rather than one OR, so the region part stays one index range (the search
+    table's covering index on PostgreSQL).
+
+    The tiers are column comparisons against short id lists worked out first (the kommune's own
+    HF(s), the private providers with an agreement with its RHF), and the distance is plain
     arithmetic on the tilbud's stored site point (squared, in degrees of latitude,
     equirectangular): no subquery per candidate, and it runs on SQLite too."""
     egne_hf = list(
@@ -277,23 +283,33 @@ def ranger_for_kommune(qs: QuerySet, kommune: Kommune) -> QuerySet:
     )
     lat0, lon0 = float(kommune.lat), float(kommune.lon)
     coslat2 = math.cos(math.radians(lat0)) ** 2
-    qs = qs.annotate(
-        niva_rang=Case(
+    rangering = {
+        "niva_rang": Case(
             When(organisasjon_id__in=egne_hf, then=Value(1)),
             When(organisasjon_id__in=med_avtale, then=Value(2)),
             When(rhf_id=kommune.rhf_id, then=Value(3)),
             default=Value(4),
             output_field=IntegerField(),
         ),
-        avstand2=ExpressionWrapper(
+        "avstand2": ExpressionWrapper(
             (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
             + (F("sted_lon") - lon0) * (F("sted_lon") - lon0) * coslat2,
             output_field=FloatField(),
         ),
-    )
-    return qs.order_by(
-        *etter_relevans(qs, "niva_rang"), F("avstand2").asc(nulls_last=True), "navn", "pk"
-    )
+    }
+    rekkefolge = [
+        *etter_relevans(qs, "niva_rang"),
+        F("avstand2").asc(nulls_last=True),
+        "navn",
+        "pk",
+    ]
+    # (No ordering inside the parts: SQLite refuses ORDER BY in a compound's subqueries.)
+    i_regionen = qs.filter(rhf_id=kommune.rhf_id).annotate(**rangering).order_by()
+    andre = andre_regioners_tilbud_i(kommune)
+    if not andre:
+        return i_regionen.order_by(*rekkefolge)
+    utenfor = qs.filter(pk__in=andre).annotate(**rangering).order_by()
+    return i_regionen.union(utenfor, all=True).order_by(*rekkefolge)
 
 
 def etter_relevans(qs: QuerySet, *forst: Any) -> list[Any]:
@@ -401,21 +417,20 @@ def malgrupper_for_koder(koder: list[Diagnosekode]) -> dict[int, list[Malgruppe]
     }
 
 
-def kommune_betjent(kommune: Kommune) -> Q:
-    """Tilbud serving a kommune: sites in it, and tilbud of its RHF (HF tilbud and private
-    providers with an agreement with that RHF serve the whole region).
+def andre_regioners_tilbud_i(kommune: Kommune) -> list[int]:
+    """Tilbud of other regions with a site in the kommune: rare, so an id list. PostgreSQL
+    reads the search table's site kommuner (GIN index); SQLite the tilbud–site links."""
+    if connection.vendor == "postgresql":
+        qs = Sokerad.objects.filter(kommuner__contains=[kommune.nummer])
+    else:
+        qs = Tilbud.objects.filter(lokasjoner__kommune=kommune).distinct()
+    return list(qs.exclude(rhf_id=kommune.rhf_id).values_list("pk", flat=True))
 
-    The tilbud with a site in the kommune are looked up first, so the condition needs no
-    subquery per row."""
-    # Sites in the kommune belong to tilbud of its own region almost always; only the rare
-    # others need the id list, so the usual condition is the indexed `rhf = X` alone.
-    fra_andre_regioner = list(
-        Tilbud.lokasjoner.through.objects.filter(lokasjon__kommune=kommune)
-        .exclude(tilbud__rhf_id=kommune.rhf_id)
-        .values_list("tilbud_id", flat=True)
-        .distinct()
-    )
-    return Q(rhf_id=kommune.rhf_id) | Q(pk__in=fra_andre_regioner)
+
+def kommune_betjent(kommune: Kommune) -> Q:
+    """Tilbud serving a kommune: those of its RHF, and those of other regions with a site in
+    it. (The patient's own kommune is served by ranger_for_kommune, which also ranks.)"""
+    return Q(rhf_id=kommune.rhf_id) | Q(pk__in=andre_regioners_tilbud_i(kommune))
 
 
 def tilbud_qs() -> QuerySet[Tilbud]:

@@ -10,9 +10,9 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.http import QueryDict
 
-from tests.factories import TilbudFactory
+from tests.factories import LokasjonFactory, TilbudFactory
 from tilbud.filters import TilbudFilter
-from tilbud.models import Behandlingsform, Malgruppe, Organisasjon, Sokerad, Tilbud
+from tilbud.models import Behandlingsform, Lokasjon, Malgruppe, Organisasjon, Sokerad, Tilbud
 from tilbud.selectors import rettet_skrivefeil, tilbud_liste_qs
 from tilbud.services.sok import oppdater_sokeindeks
 
@@ -36,6 +36,7 @@ def speil(tilbud: Tilbud) -> dict:
         "alder_til": tilbud.alder_til,
         "malgrupper": sorted(tilbud.malgrupper.values_list("id", flat=True)),
         "behandlingsformer": sorted(tilbud.behandlingsformer.values_list("kode", flat=True)),
+        "kommuner": sorted(set(tilbud.lokasjoner.values_list("kommune_id", flat=True))),
         "sted_lat": tilbud.sted_lat,
         "sted_lon": tilbud.sted_lon,
         "navn": tilbud.navn,
@@ -70,6 +71,17 @@ def test_saves_and_link_changes_reach_the_search_table() -> None:
     tilbud.behandlingsformer.clear()
     assert rad(tilbud) == speil(tilbud)
     assert rad(tilbud)["malgrupper"] == [rygg.id]
+
+
+def test_sites_and_a_site_moving_kommune_reach_the_search_table() -> None:
+    lokasjon = LokasjonFactory(kommune_id="1804")
+    tilbud = TilbudFactory(organisasjon=lokasjon.organisasjon)
+    tilbud.lokasjoner.add(lokasjon, LokasjonFactory(kommune_id="1804"))
+    assert rad(tilbud)["kommuner"] == ["1804"]
+    Lokasjon.objects.filter(pk=lokasjon.pk).update(kommune_id="5501")  # Tromsø
+    assert rad(tilbud)["kommuner"] == ["1804", "5501"] == speil(tilbud)["kommuner"]
+    tilbud.lokasjoner.clear()
+    assert rad(tilbud)["kommuner"] == []
 
 
 def test_bulk_update_and_delete_reach_the_search_table() -> None:
@@ -146,3 +158,20 @@ def test_a_new_tilbuds_words_join_the_vocabulary(api) -> None:
     # Misspelt, the only tilbud with the word is still found.
     svar = api.get("/api/v1/tilbud/", {"q": "fibromyalgiskolan"}).json()
     assert [t["navn"] for t in svar["results"]] == ["Fibromyalgiskolen"]
+
+
+def test_a_site_from_another_region_ranks_alike_in_both_tables() -> None:
+    # The union of the region and the other regions' tilbud with a site in the kommune.
+    hso = Organisasjon.objects.get(kode="HSO")
+    lokasjon = LokasjonFactory(kommune_id="1804")
+    besok = TilbudFactory(organisasjon=lokasjon.organisasjon, rhf=hso, navn="Besøkstilbud")
+    besok.lokasjoner.add(lokasjon)
+    besok.malgrupper.set(Malgruppe.objects.all())
+    params = QueryDict("kommune=1804&diagnose=L86")
+    over_sokerad = TilbudFilter(params, queryset=Sokerad.objects.all())
+    over_tilbud = TilbudFilter(params, queryset=tilbud_liste_qs())
+    assert over_sokerad.is_valid() and over_tilbud.is_valid()
+    ider = list(over_sokerad.qs.values_list("pk", flat=True))
+    assert ider[-1] == besok.pk  # «utenfor din helseregion»: last
+    assert ider == list(over_tilbud.qs.values_list("pk", flat=True))
+    assert over_sokerad.qs.order_by().values("pk")[:1001].count() == len(ider)

@@ -5,12 +5,13 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 from django.db import migrations, models
 
-# The tilbud's own columns the search reads; the link tables give malgrupper and behandlingsformer.
+# The tilbud's own columns the search reads; the link tables give malgrupper, behandlingsformer
+# and kommuner (the kommune numbers of its sites).
 _EGNE = [
     "rhf_id", "organisasjon_id", "status", "fagomrade", "alder_fra", "alder_til",
     "sted_lat", "sted_lon", "navn",
 ]  # fmt: skip
-_ALLE = [*_EGNE, "malgrupper", "behandlingsformer"]
+_ALLE = [*_EGNE, "malgrupper", "behandlingsformer", "kommuner"]
 
 
 def _rad(prefiks, kolonner):
@@ -30,6 +31,7 @@ OPPRETT = [
         alder_til smallint,
         malgrupper bigint[] NOT NULL,
         behandlingsformer varchar(20)[] NOT NULL,
+        kommuner varchar(4)[] NOT NULL,
         sted_lat double precision,
         sted_lon double precision,
         navn varchar(300) NOT NULL
@@ -48,7 +50,10 @@ OPPRETT = [
                ARRAY(SELECT m.malgruppe_id FROM tilbud_tilbud_malgrupper m
                       WHERE m.tilbud_id = t.id ORDER BY 1),
                ARRAY(SELECT b.behandlingsform_id FROM tilbud_tilbud_behandlingsformer b
-                      WHERE b.tilbud_id = t.id ORDER BY 1)
+                      WHERE b.tilbud_id = t.id ORDER BY 1),
+               ARRAY(SELECT DISTINCT l.kommune_id FROM tilbud_tilbud_lokasjoner tl
+                       JOIN tilbud_lokasjon l ON l.id = tl.lokasjon_id
+                      WHERE tl.tilbud_id = t.id ORDER BY 1)
           FROM tilbud_tilbud t
          WHERE t.id = ANY(ider)
         ON CONFLICT (tilbud_id) DO UPDATE
@@ -134,6 +139,17 @@ OPPRETT = [
         RETURN NULL;
     END $$
     """,
+    # A site moved to another kommune changes the kommuner of every tilbud held there.
+    """
+    CREATE FUNCTION tilbud_sokerad_lokasjon_endret() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM tilbud_sokerad_oppdater(ARRAY(
+            SELECT DISTINCT tl.tilbud_id FROM ny n JOIN gammel g ON g.id = n.id
+              JOIN tilbud_tilbud_lokasjoner tl ON tl.lokasjon_id = n.id
+             WHERE n.kommune_id IS DISTINCT FROM g.kommune_id));
+        RETURN NULL;
+    END $$
+    """,
     """
     CREATE FUNCTION tilbud_sokerad_lenke_tom() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -154,7 +170,11 @@ OPPRETT = [
        FOR EACH STATEMENT EXECUTE FUNCTION tilbud_sokerad_tom()""",
     *(
         sql.format(tabell=tabell)
-        for tabell in ("tilbud_tilbud_malgrupper", "tilbud_tilbud_behandlingsformer")
+        for tabell in (
+            "tilbud_tilbud_malgrupper",
+            "tilbud_tilbud_behandlingsformer",
+            "tilbud_tilbud_lokasjoner",
+        )
         for sql in (
             """CREATE TRIGGER sokerad_ny AFTER INSERT ON {tabell} REFERENCING NEW TABLE AS ny
                FOR EACH STATEMENT EXECUTE FUNCTION tilbud_sokerad_lenke_ny()""",
@@ -168,6 +188,9 @@ OPPRETT = [
                FOR EACH STATEMENT EXECUTE FUNCTION tilbud_sokerad_lenke_tom()""",
         )
     ),
+    """CREATE TRIGGER sokerad_endret AFTER UPDATE ON tilbud_lokasjon
+       REFERENCING NEW TABLE AS ny OLD TABLE AS gammel
+       FOR EACH STATEMENT EXECUTE FUNCTION tilbud_sokerad_lokasjon_endret()""",
     "SELECT tilbud_sokerad_oppdater(ARRAY(SELECT id FROM tilbud_tilbud))",
     "SELECT tilbud_ordliste_legg_til(ARRAY(SELECT sokevektor FROM tilbud_tilbud))",
     # A region's rows side by side in name order, with every column included: a region search
@@ -177,6 +200,7 @@ OPPRETT = [
         INCLUDE ({", ".join(k for k in _ALLE if k not in ("rhf_id", "navn"))})""",
     "CREATE INDEX tilbud_sokerad_malgrupper ON tilbud_sokerad USING gin (malgrupper)",
     "CREATE INDEX tilbud_sokerad_behandlingsformer ON tilbud_sokerad USING gin (behandlingsformer)",
+    "CREATE INDEX tilbud_sokerad_kommuner ON tilbud_sokerad USING gin (kommuner)",
     "ANALYZE tilbud_sokerad",
 ]
 
@@ -187,6 +211,8 @@ FJERN = [
             "tilbud_tilbud",
             "tilbud_tilbud_malgrupper",
             "tilbud_tilbud_behandlingsformer",
+            "tilbud_tilbud_lokasjoner",
+            "tilbud_lokasjon",
         )
         for trigger in ("sokerad_ny", "sokerad_endret", "sokerad_slettet", "sokerad_tom")
     ),
@@ -201,6 +227,7 @@ FJERN = [
             "tilbud_sokerad_lenke_slettet()",
             "tilbud_sokerad_lenke_endret()",
             "tilbud_sokerad_lenke_tom()",
+            "tilbud_sokerad_lokasjon_endret()",
             "tilbud_sokerad_oppdater(bigint[])",
             "tilbud_ordliste_legg_til(tsvector[])",
         )
@@ -255,6 +282,12 @@ class Migration(migrations.Migration):
                     "behandlingsformer",
                     django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(max_length=20), size=None
+                    ),
+                ),
+                (
+                    "kommuner",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=4), size=None
                     ),
                 ),
                 ("sted_lat", models.FloatField(null=True)),

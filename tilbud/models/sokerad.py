@@ -46,6 +46,7 @@ class Sokerad(models.Model):
     alder_til = models.PositiveSmallIntegerField(null=True)
     malgrupper = ArrayField(models.BigIntegerField())
     behandlingsformer = ArrayField(models.CharField(max_length=20))
+    kommuner = ArrayField(models.CharField(max_length=4))  # where its sites are
     sted_lat = models.FloatField(null=True)
     sted_lon = models.FloatField(null=True)
     navn = models.CharField(max_length=300)
