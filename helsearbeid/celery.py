@@ -4,8 +4,14 @@ import os
 
 from celery import Celery
 
+from drift import megler
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helsearbeid.settings.production")
 
-app = Celery("helsearbeid")
+# Every task is a drift.utboks.UtboksTask: a message Redis does not take waits in PostgreSQL.
+app = Celery("helsearbeid", task_cls="drift.utboks:UtboksTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A worker holding delayed tasks when Redis goes away must not crash (kombu 5.7): drift/megler.py.
+megler.installer()

@@ -32,3 +32,15 @@ def test_readyz_reports_an_unreachable_redis(client: Client, settings) -> None:
     svar = client.get("/readyz")
     assert svar.status_code == 503
     assert svar.json()["sjekker"]["redis"].startswith("feil")
+
+
+@pytest.mark.django_db
+def test_readyz_reports_unapplied_migrations(client: Client) -> None:
+    from unittest import mock
+
+    with mock.patch(
+        "helsearbeid.health.MigrationExecutor.migration_plan", return_value=[("drift", False)]
+    ):
+        svar = client.get("/readyz")
+    assert svar.status_code == 503
+    assert svar.json()["sjekker"]["migreringer"] == "1 mangler"

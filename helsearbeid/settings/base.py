@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tilbud",
     "henvisning",
     "rapporter",
+    "drift",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on the short, index-driven searches here
     # (measured in bench/: 250–500 ms per ranked search at 100 000 tilbud).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that cannot be reached answers within seconds (a friendly 503, see
+    # helsearbeid.driftsfeil) instead of holding a gunicorn worker until its timeout.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = 5
 
 # History is written by PostgreSQL triggers (django-pghistory): edits, admin, import and bulk
 # updates alike. SQLite (the `make run` default) has no triggers, so it records no history, and
@@ -127,8 +131,10 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, but a Redis that is down is a cache miss, not an error page.
+            "BACKEND": "helsearbeid.cache.RobustRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -147,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
     "ukentlig-sammendrag-til-koordinatorer": {
         "task": "tilbud.tasks.send_ukentlige_sammendrag",
         "schedule": crontab(hour=7, minute=0, day_of_week="monday"),
+    },
+    # Celery messages Redis did not take (it was down) wait in PostgreSQL until sent (drift).
+    "send-utboks": {
+        "task": "drift.tasks.send_utboks",
+        "schedule": float(env_str("UTBOKS_INTERVALL_SEKUNDER", "30") or 30),
     },
     # Regional summaries for analysts, rebuilt every night (and after changes, debounced).
     "bygg-regionale-sammendrag": {

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DriftConfig(AppConfig):
+    name = "drift"
+    verbose_name = _("Drift")
+
+    def ready(self) -> None:
+        # A worker that starts sends what waited in the outbox at once, not at the next beat.
+        from . import signaler  # noqa: F401
