@@ -59,6 +59,7 @@ from django.db import connection
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from rapporter import regionsql
 from rapporter.models import HENVISNINGSFELT, HENVISNINGSSTATUSER, STATUSFELT
 
 # NPR and SSB do not publish counts under five persons.
@@ -236,117 +237,90 @@ def percentile_cont(verdier: list[int], p: float) -> float | None:
     return ordnet[lav] + (ordnet[hoy] - ordnet[lav]) * (posisjon - lav)
 
 
-def _hf_typer() -> tuple[str, ...]:
+def _tellinger_sql(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger]:
     from tilbud.models import Organisasjon
 
-    return (Organisasjon.Type.HF.value, Organisasjon.Type.IDEELL.value)
-
-
-def _tellinger_sql(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger]:
-    from henvisning.models import Henvisning, Statusendring
-    from tilbud.models import Fylke, Kommune, Lokasjon, Organisasjon, Tilbud
-
-    sql = HENVISNINGSTALL_SQL.format(
-        henvisning=Henvisning._meta.db_table,
-        statusendring=Statusendring._meta.db_table,
-        tilbud=Tilbud._meta.db_table,
-        tilbud_malgrupper=Tilbud.malgrupper.through._meta.db_table,
-        tilbud_lokasjoner=Tilbud.lokasjoner.through._meta.db_table,
-        lokasjon=Lokasjon._meta.db_table,
-        kommune=Kommune._meta.db_table,
-        fylke=Fylke._meta.db_table,
-        organisasjon=Organisasjon._meta.db_table,
-        aggregater=_AGGREGATER,
-    )
-    kode = Organisasjon.objects.values_list("kode", flat=True).get(id=rhf_id) or ""
+    tabeller = regionsql.tabeller()
+    fragmenter = {
+        "enheter": regionsql.ENHETER_CTE.format(**tabeller),
+        "statustellinger": _STATUSTELLINGER,
+        "summer": _SUMMER,
+        "ingen_summer": _INGEN_SUMMER,
+        "fakta": _FAKTA,
+        **tabeller,
+    }
     parametere = {
         "rhf": rhf_id,
-        "kode": kode,
-        "hf_typer": list(_hf_typer()),
+        "kode": Organisasjon.objects.values_list("kode", flat=True).get(id=rhf_id) or "",
+        "hf_typer": regionsql.hf_typer(),
         "ar_start": vindu.ar_start,
         "maned_start": vindu.maned_start,
         "slutt": vindu.slutt,
         "dato": vindu.dato,
-        "ar": vindu.ar,
-        "maned": vindu.maned,
         "tz": settings.TIME_ZONE,
     }
     resultat: dict[Celle, Tellinger] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parametere)
-        kolonner = [c[0] for c in cursor.description]
-        for rad in cursor.fetchall():
-            r = dict(zip(kolonner, rad, strict=True))
-            celle: Celle = (
-                r["niva"],
-                r["kode"],
-                r["malgruppe_id"],
-                r["fagomrade"] or "",
-                r["periodetype"],
-                r["periode"],
-            )
-            resultat[celle] = {f: r[f] for f in (*ANTALL_FELT, *PERSENTILER)}
+    setninger = [sql.format(**fragmenter) for sql in HENVISNINGSTALL_SQL]
+    for r in regionsql.kjor(setninger, parametere):
+        enhet = r["enhet"]
+        if enhet == 0:
+            niva, kode = "rhf", parametere["kode"]
+        elif enhet > 0:
+            niva, kode = "hf", str(enhet)
+        else:
+            niva, kode = "fylke", f"{-enhet:02d}"
+        celle: Celle = (
+            niva,
+            kode,
+            r["malgruppe_id"],
+            r["fagomrade"],
+            "maned" if r["maned"] else "ar",
+            vindu.maned if r["maned"] else vindu.ar,
+        )
+        tall = resultat.setdefault(
+            celle, {**dict.fromkeys(ANTALL_FELT, 0), **dict.fromkeys(PERSENTILER)}
+        )
+        if r["del"] == "antall":
+            tall.update({f: r[f] for f in ANTALL_FELT})
+        else:
+            tall["ventetid_median_dager"] = _fra_rangverdier(r["n"], r["m_lav"], r["m_hoy"], 0.5)
+            tall["ventetid_p90_dager"] = _fra_rangverdier(r["n"], r["p_lav"], r["p_hoy"], 0.9)
     return resultat
 
 
-# One statement per region. `fakta` has one row per relevant referral with its definitions
-# evaluated once; `enhet` repeats it per period (month, year) and per unit (the RHF, its HF,
-# its fylker); the two GROUPING SETS queries give the cells without and with målgruppe (the
-# målgruppe join repeats a referral once per målgruppe, so the totals must not use it).
-_AGGREGATER = ",\n".join(
-    [
-        "COUNT(*) FILTER (WHERE e.kohort) AS henvisninger_totalt",
-        *[
-            f"COUNT(*) FILTER (WHERE e.kohort AND e.status = '{s}') AS status_{s}"
-            for s in HENVISNINGSSTATUSER
-        ],
-        "COUNT(*) FILTER (WHERE e.kohort AND e.vurdert) AS henvisninger_vurdert",
-        "COUNT(*) FILTER (WHERE e.kohort AND e.rett) AS henvisninger_rett",
-        "COUNT(*) FILTER (WHERE e.kohort AND e.avvist) AS henvisninger_avvist",
-        "COUNT(*) FILTER (WHERE e.kohort AND e.fristgrunnlag) AS henvisninger_fristgrunnlag",
-        "COUNT(*) FILTER (WHERE e.kohort AND e.innen_frist) AS henvisninger_innen_frist",
-        "COUNT(*) FILTER (WHERE e.vent) AS ventetid_antall",
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY e.ventedager) FILTER (WHERE e.vent)"
-        " AS ventetid_median_dager",
-        "percentile_cont(0.9) WITHIN GROUP (ORDER BY e.ventedager) FILTER (WHERE e.vent)"
-        " AS ventetid_p90_dager",
-    ]
+# One statement per region:
+#
+# 1. `fakta`: one row per referral of the region and period (year; month) in which it was sent
+#    or started treatment, with the definitions evaluated once (one scan of the referral table
+#    and of the status log) and the tilbud's fagområde;
+# 2. `per_tilbud`: the counts summed per tilbud first (a referral belongs to one tilbud, so
+#    counts add up from there), then per unit (the RHF: the referral's own region; its HF and
+#    fylker: `enhet_tilbud`) by GROUPING SETS without and with målgruppe (the målgruppe join
+#    repeats a tilbud once per målgruppe, so the totals must not use it);
+# 3. waiting times as histograms (waiting days are small integers): per tilbud and day, then per
+#    cell and day (hash aggregation; the fagområde total is the sum of the fagområder), and
+#    percentile_cont read off the cumulative counts: the value at 0-based rank k is the smallest
+#    day whose cumulative count exceeds k, and percentile_cont(p) interpolates between ranks
+#    floor(p·(n−1)) and ceil(p·(n−1)).
+#
+# Rows come back as `del` = 'antall' (every count) or 'ventetid' (n and the two pairs of ranks
+# around the median and p90, interpolated in Python by `_fra_rangverdier`) per cell.
+_STATUSTELLINGER = ",\n        ".join(
+    f"COUNT(*) FILTER (WHERE f.kohort AND f.status = '{s}')::int AS status_{s}"
+    for s in HENVISNINGSSTATUSER
 )
+_SUMMER = ",\n       ".join(f"SUM(e.{f})::int AS {f}" for f in ANTALL_FELT)
+_INGEN_SUMMER = ",\n       ".join(f"NULL::int AS {f}" for f in ANTALL_FELT)
 
-HENVISNINGSTALL_SQL = """
-WITH
-startet AS (
-    SELECT s.henvisning_id, MIN(s.tidspunkt) AS startet
-    FROM {statusendring} s
-    WHERE s.til_status = 'startet'
-      AND s.tidspunkt >= %(ar_start)s AND s.tidspunkt < %(slutt)s
-    GROUP BY s.henvisning_id
-),
-hf AS (
-    SELECT o.id FROM {organisasjon} o
-    WHERE o.rhf_id = %(rhf)s AND o.type = ANY(%(hf_typer)s)
-),
-hf_tilbud AS (
-    SELECT t.id AS tilbud_id, t.organisasjon_id FROM {tilbud} t
-    WHERE t.organisasjon_id IN (SELECT id FROM hf)
-),
-fylke_tilbud AS (
-    SELECT DISTINCT tl.tilbud_id, k.fylke_id
-    FROM {tilbud_lokasjoner} tl
-    JOIN {lokasjon} l ON l.id = tl.lokasjon_id
-    JOIN {kommune} k ON k.nummer = l.kommune_id
-    JOIN {fylke} f ON f.nummer = k.fylke_id
-    WHERE f.rhf_id = %(rhf)s
-),
-fakta AS (
-    SELECT
+# The definitions, evaluated once per referral (h: the referral, s: its start of treatment).
+_FAKTA = """
         h.tilbud_id,
-        h.rhf_id,
+        h.rhf_id = %(rhf)s AS i_rhf,
         h.status,
-        h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s AS kohort_ar,
-        h.sendt >= %(maned_start)s AND h.sendt < %(slutt)s AS kohort_maned,
+        COALESCE(h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s, false) AS kohort_ar,
+        COALESCE(h.sendt >= %(maned_start)s AND h.sendt < %(slutt)s, false) AS kohort_maned,
         s.startet IS NOT NULL AND h.sendt IS NOT NULL AS vent_ar,
-        s.startet >= %(maned_start)s AND h.sendt IS NOT NULL AS vent_maned,
+        COALESCE(s.startet >= %(maned_start)s AND h.sendt IS NOT NULL, false) AS vent_maned,
         (h.vurdert IS NOT NULL OR h.status = 'avvist') AS vurdert,
         h.utfall = 'rett' AS rett,
         (h.utfall = 'ikke_rett' OR h.status = 'avvist') AS avvist,
@@ -358,53 +332,145 @@ fakta AS (
             false
         ) AS innen_frist,
         (s.startet AT TIME ZONE %(tz)s)::date - (h.sendt AT TIME ZONE %(tz)s)::date
-            AS ventedager
+            AS ventedager"""
+
+# Units as one integer: 0 the RHF, > 0 an HF (its id), < 0 a fylke (minus its number).
+HENVISNINGSTALL_SQL = [
+    """
+-- rapporter.henvisningstall
+WITH
+startet AS (
+    SELECT s.henvisning_id, MIN(s.tidspunkt) AS startet
+    FROM {statusendring} s
+    WHERE s.til_status = 'startet'
+      AND s.tidspunkt >= %(ar_start)s AND s.tidspunkt < %(slutt)s
+    GROUP BY s.henvisning_id
+),{enheter},
+enhet_tilbud AS MATERIALIZED (
+    SELECT organisasjon_id::int AS enhet, tilbud_id FROM hf_tilbud
+    UNION ALL
+    SELECT -(fylke_id::int), tilbud_id FROM fylke_tilbud
+),
+h AS (
+    -- Sent in the year (the index on sendt), with the start of treatment if any ...
+    SELECT {fakta}
     FROM {henvisning} h
     LEFT JOIN startet s ON s.henvisning_id = h.id
-    WHERE ((h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s) OR s.startet IS NOT NULL)
-      AND (h.rhf_id = %(rhf)s
-           OR h.tilbud_id IN (SELECT tilbud_id FROM hf_tilbud)
-           OR h.tilbud_id IN (SELECT tilbud_id FROM fylke_tilbud))
-),
-per_periode AS (
-    SELECT f.*, 'ar' AS periodetype, %(ar)s AS periode,
-           f.kohort_ar AS kohort, f.vent_ar AS vent
-    FROM fakta f WHERE f.kohort_ar OR f.vent_ar
+    WHERE h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s
+      AND (h.rhf_id = %(rhf)s OR h.tilbud_id IN (SELECT tilbud_id FROM enhet_tilbud))
     UNION ALL
-    SELECT f.*, 'maned', %(maned)s, f.kohort_maned, COALESCE(f.vent_maned, false)
-    FROM fakta f WHERE f.kohort_maned OR f.vent_maned
+    -- ... and sent before the year, treatment started in it.
+    SELECT {fakta}
+    FROM startet s
+    JOIN {henvisning} h ON h.id = s.henvisning_id
+    WHERE NOT COALESCE(h.sendt >= %(ar_start)s AND h.sendt < %(slutt)s, false)
+      AND (h.rhf_id = %(rhf)s OR h.tilbud_id IN (SELECT tilbud_id FROM enhet_tilbud))
+),
+fakta AS MATERIALIZED (
+    SELECT h.tilbud_id, h.i_rhf, p.maned,
+           CASE WHEN p.maned THEN h.kohort_maned ELSE h.kohort_ar END AS kohort,
+           CASE WHEN p.maned THEN h.vent_maned ELSE h.vent_ar END AS vent,
+           h.status, h.vurdert, h.rett, h.avvist, h.fristgrunnlag, h.innen_frist,
+           h.ventedager, t.fagomrade::text COLLATE "C" AS fagomrade
+    FROM h
+    CROSS JOIN (VALUES (false), (true)) AS p (maned)
+    JOIN {tilbud} t ON t.id = h.tilbud_id
+    WHERE CASE WHEN p.maned THEN h.kohort_maned OR h.vent_maned
+               ELSE h.kohort_ar OR h.vent_ar END
+),
+per_tilbud AS (
+    SELECT f.tilbud_id, f.i_rhf, f.maned, f.fagomrade,
+        COUNT(*) FILTER (WHERE f.kohort)::int AS henvisninger_totalt,
+        {statustellinger},
+        COUNT(*) FILTER (WHERE f.kohort AND f.vurdert)::int AS henvisninger_vurdert,
+        COUNT(*) FILTER (WHERE f.kohort AND f.rett)::int AS henvisninger_rett,
+        COUNT(*) FILTER (WHERE f.kohort AND f.avvist)::int AS henvisninger_avvist,
+        COUNT(*) FILTER (WHERE f.kohort AND f.fristgrunnlag)::int AS henvisninger_fristgrunnlag,
+        COUNT(*) FILTER (WHERE f.kohort AND f.innen_frist)::int AS henvisninger_innen_frist,
+        COUNT(*) FILTER (WHERE f.vent)::int AS ventetid_antall
+    FROM fakta f
+    GROUP BY f.tilbud_id, f.i_rhf, f.maned, f.fagomrade
 ),
 enhet AS MATERIALIZED (
-    SELECT 'rhf' AS niva, %(kode)s AS kode, p.* FROM per_periode p WHERE p.rhf_id = %(rhf)s
+    SELECT 0 AS enhet, p.* FROM per_tilbud p WHERE p.i_rhf
     UNION ALL
-    SELECT 'hf', ht.organisasjon_id::text, p.*
-    FROM per_periode p JOIN hf_tilbud ht ON ht.tilbud_id = p.tilbud_id
+    SELECT u.enhet, p.* FROM per_tilbud p JOIN enhet_tilbud u USING (tilbud_id)
+),
+vent_tilbud AS (
+    SELECT f.tilbud_id, f.i_rhf, f.maned, f.fagomrade, f.ventedager, COUNT(*)::int AS n
+    FROM fakta f WHERE f.vent
+    GROUP BY f.tilbud_id, f.i_rhf, f.maned, f.fagomrade, f.ventedager
+),
+vent AS MATERIALIZED (
+    SELECT 0 AS enhet, v.* FROM vent_tilbud v WHERE v.i_rhf
     UNION ALL
-    SELECT 'fylke', ft.fylke_id, p.*
-    FROM per_periode p JOIN fylke_tilbud ft ON ft.tilbud_id = p.tilbud_id
+    SELECT u.enhet, v.* FROM vent_tilbud v JOIN enhet_tilbud u USING (tilbud_id)
+),
+hist_fag AS MATERIALIZED (
+    SELECT v.enhet, NULL::bigint AS malgruppe_id, v.fagomrade, v.maned, v.ventedager,
+           SUM(v.n) AS n
+    FROM vent v
+    GROUP BY v.enhet, v.maned, v.fagomrade, v.ventedager
+),
+hist_mg_fag AS MATERIALIZED (
+    SELECT v.enhet, tm.malgruppe_id, v.fagomrade, v.maned, v.ventedager, SUM(v.n) AS n
+    FROM vent v JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = v.tilbud_id
+    GROUP BY v.enhet, v.maned, tm.malgruppe_id, v.fagomrade, v.ventedager
+),
+hist AS (
+    SELECT * FROM hist_fag
+    UNION ALL
+    SELECT enhet, malgruppe_id, '', maned, ventedager, SUM(n)
+    FROM hist_fag GROUP BY enhet, malgruppe_id, maned, ventedager
+    UNION ALL
+    SELECT * FROM hist_mg_fag
+    UNION ALL
+    SELECT enhet, malgruppe_id, '', maned, ventedager, SUM(n)
+    FROM hist_mg_fag GROUP BY enhet, malgruppe_id, maned, ventedager
+),
+kum AS (
+    SELECT h.*,
+           SUM(h.n) OVER (PARTITION BY h.enhet, h.malgruppe_id, h.fagomrade, h.maned
+                          ORDER BY h.ventedager) AS kum,
+           SUM(h.n) OVER (PARTITION BY h.enhet, h.malgruppe_id, h.fagomrade, h.maned) AS tot
+    FROM hist h
 )
-SELECT e.niva, e.kode, NULL::bigint AS malgruppe_id,
-       CASE WHEN GROUPING(t.fagomrade) = 1 THEN '' ELSE t.fagomrade END AS fagomrade,
-       e.periodetype, e.periode,
-       {aggregater}
-FROM enhet e JOIN {tilbud} t ON t.id = e.tilbud_id
+SELECT 'antall' AS del, e.enhet, NULL::bigint AS malgruppe_id,
+       CASE WHEN GROUPING(e.fagomrade) = 1 THEN '' ELSE e.fagomrade END AS fagomrade,
+       e.maned,
+       {summer},
+       NULL::bigint AS n, NULL::int AS m_lav, NULL::int AS m_hoy, NULL::int AS p_lav,
+       NULL::int AS p_hoy
+FROM enhet e
+GROUP BY GROUPING SETS ((e.enhet, e.maned, e.fagomrade), (e.enhet, e.maned))
+UNION ALL
+SELECT 'antall', e.enhet, tm.malgruppe_id,
+       CASE WHEN GROUPING(e.fagomrade) = 1 THEN '' ELSE e.fagomrade END,
+       e.maned,
+       {summer},
+       NULL, NULL, NULL, NULL, NULL
+FROM enhet e JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = e.tilbud_id
 GROUP BY GROUPING SETS (
-    (e.niva, e.kode, e.periodetype, e.periode, t.fagomrade),
-    (e.niva, e.kode, e.periodetype, e.periode)
+    (e.enhet, e.maned, tm.malgruppe_id, e.fagomrade), (e.enhet, e.maned, tm.malgruppe_id)
 )
 UNION ALL
-SELECT e.niva, e.kode, tm.malgruppe_id,
-       CASE WHEN GROUPING(t.fagomrade) = 1 THEN '' ELSE t.fagomrade END,
-       e.periodetype, e.periode,
-       {aggregater}
-FROM enhet e
-JOIN {tilbud} t ON t.id = e.tilbud_id
-JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = e.tilbud_id
-GROUP BY GROUPING SETS (
-    (e.niva, e.kode, e.periodetype, e.periode, tm.malgruppe_id, t.fagomrade),
-    (e.niva, e.kode, e.periodetype, e.periode, tm.malgruppe_id)
-)
+SELECT 'ventetid', k.enhet, k.malgruppe_id, k.fagomrade, k.maned,
+       {ingen_summer},
+       MAX(k.tot)::bigint,
+       MIN(k.ventedager) FILTER (WHERE k.kum > floor(0.5 * (k.tot - 1))),
+       MIN(k.ventedager) FILTER (WHERE k.kum > ceil(0.5 * (k.tot - 1))),
+       MIN(k.ventedager) FILTER (WHERE k.kum > floor(0.9 * (k.tot - 1))),
+       MIN(k.ventedager) FILTER (WHERE k.kum > ceil(0.9 * (k.tot - 1)))
+FROM kum k
+GROUP BY k.enhet, k.malgruppe_id, k.fagomrade, k.maned
 """
+]
+
+
+def _fra_rangverdier(n: int, lav: int, hoy: int, p: float) -> float:
+    """percentile_cont from the values at ranks floor(p·(n−1)) and ceil(p·(n−1))."""
+    posisjon = p * (n - 1)
+    return lav + (hoy - lav) * (posisjon - math.floor(posisjon))
 
 
 def _tellinger_python(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger]:
@@ -416,7 +482,7 @@ def _tellinger_python(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger
 
     rhf = Organisasjon.objects.get(id=rhf_id)
     hf_ider = set(
-        Organisasjon.objects.filter(rhf_id=rhf_id, type__in=_hf_typer()).values_list(
+        Organisasjon.objects.filter(rhf_id=rhf_id, type__in=regionsql.hf_typer()).values_list(
             "id", flat=True
         )
     )

@@ -43,10 +43,15 @@ def tilbud_endringer(
     unique order, so that keyset pages neither skip nor repeat rows with equal timestamps.
     Changes after `til` are left for a later pull (see SYNK_SIKKERHETSMARGIN).
     """
-    qs = Tilbud.objects.select_related("rhf").prefetch_related(
-        "malgrupper",
-        "behandlingsformer",
-        Prefetch("lokasjoner", queryset=Lokasjon.objects.only("id")),
+    # The search columns are half of a row and never part of the analyst output.
+    qs = (
+        Tilbud.objects.defer("sokeord", "sokevektor")
+        .select_related("rhf")
+        .prefetch_related(
+            "malgrupper",
+            "behandlingsformer",
+            Prefetch("lokasjoner", queryset=Lokasjon.objects.only("id")),
+        )
     )
     qs = qs.filter(endret__lte=til)
     if endret_etter is not None:

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
     "pghistory",
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helsearbeid.urls"
@@ -62,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helsearbeid.sikkerhet.innlogging",
             ],
         },
     },
@@ -99,6 +105,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "koordinator:mine-tilbud"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt for a locked-out user name (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -180,7 +188,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        # DRF's browsable API, with its own few style attributes allowed by hash under the CSP.
+        "helsearbeid.api.renderers.NettleserApiRenderer",
     ],
     # Coordinators and editors write with their session (HTML forms, the page's JavaScript) or a
     # personal token; reads of the public catalogue need neither.
@@ -192,6 +201,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "helsearbeid.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per address without login, per user with login (rates: helsearbeid/settings/sikkerhet.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "helsearbeid.api.struping.AnonymStruping",
+        "helsearbeid.api.struping.InnloggetStruping",
+    ],
+    "NUM_PROXIES": int(env_str("ANTALL_PROXYER", "0") or 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -215,6 +230,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Security: CSP, login lock-out, API throttling, sessions, OpenID Connect (settings/sikkerhet.py).
+from .sikkerhet import *  # noqa: E402, F403
+
+if OIDC_AKTIV:  # noqa: F405
+    AUTHENTICATION_BACKENDS.append(OIDC_BACKEND)  # noqa: F405
 
 # Analyst API: key throttling (helsearbeid/settings/api.py).
 from .api import *  # noqa: E402, F403

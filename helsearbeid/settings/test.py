@@ -14,3 +14,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Development-only keys for the referral fields; production.py refuses to start without its own.
 HENVISNING_NOKKEL = env_str("HENVISNING_NOKKEL") or "Dm_4d7gDoEoBSO457_unWcYCBMBYdQyor8WPOYWYlDw="
 HENVISNING_HMAC_NOKKEL = env_str("HENVISNING_HMAC_NOKKEL") or "dev-only-hmac-helsearbeid"
+# The suite's own traffic all comes from 127.0.0.1 and shares one bucket: limits far above it, so
+# no test is throttled by the ones before it. tests/sikkerhet/test_api_struping.py sets them low.
+API_STRUPING_ANONYM = "100000/min"
+API_STRUPING_INNLOGGET = "100000/min"

@@ -25,7 +25,7 @@ from .autentisering import ApiNokkelAutentisering
 from .betinget import BetingetGetMixin
 from .cursor import lag_cursor, les_cursor
 from .renderers import CsvRenderer, FhirJsonRenderer, NdjsonRenderer
-from .serializers import SynkParametere, SynkSideSerializer, SynkTilbudSerializer, synk_post
+from .serializers import SynkParametere, SynkSideSerializer, SynkTilbudSerializer, synk_poster
 from .struping import AnonymStruping, ApiNokkelStruping, StrupingMixin
 
 
@@ -38,6 +38,10 @@ class AnalytikerApi(StrupingMixin, BetingetGetMixin, APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if request.query_params.get("format", None) == "":
+            # DRF ignores an empty ?format=; it is a bad value like any other.
+            formater = ", ".join(r.format for r in self.get_renderers())
+            raise ValidationError({"format": [f"Ukjent format. Gyldige: {formater}."]})
         ukjente = sorted(set(request.query_params) - self.tillatte_parametere)
         if ukjente:
             gyldige = ", ".join(sorted(self.tillatte_parametere))
@@ -55,9 +59,11 @@ class AnalytikerApi(StrupingMixin, BetingetGetMixin, APIView):
 
     def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
         if getattr(response, "exception", False) and isinstance(response, Response):
-            # Errors are always JSON: a CSV or NDJSON client still gets a readable message.
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
+            # Errors are always JSON: a CSV, NDJSON or FHIR client still gets a readable message.
+            # DRF copies the renderer from the request onto the response, so set it there (on
+            # the response alone it was overwritten, and the CSV or FHIR renderer answered).
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
 
@@ -158,9 +164,7 @@ class TilbudSynkApi(AnalytikerApi):
         siste = selectors.SynkPosisjon(endret=rader[-1].endret, id=rader[-1].id) if rader else etter
         fortsett = replace_query_param(url, "cursor", lag_cursor(siste)) if siste else url
         neste = fortsett if flere else None
-        svar = Response(
-            {"next": neste, "fortsett": fortsett, "results": [synk_post(t) for t in rader]}
-        )
+        svar = Response({"next": neste, "fortsett": fortsett, "results": synk_poster(rader)})
         if neste:
             svar["Link"] = f'<{neste}>; rel="next"'
         return svar

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from rapporter import regionsql
 from rapporter.henvisningstall import (
     INGEN_HENVISNINGER,
     Celle,
@@ -117,6 +118,93 @@ def _grupperte(
             )
 
 
+# The catalogue figures in one statement per region (PostgreSQL): the region's tilbud read once,
+# then per unit and GROUPING SETS without and with målgruppe, like the referral figures.
+KATALOGTALL_SQL = """
+WITH{enheter},
+t AS MATERIALIZED (
+    SELECT t.id, t.rhf_id, t.fagomrade, t.status = 'aktiv' AS aktiv,
+           t.sist_bekreftet < %(grense)s AS gammel
+    FROM {tilbud} t
+    WHERE t.status <> 'avsluttet'
+      AND (t.rhf_id = %(rhf)s
+           OR t.id IN (SELECT tilbud_id FROM hf_tilbud)
+           OR t.id IN (SELECT tilbud_id FROM fylke_tilbud))
+),
+enhet AS MATERIALIZED (
+    SELECT 'rhf' AS niva, %(kode)s AS kode, t.* FROM t WHERE t.rhf_id = %(rhf)s
+    UNION ALL
+    SELECT 'hf', ht.organisasjon_id::text, t.* FROM t JOIN hf_tilbud ht ON ht.tilbud_id = t.id
+    UNION ALL
+    SELECT 'fylke', ft.fylke_id, t.* FROM t JOIN fylke_tilbud ft ON ft.tilbud_id = t.id
+)
+SELECT e.niva, e.kode, NULL::bigint AS malgruppe_id,
+       CASE WHEN GROUPING(e.fagomrade) = 1 THEN '' ELSE e.fagomrade END AS fagomrade,
+       COUNT(*) FILTER (WHERE e.aktiv) AS aktive, COUNT(*) AS synlige,
+       COUNT(*) FILTER (WHERE e.gammel) AS gamle
+FROM enhet e
+GROUP BY GROUPING SETS ((e.niva, e.kode, e.fagomrade), (e.niva, e.kode))
+UNION ALL
+SELECT e.niva, e.kode, tm.malgruppe_id,
+       CASE WHEN GROUPING(e.fagomrade) = 1 THEN '' ELSE e.fagomrade END,
+       COUNT(*) FILTER (WHERE e.aktiv), COUNT(*), COUNT(*) FILTER (WHERE e.gammel)
+FROM enhet e JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = e.id
+GROUP BY GROUPING SETS (
+    (e.niva, e.kode, tm.malgruppe_id, e.fagomrade), (e.niva, e.kode, tm.malgruppe_id)
+)
+"""
+
+
+def _katalogtall_sql(
+    rhf: Organisasjon, grense: date
+) -> dict[tuple[str, str, int | None, str], dict[str, int]]:
+    tabeller = regionsql.tabeller()
+    sql = KATALOGTALL_SQL.format(enheter=regionsql.ENHETER_CTE.format(**tabeller), **tabeller)
+    parametere = {
+        "rhf": rhf.id,
+        "kode": rhf.kode or "",
+        "hf_typer": regionsql.hf_typer(),
+        "grense": grense,
+    }
+    return {
+        (r["niva"], r["kode"], r["malgruppe_id"], r["fagomrade"]): {
+            k: r[k] for k in ("aktive", "synlige", "gamle")
+        }
+        for r in regionsql.kjor([sql], parametere)
+    }
+
+
+def _katalogtall_orm(
+    rhf: Organisasjon, grense: date
+) -> dict[tuple[str, str, int | None, str], dict[str, int]]:
+    """The same figures with the ORM (SQLite has no GROUPING SETS): four GROUP BY per level."""
+    synlige = Tilbud.objects.exclude(status=Tilbud.Status.AVSLUTTET)
+    gjennom = Tilbud.lokasjoner.through.objects.exclude(tilbud__status=Tilbud.Status.AVSLUTTET)
+    hf_tilbud = synlige.filter(organisasjon__rhf=rhf, organisasjon__type__in=HF_TYPER)
+    fylke_tilbud = gjennom.filter(lokasjon__kommune__fylke__rhf=rhf)
+    kilder: list[tuple[str, QuerySet, str, str | None]] = [
+        (Niva.RHF, synlige.filter(rhf=rhf), "", None),
+        (Niva.HF, hf_tilbud, "", "organisasjon_id"),
+        (Niva.FYLKE, fylke_tilbud, "tilbud__", "lokasjon__kommune__fylke_id"),
+    ]
+    celler: dict[tuple[str, str, int | None, str], dict[str, int]] = {}
+    for niva, qs, t, region in kilder:
+        for kode, mg, fag, tall in _grupperte(qs, t=t, region=region, grense=grense):
+            celler[(niva, kode if kode is not None else rhf.kode or "", mg, fag)] = tall
+    return celler
+
+
+def katalogtall(
+    rhf: Organisasjon, grense: date
+) -> dict[tuple[str, str, int | None, str], dict[str, int]]:
+    """Catalogue counts per (nivå, kode, målgruppe or None, fagområde or "") of one region:
+    active, listed (not ended) and not verified since `grense`. Cells without a listing are
+    left out."""
+    if connection.vendor == "postgresql":
+        return _katalogtall_sql(rhf, grense)
+    return _katalogtall_orm(rhf, grense)
+
+
 @dataclass(frozen=True)
 class _Enhet:
     niva: str
@@ -131,10 +219,6 @@ def beregn_rader(rhf: Organisasjon, dato: date) -> list[dict[str, Any]]:
     the tilbud's `rhf`; HF level: tilbud owned by an HF or ideelt sykehus of the RHF; fylke
     level: tilbud with a site in one of the RHF's fylker (whatever their own region).
     """
-    grense = ett_ar_for(dato)
-    synlige = Tilbud.objects.exclude(status=Tilbud.Status.AVSLUTTET)
-    gjennom = Tilbud.lokasjoner.through.objects.exclude(tilbud__status=Tilbud.Status.AVSLUTTET)
-
     hf = list(Organisasjon.objects.filter(type__in=HF_TYPER, rhf=rhf).values_list("id", "navn"))
     fylker = list(Fylke.objects.filter(rhf=rhf).values_list("nummer", "navn"))
     enheter = {
@@ -142,18 +226,7 @@ def beregn_rader(rhf: Organisasjon, dato: date) -> list[dict[str, Any]]:
         Niva.HF: [_Enhet(Niva.HF, str(i), n) for i, n in hf],
         Niva.FYLKE: [_Enhet(Niva.FYLKE, nr, n) for nr, n in fylker],
     }
-    hf_tilbud = synlige.filter(organisasjon__rhf=rhf, organisasjon__type__in=HF_TYPER)
-    fylke_tilbud = gjennom.filter(lokasjon__kommune__fylke__rhf=rhf)
-    kilder: list[tuple[str, QuerySet, str, str | None]] = [
-        (Niva.RHF, synlige.filter(rhf=rhf), "", None),
-        (Niva.HF, hf_tilbud, "", "organisasjon_id"),
-        (Niva.FYLKE, fylke_tilbud, "tilbud__", "lokasjon__kommune__fylke_id"),
-    ]
-
-    celler: dict[tuple[str, str, int | None, str], dict[str, int]] = {}
-    for niva, qs, t, region in kilder:
-        for kode, mg, fag, tall in _grupperte(qs, t=t, region=region, grense=grense):
-            celler[(niva, kode if kode is not None else rhf.kode or "", mg, fag)] = tall
+    celler = katalogtall(rhf, ett_ar_for(dato))
 
     # Every unit gets a total row and one row per målgruppe, zero where nothing is listed: a
     # målgruppe row with no active tilbud is a coverage gap.

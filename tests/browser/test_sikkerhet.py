@@ -1,0 +1,68 @@
+"""Pages that are not the portal's own templates, under the Content-Security-Policy in Chromium:
+the admin, Swagger UI, DRF's browsable API, the login and lock-out pages. The `side` fixture fails
+a test on any console error, and a CSP violation is one, so each page here works without
+'unsafe-inline'. The first test shows that the browser really enforces the policy."""
+
+from tests.factories import BrukerFactory
+
+
+def test_nettleseren_handhever_csp(side_for) -> None:
+    side = side_for()
+    side_for.tillatt = ["Content Security Policy"]
+    meldinger: list[str] = []
+    side.on("console", lambda m: meldinger.append(m.text) if m.type == "error" else None)
+    side.goto("/")
+    innsmett, farge = side.evaluate(
+        """() => {
+            const s = document.createElement('script');
+            s.textContent = 'window.innsmett = 1';
+            document.body.appendChild(s);
+            const d = document.createElement('p');
+            d.setAttribute('style', 'color: rgb(255, 0, 0)');
+            document.body.appendChild(d);
+            return [window.innsmett === 1, getComputedStyle(d).color];
+        }"""
+    )
+    assert innsmett is False and farge != "rgb(255, 0, 0)"
+    side.wait_for_function("() => true")
+    assert sum("Content Security Policy" in m for m in meldinger) >= 2, meldinger
+
+
+def test_innlogging_og_sperre(side_for, settings) -> None:
+    settings.AXES_FAILURE_LIMIT = 2
+    bruker = BrukerFactory()
+    side = side_for()
+    # The lock-out page answers 429, which Chromium logs as a failed resource.
+    side_for.tillatt = ["429 (Too Many Requests)"]
+    side.goto("/konto/login/")
+    for _ in range(2):
+        side.fill("#id_username", bruker.username)
+        side.fill("#id_password", "feil-passord")
+        side.click("button[type=submit]")
+    assert side.locator("h1").inner_text() == "Innloggingen er midlertidig sperret"
+
+
+def test_admin_swagger_og_nettleser_api(side_for) -> None:
+    side = side_for()
+    # The admin's and DRF's pages name no icon, so Chromium asks for /favicon.ico (404).
+    side_for.tillatt = ["/favicon.ico"]
+    BrukerFactory(username="admin-csp", is_staff=True, is_superuser=True)
+    side.goto("/admin/login/")
+    side.fill("#id_username", "admin-csp")
+    side.fill("#id_password", "hemmelig-passord-123")
+    side.click("input[type=submit]")
+    side.wait_for_url("**/admin/")
+    side.goto("/admin/tilbud/tilbud/")
+    side.locator("#result_list").wait_for()
+    side.goto("/admin/tilbud/tilbud/add/")
+    side.locator("#tilbud_form").wait_for()
+
+    side.goto("/api/docs/")
+    side.locator(".swagger-ui .info .title").wait_for()
+    side.locator(".opblock-summary").first.click()
+    side.locator(".opblock-body").first.wait_for()
+
+    side.goto("/api/v1/tilbud/?page_size=2")
+    side.locator(".response-info").wait_for()
+    side.locator("button[data-target='#filtersModal']").click()
+    side.locator("#filtersModal").wait_for()
