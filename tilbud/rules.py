@@ -72,4 +72,6 @@ for modell in ("tilbud", "organisasjon", "lokasjon"):
     rules.add_perm(f"tilbud.change_{modell}", kan_endre)
     rules.add_perm(f"tilbud.propose_{modell}", kan_foresla)
 rules.add_perm("tilbud.add_tilbud", er_administrator | er_koordinator)
+# Who changed what and why: the region's coordinators, not its tilbudsredaktører or the public.
+rules.add_perm("tilbud.view_historikk_tilbud", kan_endre)
 rules.add_perm("tilbud.view_tilbud", rules.always_allow)

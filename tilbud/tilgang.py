@@ -1,6 +1,9 @@
 """The one access check per object type. Views, API and admin all fetch editable objects here;
 anything out of the user's scope answers 404, as if it did not exist. Also who may use the
-coordinator area at all (403 for users without an editing role)."""
+coordinator area at all (403 for users without an editing role).
+
+Per object type there is a predicate (`kan_…`, `i_omfang`) for one object and a queryset
+(`…_i_omfang`, `…_til_koordinering`) for lists and the admin; a test holds each pair equal."""
 
 from typing import Any
 
@@ -22,8 +25,32 @@ def kan_foresla(bruker: Any, obj: Tilbud | Organisasjon | Lokasjon) -> bool:
     return bruker.has_perm(f"tilbud.propose_{obj._meta.model_name}", obj)
 
 
+def i_omfang(bruker: Any, obj: Tilbud | Organisasjon | Lokasjon) -> bool:
+    """The user sees the object in the coordinator area: its coordinator or tilbudsredaktør."""
+    return kan_endre(bruker, obj) or kan_foresla(bruker, obj)
+
+
+def kan_se_historikk(bruker: Any, tilbud: Tilbud) -> bool:
+    """A tilbud's history (who changed what, and why): the region's coordinators and
+    administrators, in the coordinator area (HTML), the API and the admin alike."""
+    return bool(bruker.has_perm("tilbud.view_historikk_tilbud", tilbud))
+
+
+def kan_opprette_i(bruker: Any, rhf: Organisasjon) -> bool:
+    """New organisations and tilbud in an RHF: its coordinators and administrators."""
+    return er_administrator(bruker) or rhf.pk in koordinerte_rhf(bruker)
+
+
+def rhf_for_oppretting(bruker: Any) -> QuerySet[Organisasjon]:
+    """The RHF(s) a user may create organisations and tilbud in (all for an administrator)."""
+    rhf = Organisasjon.objects.rhf().order_by("kode")
+    if er_administrator(bruker):
+        return rhf
+    return rhf.filter(pk__in=koordinerte_rhf(bruker))
+
+
 def _i_omfang(bruker: Any, obj: Any) -> Any:
-    if obj is None or not (kan_endre(bruker, obj) or kan_foresla(bruker, obj)):
+    if obj is None or not i_omfang(bruker, obj):
         raise Http404("Finnes ikke.")
     return obj
 
@@ -36,6 +63,15 @@ def tilbud_for_redigering(*, bruker: Any, tilbud_id: Any) -> Tilbud:
 def organisasjon_for_redigering(*, bruker: Any, organisasjon_id: Any) -> Organisasjon:
     organisasjon = Organisasjon.objects.select_related("rhf").filter(pk=organisasjon_id).first()
     return _i_omfang(bruker, organisasjon)
+
+
+def tilbud_for_historikk(*, bruker: Any, tilbud_id: Any) -> Tilbud:
+    """A tilbud whose history the user may read (kan_se_historikk); 404 otherwise, also for
+    its tilbudsredaktør, as if it did not exist."""
+    tilbud = Tilbud.objects.select_related("rhf", "organisasjon").filter(pk=tilbud_id).first()
+    if tilbud is None or not kan_se_historikk(bruker, tilbud):
+        raise Http404("Finnes ikke.")
+    return tilbud
 
 
 def lokasjon_for_redigering(*, bruker: Any, lokasjon_id: Any) -> Lokasjon:
@@ -67,6 +103,46 @@ def tilbud_i_omfang(bruker: Any) -> QuerySet[Tilbud]:
     )
 
 
+def organisasjoner_til_koordinering(bruker: Any) -> QuerySet[Organisasjon]:
+    """Organisations the user changes directly (kan_endre): the coordinator's RHF itself, the HF
+    and ideelle it owns, the private providers with an agreement with it; all for an
+    administrator. The same rule as rules.rhf_for, as a query."""
+    if not bruker.is_authenticated:
+        return Organisasjon.objects.none()
+    if er_administrator(bruker):
+        return Organisasjon.objects.all()
+    rhf = koordinerte_rhf(bruker)
+    ikke_rhf = ~Q(type=Organisasjon.Type.RHF)
+    return Organisasjon.objects.filter(
+        pk__in=Organisasjon.objects.filter(
+            Q(type=Organisasjon.Type.RHF, pk__in=rhf)
+            | (ikke_rhf & Q(rhf_id__in=rhf))
+            | (ikke_rhf & Q(rhf__isnull=True, avtaler__rhf_id__in=rhf))
+        ).values("pk")
+    )
+
+
+def organisasjoner_i_omfang(bruker: Any) -> QuerySet[Organisasjon]:
+    """Organisations the user sees in the coordinator area (i_omfang): the coordinator's, and
+    a tilbudsredaktør's own."""
+    if not bruker.is_authenticated:
+        return Organisasjon.objects.none()
+    return Organisasjon.objects.filter(
+        Q(pk__in=organisasjoner_til_koordinering(bruker).values("pk"))
+        | Q(pk__in=redigerte_organisasjoner(bruker))
+    )
+
+
+def lokasjoner_til_koordinering(bruker: Any) -> QuerySet[Lokasjon]:
+    return Lokasjon.objects.filter(
+        organisasjon__in=organisasjoner_til_koordinering(bruker).values("pk")
+    )
+
+
+def lokasjoner_i_omfang(bruker: Any) -> QuerySet[Lokasjon]:
+    return Lokasjon.objects.filter(organisasjon__in=organisasjoner_i_omfang(bruker).values("pk"))
+
+
 # --- Who may use the coordinator area -------------------------------------------------------
 
 
@@ -93,11 +169,28 @@ def krev_koordinator(bruker: Any) -> None:
 
 
 def tilbud_til_koordinering(bruker: Any) -> QuerySet[Tilbud]:
-    """Tilbud whose changes this user decides on: the coordinator's region, or everything for an
-    administrator."""
+    """Tilbud whose changes this user decides on (kan_endre, and kan_se_historikk): the
+    coordinator's region, or everything for an administrator."""
+    if not bruker.is_authenticated:
+        return Tilbud.objects.none()
     if er_administrator(bruker):
         return Tilbud.objects.all()
     return Tilbud.objects.filter(rhf_id__in=koordinerte_rhf(bruker))
+
+
+def kan_se_forslag(bruker: Any, forslag: Endringsforslag) -> bool:
+    """See forslag_i_omfang."""
+    return i_omfang(bruker, forslag.tilbud)
+
+
+def kan_beslutte_forslag(bruker: Any, forslag: Endringsforslag) -> bool:
+    """Approve or reject: the coordinator of the tilbud's region (or an administrator)."""
+    return kan_endre(bruker, forslag.tilbud)
+
+
+def kan_lose_feilmelding(bruker: Any, feilmelding: Feilmelding) -> bool:
+    """See feilmeldinger_i_omfang."""
+    return kan_endre(bruker, feilmelding.tilbud)
 
 
 def forslag_i_omfang(bruker: Any) -> QuerySet[Endringsforslag]:

@@ -20,7 +20,6 @@ from tilbud import selectors, tilgang
 from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
 from tilbud.koordinator import selectors as koordinator_selectors
 from tilbud.models import Avtale, Kommune, Lokasjon, Malgruppe, Opptaksomrade, Organisasjon
-from tilbud.rules import er_administrator
 from tilbud.services import redigering
 from tilbud.services.organisasjon import lokasjon_opprett, organisasjon_oppdater
 from tilbud.services.redigering import Samtidighetskonflikt
@@ -89,9 +88,7 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
         """A new tilbud in the coordinator's region, verified today by its creator. Sites are
         added afterwards (PATCH `lokasjoner`)."""
         tilgang.krev_koordinator(request.user)
-        rhf = Organisasjon.objects.rhf()
-        if not er_administrator(request.user):
-            rhf = rhf.filter(pk__in=tilgang.koordinerte_rhf(request.user))
+        rhf = tilgang.rhf_for_oppretting(request.user)
         inn = s.TilbudOpprettSerializer(
             data=request.data,
             rhf=rhf,

@@ -327,9 +327,7 @@ def tilbud_gjenopprett(request: HttpRequest, pk: int, versjon: int) -> HttpRespo
 def tilbud_ny(request: HttpRequest) -> HttpResponse:
     """A new tilbud in the coordinator's region."""
     krev_koordinator(request.user)
-    rhf = Organisasjon.objects.rhf().order_by("kode")
-    if not request.user.is_superuser and tilgang.koordinerte_rhf(request.user):
-        rhf = rhf.filter(pk__in=tilgang.koordinerte_rhf(request.user))
+    rhf = tilgang.rhf_for_oppretting(request.user)
     valg = {"rhf": rhf, "organisasjoner": selectors.organisasjoner_for_nytt_tilbud(request.user)}
     if request.method != "POST":
         form = NyttTilbudForm(**valg)
