@@ -71,7 +71,7 @@ def test_coordinator_creates_a_tilbud_verified_today(koordinator_hn) -> None:
     )
     assert endret.status_code == 200
     if connection.vendor == "postgresql":
-        historikk = api().get(svar["Location"] + "historikk/").json()
+        historikk = api(koordinator_hn).get(svar["Location"] + "historikk/").json()
         assert historikk[-1]["grunn"] == "Nytt tilbud"
         assert historikk[-1]["bruker"] == koordinator_hn.get_full_name()
 

@@ -37,6 +37,7 @@ class Rute(NamedTuple):
     #   endre: the object's coordinator; its tilbudsredaktør gets 403
     #   se_forslag: the proposal's coordinator or the tilbudsredaktør of its organisation
     #   koordinator_objekt: the object's coordinator; other roles 403
+    #   historikk: the object's coordinator; anyone else 404 (also its tilbudsredaktør)
     metoder: dict[str, tuple[str, int]]
     ekstra: dict[str, Any] = {}
     innlogget: bool = False  # API: the whole route needs login (401 before 405)
@@ -69,7 +70,7 @@ API: dict[str, Rute] = {
     "tilbud-bekreft": Rute("tilbud", {"post": ("endre", 428)}),
     "tilbud-avslutt": Rute("tilbud", {"post": ("endre", 428)}),
     "tilbud-gjenopprett": Rute("tilbud", {"post": ("endre", 428)}),
-    "tilbud-historikk": Rute("tilbud", {"get": ("offentlig", 200)}),
+    "tilbud-historikk": Rute("tilbud", {"get": ("historikk", 200)}),
     "organisasjon-list": Rute(None, {"get": ("offentlig", 200)}),
     "organisasjon-detail": Rute(
         "organisasjon", {"get": ("offentlig", 200), "patch": ("endre", 428)}
@@ -100,6 +101,8 @@ def etter_regel(rolle: str, regel: str, hvor: str | None, ok: int) -> int:
         return ok if rolle in REDIGERING else 403
     if regel == "koordinator":
         return ok if rolle in KOORDINATORER else 403
+    if regel == "historikk":
+        return ok if rolle in KOORDINATORER and hvor in I_OMFANG[rolle] else 404
     if regel == "koordinator_objekt" and rolle not in KOORDINATORER:
         return 403
     if regel == "se_forslag" and rolle not in REDIGERING:

@@ -68,6 +68,8 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
         return s.TilbudDetaljSerializer
 
     def get_permissions(self) -> list[Any]:
+        if self.action == "historikk":
+            return [ErPersonHistorikk()]
         if self.action in SKRIVING:
             return [ErPerson()]
         return super().get_permissions()
@@ -231,11 +233,25 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
             return konflikt_svar(konflikt)
         return self._detalj(tilbud)
 
-    @extend_schema(responses={200: s.HistorikkSerializer(many=True)})
+    @extend_schema(
+        responses={
+            200: s.HistorikkSerializer(many=True),
+            401: OpenApiResponse(s.FeilSerializer, description="Ikke innlogget."),
+            403: OpenApiResponse(
+                s.FeilSerializer, description="API-nøkler gir ikke tilgang til historikken."
+            ),
+            404: OpenApiResponse(
+                s.FeilSerializer,
+                description="Finnes ikke, eller du er ikke koordinator for tilbudets region.",
+            ),
+        }
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def historikk(self, request: Request, pk: Any = None) -> Response:
-        """Every recorded change: who, when, what, why (PostgreSQL; empty on SQLite)."""
-        tilbud = self.get_object()
+        """Every recorded change: who, when, what, why (PostgreSQL; empty on SQLite). For the
+        region's coordinators and administrators, as on the tilbud's page in the coordinator
+        area; anyone else gets 404."""
+        tilbud = tilgang.tilbud_for_historikk(bruker=request.user, tilbud_id=pk)
         return Response(s.HistorikkSerializer(selectors.tilbud_historikk(tilbud), many=True).data)
 
     def _detalj(self, tilbud: Any) -> Response:
@@ -245,6 +261,16 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 SKRIVING = {"create", "partial_update", "bekreft", "avslutt", "gjenopprett"}
+
+
+class ErPersonHistorikk(ErPerson):
+    """The history names who changed what: signed-in people only (401 without login, 403 for an
+    API key), like the writes; then tilgang.tilbud_for_historikk decides (404 out of scope)."""
+
+    message = (
+        "Historikken krever innlogging som bruker (økt eller token), ikke API-nøkkel, og er "
+        "for koordinatorene i tilbudets region."
+    )
 
 
 def _eneste(rhf: QuerySet) -> Any:

@@ -111,13 +111,16 @@ def _lokasjoner(tilbud: Tilbud) -> Any:
 
 def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> dict[str, Any]:
     kan_endre = tilgang.kan_endre(request.user, tilbud)
-    historikk = felles.tilbud_historikk(tilbud) if kan_endre else []
+    # The same check as GET /api/v1/tilbud/{id}/historikk/.
+    kan_se_historikk = tilgang.kan_se_historikk(request.user, tilbud)
+    historikk = felles.tilbud_historikk(tilbud) if kan_se_historikk else []
     for versjon in historikk:
         versjon["rader"] = endringsliste(versjon["endringer"])
     return {
         "tilbud": tilbud,
         "form": form,
         "kan_endre": kan_endre,
+        "kan_se_historikk": kan_se_historikk,
         "ferskhet": felles.ferskhet(tilbud.sist_bekreftet),
         "historikk": historikk,
         "historikk_aktiv": felles.settings.HISTORIKK_AKTIV,
