@@ -46,6 +46,7 @@ class Rute(NamedTuple):
 HTML: dict[str, Rute] = {
     "mine-tilbud": Rute(None, {"get": ("rolle", 200)}),
     "tilbud-ny": Rute(None, {"get": ("koordinator", 200), "post": ("koordinator", 400)}),
+    "organisasjon-ny": Rute(None, {"get": ("koordinator", 200), "post": ("koordinator", 400)}),
     "tilbud-rediger": Rute("tilbud", {"get": ("foresla", 200), "post": ("foresla", 400)}),
     "tilbud-bekreft": Rute("tilbud", {"post": ("endre", 302)}),
     "tilbud-avslutt": Rute("tilbud", {"get": ("endre", 200), "post": ("endre", 400)}),
@@ -71,7 +72,7 @@ API: dict[str, Rute] = {
     "tilbud-avslutt": Rute("tilbud", {"post": ("endre", 428)}),
     "tilbud-gjenopprett": Rute("tilbud", {"post": ("endre", 428)}),
     "tilbud-historikk": Rute("tilbud", {"get": ("historikk", 200)}),
-    "organisasjon-list": Rute(None, {"get": ("offentlig", 200)}),
+    "organisasjon-list": Rute(None, {"get": ("offentlig", 200), "post": ("koordinator", 400)}),
     "organisasjon-detail": Rute(
         "organisasjon", {"get": ("offentlig", 200), "patch": ("endre", 428)}
     ),

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from tilbud import selectors
 from tilbud.models import (
+    Avtale,
     Behandlingsform,
     Diagnosekode,
     Endringsforslag,
@@ -448,6 +449,43 @@ class OrganisasjonEndringSerializer(serializers.Serializer):
     )
     nettside = serializers.CharField(required=False, allow_blank=True, max_length=200)
     grunn = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class OrganisasjonOpprettSerializer(serializers.Serializer):
+    """A new provider in the coordinator's region. The service validates the content (mod 11,
+    unique name and number, agreement for a private provider): the same rules as the form."""
+
+    rhf = serializers.SlugRelatedField(
+        slug_field="kode",
+        queryset=Organisasjon.objects.none(),
+        required=False,
+        help_text="Helseregionens kode (HSO, HV, HMN, HN). Kan utelates av en koordinator for "
+        "én region.",
+    )
+    navn = serializers.CharField(max_length=200)
+    # The model's choices (one enum in the schema); the service refuses «rhf» with a field
+    # error: the four RHF are kept by administrators.
+    type = serializers.ChoiceField(
+        choices=Organisasjon.Type.choices,
+        help_text="hf: helseforetak eid av regionen; ideell: ideelt sykehus med driftsavtale "
+        "med regionen; privat: privat leverandør med avtale med regionen. Ikke rhf.",
+    )
+    organisasjonsnummer = serializers.CharField(
+        max_length=20, help_text="Ni sifre med gyldig kontrollsiffer (mod 11)."
+    )
+    nettside = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    avtaletype = serializers.ChoiceField(
+        choices=Avtale.Type.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Påkrevd for privat leverandør: hva avtalen med regionen gjelder.",
+    )
+    grunn = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def __init__(self, *args: Any, rhf: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rhf is not None:
+            self.fields["rhf"].queryset = rhf
 
 
 class LokasjonEndringSerializer(serializers.Serializer):

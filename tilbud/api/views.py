@@ -21,7 +21,11 @@ from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
 from tilbud.koordinator import selectors as koordinator_selectors
 from tilbud.models import Avtale, Kommune, Lokasjon, Malgruppe, Opptaksomrade, Organisasjon
 from tilbud.services import redigering
-from tilbud.services.organisasjon import lokasjon_opprett, organisasjon_oppdater
+from tilbud.services.organisasjon import (
+    lokasjon_opprett,
+    organisasjon_oppdater,
+    organisasjon_opprett,
+)
 from tilbud.services.redigering import Samtidighetskonflikt
 from tilbud.sok import sok_svar
 
@@ -297,8 +301,8 @@ class OrganisasjonFilter(django_filters.FilterSet):
 
 class OrganisasjonViewSet(viewsets.ReadOnlyModelViewSet):
     """RHF, helseforetak, ideelle sykehus and private providers with their agreements. The
-    region's coordinator changes name, organisasjonsnummer and web page (If-Match) and adds
-    sites."""
+    region's coordinator registers new providers in the region, changes name,
+    organisasjonsnummer and web page (If-Match) and adds sites."""
 
     filterset_class = OrganisasjonFilter
     queryset = (
@@ -308,6 +312,8 @@ class OrganisasjonViewSet(viewsets.ReadOnlyModelViewSet):
     )
 
     def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return s.OrganisasjonOpprettSerializer
         if self.action == "partial_update":
             return s.OrganisasjonEndringSerializer
         if self.action == "retrieve":
@@ -317,7 +323,7 @@ class OrganisasjonViewSet(viewsets.ReadOnlyModelViewSet):
         return s.OrganisasjonSerializer
 
     def get_permissions(self) -> list[Any]:
-        if self.action == "partial_update" or (
+        if self.action in ("create", "partial_update") or (
             self.action == "lokasjoner" and self.request.method == "POST"
         ):
             return [ErPerson()]
@@ -325,6 +331,29 @@ class OrganisasjonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detalj(self.get_object())
+
+    @extend_schema(
+        request=s.OrganisasjonOpprettSerializer,
+        responses={
+            201: s.OrganisasjonDetaljSerializer,
+            **{k: KONFLIKT_SVAR[k] for k in (400, 403)},
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register a provider in the coordinator's region: an HF or ideelt sykehus belongs to
+        the region, a private provider gets an agreement (`avtaletype`) with it. The same
+        service and checks as the form under /koordinator/."""
+        tilgang.krev_koordinator(request.user)
+        rhf = tilgang.rhf_for_oppretting(request.user)
+        inn = s.OrganisasjonOpprettSerializer(data=request.data, rhf=rhf)
+        inn.is_valid(raise_exception=True)
+        felt = dict(inn.validated_data)
+        valgt_rhf = felt.pop("rhf", None) or _eneste(rhf)
+        organisasjon = organisasjon_opprett(bruker=request.user, rhf=valgt_rhf, **felt)
+        svar = self._detalj(self.get_queryset().get(pk=organisasjon.pk))
+        svar.status_code = status.HTTP_201_CREATED
+        svar["Location"] = reverse("organisasjon-detail", kwargs={"pk": organisasjon.pk})
+        return svar
 
     @extend_schema(
         request=s.OrganisasjonEndringSerializer,

@@ -10,8 +10,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tilbud.models import Lokasjon, Malgruppe, Organisasjon, Tilbud
-from tilbud.services.organisasjon import LOKASJON_FELT, ORGANISASJON_FELT
+from tilbud.models import Avtale, Lokasjon, Malgruppe, Organisasjon, Tilbud
+from tilbud.services.organisasjon import LOKASJON_FELT, NYE_TYPER, ORGANISASJON_FELT
 from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
 
 GRUNNLAG_SALT = "koordinator.tilbud.grunnlag"
@@ -330,6 +330,53 @@ class OrganisasjonForm(TilgjengeligSkjema, VersjonertSkjema):
     def clean_organisasjonsnummer(self) -> str | None:
         verdi = (self.cleaned_data.get("organisasjonsnummer") or "").replace(" ", "")
         return verdi or None
+
+
+class NyOrganisasjonForm(TilgjengeligSkjema, forms.Form):
+    """A new provider in the coordinator's region. Content rules (mod 11, unique name and
+    number, an agreement for a private provider) are the service's, shared with the API; its
+    errors come back next to these fields."""
+
+    rhf = forms.ModelChoiceField(
+        label=_("Helseregion"), queryset=Organisasjon.objects.none(), empty_label=None
+    )
+    navn = forms.CharField(label=_("Navn"), max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type tilbyder"),
+        choices=[(t.value, t.label) for t in NYE_TYPER],
+        widget=forms.RadioSelect,
+    )
+    avtaletype = forms.ChoiceField(
+        label=_("Avtalen med helseregionen gjelder"),
+        choices=[("", _("Ingen avtale (helseforetak eller ideelt sykehus)")), *Avtale.Type.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Bare for private leverandører."),
+    )
+    organisasjonsnummer = forms.CharField(
+        label=_("Organisasjonsnummer"),
+        max_length=20,
+        help_text=_("Ni sifre, fra Enhetsregisteret."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    nettside = forms.CharField(
+        label=_("Nettside"),
+        max_length=200,
+        required=False,
+        help_text=_("Full adresse, f.eks. https://www.eksempel.no/."),
+        widget=forms.URLInput,
+    )
+    grunn = forms.CharField(
+        label=_("Grunn til registreringen (valgfritt)"),
+        required=False,
+        max_length=500,
+        help_text=_("Vises i historikken, f.eks. «Ny avtale fra 1. mars»."),
+    )
+
+    def __init__(self, *args: Any, rhf: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rhf"].queryset = rhf
+        self._tilgjengelig()
 
 
 class LokasjonForm(TilgjengeligSkjema, VersjonertSkjema):

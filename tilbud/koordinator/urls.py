@@ -17,6 +17,7 @@ urlpatterns = [
         views.tilbud_gjenopprett,
         name="tilbud-gjenopprett",
     ),
+    path("organisasjon/ny/", views.organisasjon_ny, name="organisasjon-ny"),
     path("organisasjon/<int:pk>/", views.organisasjon_rediger, name="organisasjon-rediger"),
     path("organisasjon/<int:pk>/nytt-sted/", views.lokasjon_ny, name="lokasjon-ny"),
     path("sted/<int:pk>/", views.lokasjon_rediger, name="lokasjon-rediger"),

@@ -19,7 +19,12 @@ from tilbud import tilgang
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.services import redigering
 from tilbud.services.feilmelding import feilmelding_los
-from tilbud.services.organisasjon import lokasjon_oppdater, lokasjon_opprett, organisasjon_oppdater
+from tilbud.services.organisasjon import (
+    lokasjon_oppdater,
+    lokasjon_opprett,
+    organisasjon_oppdater,
+    organisasjon_opprett,
+)
 from tilbud.services.redigering import M2M_FELT, REDIGERBARE_FELT, Samtidighetskonflikt
 from tilbud.tilgang import (
     er_koordinator_eller_admin,
@@ -36,6 +41,7 @@ from .forms import (
     GodkjennForm,
     LokasjonForm,
     LosFeilmeldingForm,
+    NyOrganisasjonForm,
     NyttTilbudForm,
     OrganisasjonForm,
     TilbudForm,
@@ -99,8 +105,7 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
             "filtrert": any(valgt.values()),
             "maneder": settings.FERSKHET_ELDRE_MANEDER,
             "ventetid_maneder": selectors.VENTETID_GAMMEL_MANEDER,
-            "er_koordinator": bool(tilgang.koordinerte_rhf(request.user))
-            or request.user.is_superuser,
+            "er_koordinator": er_koordinator_eller_admin(request.user),
         },
     )
 
@@ -453,6 +458,29 @@ def organisasjon_rediger(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
     context["organisasjon"] = Organisasjon.objects.select_related("rhf").get(pk=pk)
     return _side(request, "koordinator/organisasjon_rediger.html", context, status=status)
+
+
+@innlogget
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisasjon_ny(request: HttpRequest) -> HttpResponse:
+    """Register a provider in the coordinator's region (the same service as
+    POST /api/v1/organisasjoner/); then its page, where sites are added."""
+    krev_koordinator(request.user)
+    form = NyOrganisasjonForm(request.POST or None, rhf=tilgang.rhf_for_oppretting(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ny = organisasjon_opprett(bruker=request.user, **form.cleaned_data)
+        except ValidationError as feil:
+            _legg_til_feil(form, feil)
+        else:
+            messages.success(request, _("Organisasjonen er registrert. Legg til steder under."))
+            return redirect("koordinator:organisasjon-rediger", pk=ny.pk)
+    return _side(
+        request,
+        "koordinator/organisasjon_ny.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @innlogget
