@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -72,8 +73,9 @@ def _tekster() -> dict[str, str]:
 def _med_datoer(tilbud: dict[str, Any]) -> dict[str, Any]:
     """ISO dates from the serializer as dates, so templates format them (dd.mm.åååå)."""
     ny = dict(tilbud)
-    if isinstance(ny.get("sist_bekreftet"), str):
-        ny["sist_bekreftet"] = date.fromisoformat(ny["sist_bekreftet"])
+    for navn in ("sist_bekreftet", "startdato"):
+        if isinstance(ny.get(navn), str):
+            ny[navn] = date.fromisoformat(ny[navn])
     ventetid = ny.get("ventetid")
     if isinstance(ventetid, dict) and isinstance(ventetid.get("dato"), str):
         ny["ventetid"] = {**ventetid, "dato": date.fromisoformat(ventetid["dato"])}
@@ -170,6 +172,8 @@ def _detalj_context(tilbud: Tilbud, form: FeilmeldingForm | None) -> dict[str, A
     return {
         "tilbud": _med_datoer(TilbudDetaljSerializer(tilbud).data),
         "objekt": tilbud,
+        # A start date ahead is told as such («starter»), not as if the tilbud ran already.
+        "ikke_startet": tilbud.startdato is not None and tilbud.startdato > timezone.localdate(),
         "malgrupper": malgrupper,
         # Ended tilbud are shown for the record but take no error reports.
         "form": form if tilbud.status != Tilbud.Status.AVSLUTTET else None,

@@ -243,3 +243,35 @@ def test_meld_feil_on_an_ended_or_unknown_tilbud_is_a_404(client: Client) -> Non
 
 def test_meld_feil_only_accepts_post(client: Client, valnesfjord: Tilbud) -> None:
     assert client.get(f"/tilbud/{valnesfjord.id}/meld-feil/").status_code == 405
+
+
+def test_tilbud_page_shows_the_start_date_when_known(client: Client) -> None:
+    import re
+    from datetime import date, timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_9_3")
+    url = f"/tilbud/{tilbud.id}/"
+    assert tilbud.startdato is None
+    assert "Oppstart" not in client.get(url).content.decode()  # unknown: not shown at all
+
+    Tilbud.objects.filter(pk=tilbud.pk).update(startdato=date(2021, 3, 1))
+    html = client.get(url).content.decode()
+    # In «Kort fortalt», which prints (only navigation and the error form are hidden on paper).
+    kort = html.split('class="kort-fortalt"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<div class="oppstart"><dt>Oppstart</dt><dd><time datetime="2021-03-01">01.03.2021</time>'
+        "</dd></div>"
+    ) in kort
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    utskrift = css.split("@media print", 1)[1].split("\n}", 1)[0]
+    skjult = re.search(r"([^{}]*)\{\s*display:\s*none", utskrift).group(1)
+    assert "kort-fortalt" not in skjult and "oppstart" not in skjult
+
+    # A start ahead is told as such.
+    snart = timezone.localdate() + timedelta(days=30)
+    Tilbud.objects.filter(pk=tilbud.pk).update(startdato=snart)
+    html = client.get(url).content.decode()
+    assert f'{snart:%d.%m.%Y}</time> <span class="detalj">(tilbudet har ikke startet ennå)' in html
