@@ -1,8 +1,16 @@
+"""The registry in the Django admin. Superusers and administrators see and change everything;
+other staff (a coordinator or tilbudsredaktør given admin access) see and change only what the
+coordinator area lets them, through the same checks (tilbud.tilgang): the lists hold only their
+scope, an object outside it opens as if it did not exist, and choices (region, provider, tilbud,
+sites) are limited to their own. Tilbud are never deleted, here either: they are ended."""
+
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from . import tilgang
 from .models import (
     Avtale,
     Behandlingsform,
@@ -21,12 +29,81 @@ from .models import (
     Synonym,
     Tilbud,
 )
+from .rules import er_administrator
 
 
 def _ny_versjon(obj: Any, endret: bool) -> None:
     """An admin edit is a new version too: an editor's If-Match from before it gets 412."""
     if endret:
         obj.versjon += 1
+
+
+def _ser_alt(request: HttpRequest) -> bool:
+    return bool(er_administrator(request.user))
+
+
+def _valg_for(request: HttpRequest, felt: str) -> QuerySet | None:
+    """What a staff member who is not an administrator may pick in a foreign key or
+    many-to-many field named `felt`; None leaves the field as it is."""
+    bruker = request.user
+    if felt == "rhf":
+        return tilgang.rhf_for_oppretting(bruker)
+    if felt == "organisasjon":
+        return tilgang.organisasjoner_til_koordinering(bruker)
+    if felt == "tilbud":
+        return tilgang.tilbud_til_koordinering(bruker)
+    if felt == "lokasjoner":
+        return tilgang.lokasjoner_til_koordinering(bruker).select_related("kommune")
+    return None
+
+
+class OmfangAdmin(admin.ModelAdmin):
+    """Scoped by tilbud.tilgang for staff who are not administrators. Django's model
+    permissions (given by an administrator) decide whether a staff member uses a model's
+    admin at all; `i_omfang` decides which objects they see, `kan_endre` which they change or
+    delete. Subclasses name the two checks and the queryset that equals `i_omfang`."""
+
+    def omfang(self, bruker: Any) -> QuerySet:
+        raise NotImplementedError
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        raise NotImplementedError
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        raise NotImplementedError
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if _ser_alt(request):
+            return qs
+        # Out of scope is as if it did not exist: not listed, and its change page answers as
+        # for a missing object.
+        return qs.filter(pk__in=self.omfang(request.user).values("pk"))
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or _ser_alt(request) or self.i_omfang(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or _ser_alt(request) or self.kan_endre(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or _ser_alt(request) or self.kan_endre(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not _ser_alt(request) and (valg := _valg_for(request, db_field.name)) is not None:
+            kwargs["queryset"] = valg
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not _ser_alt(request) and (valg := _valg_for(request, db_field.name)) is not None:
+            kwargs["queryset"] = valg
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Fylke)
@@ -64,15 +141,40 @@ class AvtaleInline(admin.TabularInline):
     fk_name = "leverandor"
     extra = 0
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A coordinator records agreements with their own region only.
+        if db_field.name == "rhf" and not _ser_alt(request):
+            kwargs["queryset"] = tilgang.rhf_for_oppretting(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Organisasjon)
-class OrganisasjonAdmin(admin.ModelAdmin):
+class OrganisasjonAdmin(OmfangAdmin):
     list_display = ["navn", "type", "kode", "rhf", "organisasjonsnummer"]
     list_filter = ["type", "rhf"]
     list_select_related = ["rhf"]
     search_fields = ["navn", "organisasjonsnummer"]
     inlines = [AvtaleInline]
     readonly_fields = ["versjon"]
+
+    def omfang(self, bruker: Any) -> QuerySet:
+        return tilgang.organisasjoner_i_omfang(bruker)
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.i_omfang(bruker, obj)
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_endre(bruker, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Coordinators register providers under /koordinator/organisasjon/ny/ (the service binds
+        # the new one to their region); here only administrators add.
+        return _ser_alt(request) and super().has_add_permission(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Type, code and owner RHF decide who may edit: they stay with administrators.
+        felt = list(super().get_readonly_fields(request, obj))
+        return felt if _ser_alt(request) else [*felt, "type", "kode", "rhf"]
 
     def save_model(self, request: HttpRequest, obj: Organisasjon, form: Any, change: bool) -> None:
         _ny_versjon(obj, change and form.has_changed())
@@ -87,12 +189,21 @@ class AvtaleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lokasjon)
-class LokasjonAdmin(admin.ModelAdmin):
+class LokasjonAdmin(OmfangAdmin):
     list_display = ["navn", "organisasjon", "kommune"]
     list_select_related = ["organisasjon", "kommune"]
     search_fields = ["navn", "organisasjon__navn"]
     autocomplete_fields = ["kommune", "organisasjon"]
     readonly_fields = ["versjon"]
+
+    def omfang(self, bruker: Any) -> QuerySet:
+        return tilgang.lokasjoner_i_omfang(bruker)
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.i_omfang(bruker, obj)
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_endre(bruker, obj)
 
     def save_model(self, request: HttpRequest, obj: Lokasjon, form: Any, change: bool) -> None:
         _ny_versjon(obj, change and form.has_changed())
@@ -123,7 +234,7 @@ class DiagnosekodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tilbud)
-class TilbudAdmin(admin.ModelAdmin):
+class TilbudAdmin(OmfangAdmin):
     list_display = ["navn", "organisasjon", "rhf", "fagomrade", "status", "sist_bekreftet"]
     list_filter = ["status", "rhf", "fagomrade", "helseiarbeid"]
     list_select_related = ["organisasjon", "rhf"]
@@ -131,6 +242,19 @@ class TilbudAdmin(admin.ModelAdmin):
     filter_horizontal = ["malgrupper", "behandlingsformer", "lokasjoner"]
     autocomplete_fields = ["organisasjon"]
     readonly_fields = ["versjon", "opprettet", "endret"]
+
+    def omfang(self, bruker: Any) -> QuerySet:
+        return tilgang.tilbud_i_omfang(bruker)
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.i_omfang(bruker, obj)
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_endre(bruker, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Nothing is ever hard-deleted: a tilbud is ended (status, date and reason).
+        return False
 
     def save_model(self, request: HttpRequest, obj: Tilbud, form: Any, change: bool) -> None:
         _ny_versjon(obj, change and form.has_changed())
@@ -152,13 +276,22 @@ class SynonymAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feilmelding)
-class FeilmeldingAdmin(admin.ModelAdmin):
+class FeilmeldingAdmin(OmfangAdmin):
     list_display = ["tilbud", "felt", "status", "opprettet"]
     list_filter = ["status", "felt", "tilbud__rhf"]
     list_select_related = ["tilbud"]
     search_fields = ["tilbud__navn", "beskrivelse"]
     readonly_fields = ["opprettet"]
     autocomplete_fields = ["tilbud"]
+
+    def omfang(self, bruker: Any) -> QuerySet:
+        return tilgang.feilmeldinger_i_omfang(bruker)
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_lose_feilmelding(bruker, obj)
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_lose_feilmelding(bruker, obj)
 
 
 @admin.register(Rolle)
@@ -171,20 +304,42 @@ class RolleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Endringsforslag)
-class EndringsforslagAdmin(admin.ModelAdmin):
+class EndringsforslagAdmin(OmfangAdmin):
     list_display = ["tilbud", "status", "foreslatt_av", "opprettet", "besluttet_av"]
     list_filter = ["status"]
     list_select_related = ["tilbud", "foreslatt_av", "besluttet_av"]
     search_fields = ["tilbud__navn"]
     readonly_fields = ["opprettet", "besluttet"]
 
+    def omfang(self, bruker: Any) -> QuerySet:
+        return tilgang.forslag_i_omfang(bruker)
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_se_forslag(bruker, obj)
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.kan_beslutte_forslag(bruker, obj)
+
 
 class HistorikkAdmin(admin.ModelAdmin):
-    """History is written by database triggers; nobody edits it."""
+    """History is written by database triggers; nobody edits it. Staff who are not
+    administrators see the history of what they coordinate only (tilgang.kan_se_historikk)."""
 
     list_display = ["pgh_obj", "pgh_label", "pgh_created_at"]
     list_filter = ["pgh_label"]
     list_select_related = ["pgh_obj"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if _ser_alt(request):
+            return qs
+        sporet = self.model.pgh_tracked_model
+        omfang = {
+            Tilbud: tilgang.tilbud_til_koordinering,
+            Organisasjon: tilgang.organisasjoner_til_koordinering,
+            Lokasjon: tilgang.lokasjoner_til_koordinering,
+        }[sporet](request.user)
+        return qs.filter(pgh_obj_id__in=omfang.values("pk"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
