@@ -106,10 +106,10 @@ class PrivatPostgres:
             "start",
         )  # fmt: skip
 
-    def stopp(self) -> None:
+    def stopp(self, modus: str = "fast") -> None:
         """Fast shutdown: open sessions are terminated, as in a restart during deployment."""
         if (self.data / "postmaster.pid").exists():
-            self._kjor(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self._kjor(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", modus, "-w", "stop")
 
     def url(self, db: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{db}"
@@ -135,7 +135,7 @@ class PrivatPostgres:
 
     def fjern(self) -> None:
         with contextlib.suppress(Exception):
-            self.stopp()
+            self.stopp("immediate")  # the data is thrown away
         shutil.rmtree(self.mappe, ignore_errors=True)
 
 
