@@ -8,8 +8,14 @@ audience, that the user info belongs to the same `sub` as the ID token, and it f
 """
 
 import hashlib
+import json
+import logging
+import time
+import uuid
 from typing import Any
 
+import jwt
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,6 +30,9 @@ from mozilla_django_oidc.views import (
 )
 
 BRUKERNAVN_PREFIKS = "oidc:"
+KLIENTBEVIS_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+logger = logging.getLogger(__name__)
 
 
 def brukernavn_for(sub: str) -> str:
@@ -34,7 +43,49 @@ def brukernavn_for(sub: str) -> str:
     return brukernavn
 
 
+def klientbevis(privat_nokkel: str, klient_id: str, mottaker: str) -> str:
+    """A signed client assertion (RFC 7523, `private_key_jwt`): what HelseID asks of its clients
+    instead of a shared secret. `privat_nokkel` is a private JWK (JSON) or a PEM key."""
+    naa = int(time.time())
+    pastand = {
+        "iss": klient_id,
+        "sub": klient_id,
+        "aud": mottaker,
+        "jti": str(uuid.uuid4()),
+        "iat": naa,
+        "nbf": naa,
+        "exp": naa + 60,
+    }
+    if privat_nokkel.lstrip().startswith("{"):
+        jwk = json.loads(privat_nokkel)
+        nokkel = jwt.PyJWK(jwk)
+        alg = jwk.get("alg") or "RS256"
+        hode = {"kid": jwk["kid"]} if jwk.get("kid") else {}
+        return jwt.encode(pastand, nokkel.key, algorithm=alg, headers=hode)
+    return jwt.encode(pastand, privat_nokkel, algorithm="RS256")
+
+
 class OidcBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
+        """A provider that cannot be reached or refuses the code is a failed login (back to the
+        login page with a message), not a server error."""
+        try:
+            return super().authenticate(request, **kwargs)
+        except requests.RequestException as feil:
+            logger.warning("OIDC-innlogging feilet mot tilbyderen: %s", type(feil).__name__)
+            return None
+
+    def get_token(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """With OIDC_RP_PRIVAT_NOKKEL the client proves itself with a signed assertion
+        (private_key_jwt) and sends no secret; otherwise client_secret_post."""
+        if settings.OIDC_RP_PRIVAT_NOKKEL:
+            payload = {k: v for k, v in payload.items() if k != "client_secret"}
+            payload["client_assertion_type"] = KLIENTBEVIS_TYPE
+            payload["client_assertion"] = klientbevis(
+                settings.OIDC_RP_PRIVAT_NOKKEL, self.OIDC_RP_CLIENT_ID, self.OIDC_OP_TOKEN_ENDPOINT
+            )
+        return super().get_token(payload)
+
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload = super().verify_token(token, **kwargs)
         if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:

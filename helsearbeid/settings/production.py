@@ -62,10 +62,11 @@ if OIDC_AKTIV:  # noqa: F405
             "OIDC_OP_USER_ENDPOINT",
             "OIDC_OP_JWKS_ENDPOINT",
             "OIDC_RP_CLIENT_ID",
-            "OIDC_RP_CLIENT_SECRET",
         )
         if not globals()[navn]
     ]
+    if not (OIDC_RP_CLIENT_SECRET or OIDC_RP_PRIVAT_NOKKEL):  # noqa: F405
+        _mangler.append("OIDC_RP_PRIVAT_NOKKEL (eller OIDC_RP_CLIENT_SECRET)")
     if _mangler:
         raise ImproperlyConfigured(f"OIDC_AKTIV=1 krever også {', '.join(_mangler)}.")
     _usikre = [

@@ -93,6 +93,9 @@ OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+# The client's private key (a JWK as JSON, or PEM): the client then authenticates with a signed
+# assertion (private_key_jwt, what HelseID requires) instead of OIDC_RP_CLIENT_SECRET.
+OIDC_RP_PRIVAT_NOKKEL = env_str("OIDC_RP_PRIVAT_NOKKEL", "")
 OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile email")
 OIDC_CREATE_USER = env_bool("OIDC_OPPRETT_BRUKER", True)

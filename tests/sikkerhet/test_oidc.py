@@ -16,8 +16,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
 from django.test import Client
+from jwt.algorithms import RSAAlgorithm
 
 from helsearbeid.oidc import brukernavn_for
 
@@ -25,6 +27,19 @@ ROT = Path(__file__).resolve().parents[2]
 TILBYDER = ROT / "tests" / "sikkerhet" / "oidc_tilbyder.mjs"
 KLIENT_ID = "helsearbeid-test"
 KLIENT_HEMMELIGHET = "test-hemmelighet-som-bare-finnes-i-testen"
+# A second client that proves itself with a signed assertion (private_key_jwt), as HelseID asks.
+NOKKEL_KLIENT_ID = "helsearbeid-nokkel"
+
+
+def _jwk() -> tuple[str, dict]:
+    """A new RSA key: (private JWK as JSON, public JWK)."""
+    nokkel = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    privat_jwk = {**json.loads(RSAAlgorithm.to_jwk(nokkel)), "kid": "klient-1", "alg": "RS256"}
+    offentlig = {**json.loads(RSAAlgorithm.to_jwk(nokkel.public_key())), "kid": "klient-1"}
+    return json.dumps(privat_jwk), offentlig
+
+
+KLIENT_NOKKEL, KLIENT_OFFENTLIG_NOKKEL = _jwk()
 TILBAKE = "http://testserver/konto/oidc/tilbake/"
 KARI_SUB = "hpr-9144889-kari"
 KONTOER = {
@@ -59,7 +74,16 @@ def tilbyder() -> Iterator[dict]:
                 "grant_types": ["authorization_code"],
                 "response_types": ["code"],
                 "token_endpoint_auth_method": "client_secret_post",
-            }
+            },
+            {
+                "client_id": NOKKEL_KLIENT_ID,
+                "redirect_uris": [TILBAKE],
+                "grant_types": ["authorization_code"],
+                "response_types": ["code"],
+                "token_endpoint_auth_method": "private_key_jwt",
+                "token_endpoint_auth_signing_alg": "RS256",
+                "jwks": {"keys": [KLIENT_OFFENTLIG_NOKKEL]},
+            },
         ],
         "kontoer": KONTOER,
     }
@@ -101,12 +125,14 @@ def oidc(settings, tilbyder) -> dict:
     return tilbyder
 
 
-def _til_tilbyderen(portal: Client, neste: str = "/koordinator/") -> tuple[requests.Session, str]:
+def _til_tilbyderen(
+    portal: Client, neste: str = "/koordinator/", klient_id: str = KLIENT_ID
+) -> tuple[requests.Session, str]:
     """Portal → provider: returns the browser session and the provider's login form URL."""
     svar = portal.get("/konto/oidc/start/", {"next": neste})
     assert svar.status_code == 302
     parametere = parse_qs(urlsplit(svar["Location"]).query)
-    assert parametere["response_type"] == ["code"] and parametere["client_id"] == [KLIENT_ID]
+    assert parametere["response_type"] == ["code"] and parametere["client_id"] == [klient_id]
     assert parametere["redirect_uri"] == [TILBAKE]
     assert parametere["code_challenge_method"] == ["S256"] and parametere["code_challenge"]
     assert len(parametere["state"][0]) >= 32 and len(parametere["nonce"][0]) >= 32
@@ -250,6 +276,39 @@ def test_id_token_til_en_annen_klient_avvises(oidc, settings) -> None:
         mp.setattr(modul.OidcBackend, "verify_token", annen_klient)
         svar = _tilbake_til_portalen(portal, tilbake)
     assert svar.status_code == 400
+    assert "_auth_user_id" not in portal.session
+
+
+def test_klient_med_privat_nokkel_uten_hemmelighet(oidc, settings) -> None:
+    """private_key_jwt: the portal signs a client assertion with its key; no secret is sent."""
+    settings.OIDC_RP_CLIENT_ID = NOKKEL_KLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = ""
+    settings.OIDC_RP_PRIVAT_NOKKEL = KLIENT_NOKKEL
+    portal = Client()
+    nettleser, skjema_url = _til_tilbyderen(portal, klient_id=NOKKEL_KLIENT_ID)
+    svar = _tilbake_til_portalen(portal, _logg_inn_hos_tilbyderen(nettleser, skjema_url))
+    assert svar.status_code == 302 and svar["Location"] == "/koordinator/"
+    assert portal.session["_auth_user_backend"] == "helsearbeid.oidc.OidcBackend"
+
+    # Signed with a key the provider does not know: the token request is refused, and the
+    # portal answers with the login page and a message, not an error page.
+    settings.OIDC_RP_PRIVAT_NOKKEL = _jwk()[0]
+    portal = Client()
+    nettleser, skjema_url = _til_tilbyderen(portal, klient_id=NOKKEL_KLIENT_ID)
+    svar = _tilbake_til_portalen(portal, _logg_inn_hos_tilbyderen(nettleser, skjema_url))
+    assert svar.status_code == 302 and svar["Location"] == "/konto/login/"
+    assert "_auth_user_id" not in portal.session
+    side = portal.get("/konto/login/").content.decode()
+    assert "Innloggingen med HelseID ble ikke fullført" in side
+
+
+def test_tilbyder_som_ikke_svarer_gir_innloggingssiden(oidc, settings) -> None:
+    portal = Client()
+    nettleser, skjema_url = _til_tilbyderen(portal)
+    tilbake = _logg_inn_hos_tilbyderen(nettleser, skjema_url)
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"  # nothing listens on port 9
+    svar = _tilbake_til_portalen(portal, tilbake)
+    assert svar.status_code == 302 and svar["Location"] == "/konto/login/"
     assert "_auth_user_id" not in portal.session
 
 

@@ -74,6 +74,12 @@ def test_deploy_sjekken_passerer_med_produksjonsinnstillingene() -> None:
 def test_deploy_sjekken_passerer_med_oidc() -> None:
     resultat = _deploy_sjekk(**OIDC_HTTPS)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    # HelseID's way: a private key (private_key_jwt) and no shared secret.
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIE…\n-----END PRIVATE KEY-----"
+    resultat = _deploy_sjekk(
+        **{**OIDC_HTTPS, "OIDC_RP_CLIENT_SECRET": "", "OIDC_RP_PRIVAT_NOKKEL": pem}
+    )
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
 
 
 def test_deploy_sjekken_feiler_ved_usikre_valg() -> None:
@@ -93,6 +99,7 @@ def test_deploy_sjekken_feiler_ved_usikre_valg() -> None:
         ({"HENVISNING_NOKKEL": ""}, "HENVISNING_NOKKEL"),
         ({"OIDC_AKTIV": "1"}, "OIDC_OP_ISSUER"),
         ({**OIDC_HTTPS, "OIDC_OP_TOKEN_ENDPOINT": "http://helseid.example.no/t"}, "https://"),
+        ({**OIDC_HTTPS, "OIDC_RP_CLIENT_SECRET": ""}, "OIDC_RP_PRIVAT_NOKKEL"),
         ({"DEBUG": "kanskje"}, "DEBUG"),
     ],
 )
