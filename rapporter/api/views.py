@@ -161,7 +161,11 @@ class TilbudSynkApi(AnalytikerApi):
         flere = len(rader) > antall
         rader = rader[:antall]
         url = request.build_absolute_uri()
-        siste = selectors.SynkPosisjon(endret=rader[-1].endret, id=rader[-1].id) if rader else etter
+        siste = (
+            selectors.SynkPosisjon(endret=rader[-1]["endret"], id=rader[-1]["id"])
+            if rader
+            else etter
+        )
         fortsett = replace_query_param(url, "cursor", lag_cursor(siste)) if siste else url
         neste = fortsett if flere else None
         svar = Response({"next": neste, "fortsett": fortsett, "results": synk_poster(rader)})
