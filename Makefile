@@ -8,9 +8,11 @@ STAMP := $(VENV)/.installert
 .PHONY: run test install lint import clean nettleser
 
 # Browser tests: Debian's Chromium (never a browser downloaded by Playwright) and axe-core from
-# npm, pinned in package-lock.json. Installed only when missing.
+# npm; the login tests' local OpenID Connect provider (oidc-provider) comes with the same
+# `npm ci`, pinned in package-lock.json. Installed only when missing.
 CHROMIUM ?= /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
+OIDC_TILBYDER := node_modules/oidc-provider/package.json
 
 $(STAMP): pyproject.toml
 	@echo "==> Lager virtualenv i $(VENV) og installerer låste avhengigheter"
@@ -26,12 +28,12 @@ $(CHROMIUM):
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
-$(AXE): package.json package-lock.json
-	@echo "==> Installerer axe-core fra npm (låst i package-lock.json)"
+$(AXE) $(OIDC_TILBYDER) &: package.json package-lock.json
+	@echo "==> Installerer axe-core og oidc-provider fra npm (låst i package-lock.json)"
 	npm ci --no-audit --no-fund
-	@touch $(AXE)
+	@touch $(AXE) $(OIDC_TILBYDER)
 
-nettleser: $(CHROMIUM) $(AXE)
+nettleser: $(CHROMIUM) $(AXE) $(OIDC_TILBYDER)
 
 # The embedded default: SQLite in db.sqlite3, Celery eager, the real catalogue imported.
 run: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.dev
