@@ -15,7 +15,9 @@ What a referral looks like (the henvisning lifecycle, henvisning/livssyklus.py):
 
 - tilbud uniformly from the whole catalogue (ended ones too); region = the tilbud's RHF;
   receiver = the provider, the HF or the region, as henvisning.services.mottaker_for routes it;
-  sent by one of 2 000 synthetic GPs; sent uniformly over the 730 days before --naa;
+  sent by one of 2 000 synthetic GPs; sent uniformly over the --dager (730) days before --naa,
+  so that about half of them fall in the summaries' current year (the hard case: a longer
+  history with the same total leaves fewer in the year);
 - received 0–3 days after sending; vurderingsfrist = 10 working days after the sending day
   (henvisning.frister, Norwegian holidays, looked up from a table made in Python);
 - outcome: 4 % withdrawn before a decision, 5 % avvist, 12 % «ikke rett», 3 % videresendt (the
@@ -45,7 +47,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helsearbeid.settings.dev")
 from lag_katalog import sjekk_database  # noqa: E402
 
 ANTALL_HENVISERE = 2000
-DAGER = 730
 
 T0 = time.perf_counter()
 
@@ -72,7 +73,7 @@ WITH g AS (
     FROM generate_series(1, %(antall)s) AS g(i)
 ), t AS (
     SELECT g.*,
-           %(naa)s::timestamptz - g.u_sendt * interval '{DAGER} days' AS sendt
+           %(naa)s::timestamptz - g.u_sendt * %(dager)s * interval '1 day' AS sendt
     FROM g
 ), h AS (
     SELECT t.*,
@@ -225,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--antall", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--dager", type=int, default=730, help="sendt over så mange dager")
     parser.add_argument(
         "--naa",
         type=datetime.fromisoformat,
@@ -249,8 +251,12 @@ def main() -> None:
         "naa": naa,
         "tz": settings.TIME_ZONE,
         "antall_henvisere": ANTALL_HENVISERE,
+        "dager": args.dager,
     }
-    logg(f"{args.antall} henvisninger, seed {args.seed}, tider før {naa.isoformat()}")
+    logg(
+        f"{args.antall} henvisninger, seed {args.seed}, sendt de {args.dager} dagene før "
+        f"{naa.isoformat()}"
+    )
     with transaction.atomic(), connection.cursor() as c:
         c.execute(
             "TRUNCATE henvisning_henvisning, henvisning_statusendring, "
@@ -296,8 +302,8 @@ def main() -> None:
 
         # The deadline for every possible sending day, from henvisning.frister.
         c.execute("CREATE TEMP TABLE bench_frist (dag date PRIMARY KEY, frist date NOT NULL)")
-        forste = (naa - timedelta(days=DAGER + 2)).date()
-        dager = [forste + timedelta(days=d) for d in range(DAGER + 5)]
+        forste = (naa - timedelta(days=args.dager + 2)).date()
+        dager = [forste + timedelta(days=d) for d in range(args.dager + 5)]
         c.executemany(
             "INSERT INTO bench_frist VALUES (%s, %s)", [(d, vurderingsfrist(d)) for d in dager]
         )

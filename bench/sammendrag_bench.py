@@ -92,7 +92,7 @@ def bygg_data(args: argparse.Namespace) -> None:
     if antall_henvisninger != args.henvisninger:
         subprocess.run(  # noqa: S603
             [python, str(ROT / "bench/lag_henvisninger.py"), "--antall", str(args.henvisninger),
-             "--seed", str(args.seed)],
+             "--seed", str(args.seed), "--dager", str(args.dager)],
             check=True,
         )  # fmt: skip
 
@@ -104,6 +104,9 @@ def main() -> None:
     parser.add_argument("--tilbud", type=int, default=100_000)
     parser.add_argument("--henvisninger", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--dager", type=int, default=730, help="henvisningene sendt over så mange dager"
+    )
     parser.add_argument("--liste-sider", type=int, default=400, help="sider per runde")
     parser.add_argument("--liste-runder", type=int, default=3)
     parser.add_argument("--side-storrelse", type=int, default=100)

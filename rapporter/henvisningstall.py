@@ -246,6 +246,8 @@ def _tellinger_sql(rhf_id: int, vindu: Periodevindu) -> dict[Celle, Tellinger]:
         "statustellinger": _STATUSTELLINGER,
         "summer": _SUMMER,
         "ingen_summer": _INGEN_SUMMER,
+        "sett_summer": _SETT_SUMMER,
+        "sett_kolonner": _SETT_KOLONNER,
         "fakta": _FAKTA,
         **tabeller,
     }
@@ -311,6 +313,8 @@ _STATUSTELLINGER = ",\n        ".join(
 )
 _SUMMER = ",\n       ".join(f"SUM(e.{f})::int AS {f}" for f in ANTALL_FELT)
 _INGEN_SUMMER = ",\n       ".join(f"NULL::int AS {f}" for f in ANTALL_FELT)
+_SETT_SUMMER = ", ".join(f"SUM(e.{f}) AS {f}" for f in ANTALL_FELT)
+_SETT_KOLONNER = ", ".join(f"s.{f}" for f in ANTALL_FELT)
 
 # The definitions, evaluated once per referral (h: the referral, s: its start of treatment).
 _FAKTA = """
@@ -350,6 +354,13 @@ enhet_tilbud AS MATERIALIZED (
     SELECT organisasjon_id::int AS enhet, tilbud_id FROM hf_tilbud
     UNION ALL
     SELECT -(fylke_id::int), tilbud_id FROM fylke_tilbud
+),
+mg_sett AS MATERIALIZED (
+    -- Each tilbud's set of målgrupper as one key: the cells with målgruppe are summed per set
+    -- (a few dozen distinct sets) and only then spread over its målgrupper.
+    SELECT tm.tilbud_id, array_agg(tm.malgruppe_id ORDER BY tm.malgruppe_id) AS mg
+    FROM {tilbud_malgrupper} tm
+    GROUP BY tm.tilbud_id
 ),
 h AS (
     -- Sent in the year (the index on sendt), with the start of treatment if any ...
@@ -413,9 +424,13 @@ hist_fag AS MATERIALIZED (
     GROUP BY v.enhet, v.maned, v.fagomrade, v.ventedager
 ),
 hist_mg_fag AS MATERIALIZED (
-    SELECT v.enhet, tm.malgruppe_id, v.fagomrade, v.maned, v.ventedager, SUM(v.n) AS n
-    FROM vent v JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = v.tilbud_id
-    GROUP BY v.enhet, v.maned, tm.malgruppe_id, v.fagomrade, v.ventedager
+    SELECT s.enhet, unnest(s.mg)::bigint AS malgruppe_id, s.fagomrade, s.maned, s.ventedager,
+           s.n
+    FROM (
+        SELECT v.enhet, ms.mg, v.fagomrade, v.maned, v.ventedager, SUM(v.n) AS n
+        FROM vent v JOIN mg_sett ms ON ms.tilbud_id = v.tilbud_id
+        GROUP BY v.enhet, v.maned, ms.mg, v.fagomrade, v.ventedager
+    ) s
 ),
 hist AS (
     SELECT * FROM hist_fag
@@ -444,14 +459,21 @@ SELECT 'antall' AS del, e.enhet, NULL::bigint AS malgruppe_id,
 FROM enhet e
 GROUP BY GROUPING SETS ((e.enhet, e.maned, e.fagomrade), (e.enhet, e.maned))
 UNION ALL
-SELECT 'antall', e.enhet, tm.malgruppe_id,
+SELECT 'antall', e.enhet, e.malgruppe_id,
        CASE WHEN GROUPING(e.fagomrade) = 1 THEN '' ELSE e.fagomrade END,
        e.maned,
        {summer},
        NULL, NULL, NULL, NULL, NULL
-FROM enhet e JOIN {tilbud_malgrupper} tm ON tm.tilbud_id = e.tilbud_id
+FROM (
+    SELECT s.enhet, unnest(s.mg)::bigint AS malgruppe_id, s.fagomrade, s.maned, {sett_kolonner}
+    FROM (
+        SELECT e.enhet, ms.mg, e.fagomrade, e.maned, {sett_summer}
+        FROM enhet e JOIN mg_sett ms ON ms.tilbud_id = e.tilbud_id
+        GROUP BY e.enhet, e.maned, ms.mg, e.fagomrade
+    ) s
+) e
 GROUP BY GROUPING SETS (
-    (e.enhet, e.maned, tm.malgruppe_id, e.fagomrade), (e.enhet, e.maned, tm.malgruppe_id)
+    (e.enhet, e.maned, e.malgruppe_id, e.fagomrade), (e.enhet, e.maned, e.malgruppe_id)
 )
 UNION ALL
 SELECT 'ventetid', k.enhet, k.malgruppe_id, k.fagomrade, k.maned,

@@ -13,8 +13,7 @@ from django.db import migrations
 INDEKSER = [
     (
         "rapporter_statusendring_startet_idx",
-        "henvisning_statusendring (tidspunkt) INCLUDE (henvisning_id) "
-        "WHERE til_status = 'startet'",
+        "henvisning_statusendring (henvisning_id, tidspunkt) WHERE til_status = 'startet'",
     ),
     (
         "rapporter_henvisning_sendt_idx",
