@@ -38,6 +38,7 @@ USER helsearbeid
 
 EXPOSE 8000
 
+# Uten gunicorns tilgangslogg: appen skriver én JSON-linje per forespørsel med request_id og
+# uten spørrestrengen (helsearbeid/logg.py).
 CMD ["gunicorn", "helsearbeid.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "60", "--graceful-timeout", "30", "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+     "--timeout", "60", "--graceful-timeout", "30", "--worker-tmp-dir", "/dev/shm"]

@@ -6,6 +6,8 @@ from celery import Celery
 
 from drift import megler
 
+from .logg import koble_celery
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helsearbeid.settings.production")
 
 # Every task is a drift.utboks.UtboksTask: a message Redis does not take waits in PostgreSQL.
@@ -15,3 +17,6 @@ app.autodiscover_tasks()
 
 # A worker holding delayed tasks when Redis goes away must not crash (kombu 5.7): drift/megler.py.
 megler.installer()
+
+# A queued task carries the id of the request that queued it into the worker's log lines.
+koble_celery()

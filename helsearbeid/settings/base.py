@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the answer, carry its X-Request-ID.
+    "helsearbeid.logg.ForesporselIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -224,12 +226,8 @@ SPECTACULAR_SETTINGS = {
 # referral requests: they hold fødselsnummer and health data (henvisning/feilrapport.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "henvisning.feilrapport.PersonvernFilter"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# Logging: a request id on every line, JSON lines in production (helsearbeid/settings/logg.py).
+from .logg import *  # noqa: E402, F403
 
 # Security: CSP, login lock-out, API throttling, sessions, OpenID Connect (settings/sikkerhet.py).
 from .sikkerhet import *  # noqa: E402, F403

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY, DATABASES, REST_FRAMEWORK, SECRET_KEY
 from .env import env_bool, env_str
+from .logg import logging_config
 
 DEBUG = False
 
@@ -83,3 +84,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
+
+# One JSON object per log line (with request_id) unless LOGG_FORMAT=tekst.
+LOGG_FORMAT = env_str("LOGG_FORMAT", "json") or "json"
+LOGGING = logging_config(LOGG_FORMAT, LOG_LEVEL)  # noqa: F405
