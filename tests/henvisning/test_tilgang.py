@@ -76,6 +76,11 @@ def _henvisning_navn() -> set[str]:
     return navn
 
 
+def dekkede_ruter() -> set[str]:
+    """Every URL name the table covers (`namespace:name`), for tests/test_url_dekning.py."""
+    return {rad[0] for rad in TABELL}
+
+
 def test_alle_henvisningsadresser_er_i_tabellen() -> None:
     assert _henvisning_navn() == {rad[0] for rad in TABELL}
 

@@ -179,6 +179,12 @@ def api_ruter() -> tuple[set[str], set[str]]:
     return objekter, skriving
 
 
+def dekkede_ruter() -> set[str]:
+    """Every URL name the tables cover, as `namespace:name` (the API's router names have no
+    namespace). Read by tests/test_url_dekning.py, which walks the whole URLconf."""
+    return {f"koordinator:{navn}" for navn in HTML} | set(API)
+
+
 def test_every_coordinator_url_is_in_the_matrix() -> None:
     ruter = koordinator_ruter()
     assert ruter, "ingen ruter under /koordinator/"
