@@ -180,3 +180,16 @@ def test_history_in_the_admin_is_the_coordinators_own_region(bodo) -> None:
     assert {h.pgh_obj.rhf.kode for h in hendelser} <= {"HN"}
     if settings.HISTORIKK_AKTIV:  # the import wrote history for every tilbud
         assert any(h.pgh_obj_id == bodo.pk for h in hendelser)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("modell", ["rolle", "avtale"])
+def test_roles_and_agreements_stay_with_administrators(modell: str) -> None:
+    # Even given every model permission, a staff coordinator cannot grant roles or agreements.
+    koordinator = stab("koordinator_hn", modeller=[modell])
+    c = klient(koordinator)
+    assert c.get(url(modell, "changelist")).status_code == 403
+    assert c.get(url(modell, "add")).status_code == 403
+    assert url(modell, "changelist") not in c.get(reverse("admin:index")).content.decode()
+    admin = stab("administrator", modeller=[modell])
+    assert klient(admin).get(url(modell, "changelist")).status_code == 200
