@@ -330,7 +330,12 @@ class EndringsforslagAdmin(OmfangAdmin):
     list_filter = ["status"]
     list_select_related = ["tilbud", "foreslatt_av", "besluttet_av"]
     search_fields = ["tilbud__navn"]
-    readonly_fields = ["opprettet", "besluttet"]
+    # A proposal is decided in the coordinator area (tilbud.services: approving applies the
+    # change with a version check and history); here it is only read.
+    readonly_fields = [
+        "tilbud", "endringer", "grunnversjon", "begrunnelse", "foreslatt_av", "opprettet",
+        "status", "besluttet_av", "besluttet", "kommentar",
+    ]  # fmt: skip
 
     def omfang(self, bruker: Any) -> QuerySet:
         return tilgang.forslag_i_omfang(bruker)

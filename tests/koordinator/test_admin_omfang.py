@@ -193,3 +193,34 @@ def test_roles_and_agreements_stay_with_administrators(modell: str) -> None:
     assert url(modell, "changelist") not in c.get(reverse("admin:index")).content.decode()
     admin = stab("administrator", modeller=[modell])
     assert klient(admin).get(url(modell, "changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_proposal_cannot_be_decided_in_the_admin(bodo) -> None:
+    from tests.factories import bruker_med_rolle
+    from tilbud.models import Endringsforslag
+
+    forslag = Endringsforslag.objects.create(
+        tilbud=bodo,
+        endringer={"kontakt": "1"},
+        grunnversjon=bodo.versjon,
+        foreslatt_av=bruker_med_rolle("tilbudsredaktor", organisasjon=bodo.organisasjon.navn),
+    )
+    c = klient(stab("koordinator_hn"))
+    adresse = url("endringsforslag", "change", forslag.pk)
+    skjema = {
+        "tilbud": bodo.pk,
+        "endringer": '{"kontakt": "1"}',
+        "grunnversjon": bodo.versjon,
+        "begrunnelse": "",
+        "foreslatt_av": forslag.foreslatt_av_id,
+        "status": "godkjent",
+        "besluttet_av": "",
+        "besluttet_0": "",
+        "besluttet_1": "",
+        "kommentar": "ok",
+    }
+    svar = c.post(adresse, skjema)
+    assert svar.status_code in (200, 302)
+    forslag.refresh_from_db()
+    assert forslag.status == "venter" and forslag.kommentar == ""
