@@ -9,7 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.defaults import bad_request
+from django.views.defaults import bad_request, page_not_found
 
 from tilbud.services.redigering import MAKS_TEKST
 
@@ -34,6 +34,14 @@ def ugyldig_foresporsel(request: HttpRequest, exception: Exception) -> HttpRespo
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": for_stor_melding()}, status=413)
     return render(request, "for_stor.html", {"melding": for_stor_melding()}, status=413)
+
+
+def ikke_funnet(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: JSON under /api/ (an address no route matches, such as `/api/v1/tilbud/x/`),
+    the same body as the API's own 404; Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ikke funnet.")}, status=404)
+    return page_not_found(request, exception)
 
 
 def for_stor_api(exception: Any) -> dict[str, str] | None:

@@ -29,5 +29,7 @@ urlpatterns = [
 
 # An oversized body (DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413 naming the limit, not a bare 400.
 handler400 = "helsearbeid.feil.ugyldig_foresporsel"
+# JSON under /api/ for an address no route matches (the API documents 404 as JSON).
+handler404 = "helsearbeid.feil.ikke_funnet"
 # A database that is down or restarting is a friendly 503 (page or JSON), not a traceback.
 handler500 = "helsearbeid.driftsfeil.serverfeil"

@@ -5,6 +5,8 @@ A GP or analyst who types `kommun=1804` must hear about it, not get the whole co
 
 from collections.abc import Iterable
 
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -30,3 +32,20 @@ class StrictFilterBackend(DjangoFilterBackend):
             kjente |= set(filterset_class.base_filters)
         avvis_ukjente_parametere(request.query_params, kjente)
         return super().filter_queryset(request, queryset, view)
+
+
+class _Heltall(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes «7.0» (and «7,0» in some locales)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).strip().lstrip("-").isdigit():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class HeltallFilter(django_filters.NumberFilter):
+    """An id: a whole number, written as one. NumberFilter reads a decimal, so
+    `?tilbud=2661000289936842.0` (or `7.5`) slipped through as if it were an id (found by
+    schemathesis)."""
+
+    field_class = _Heltall

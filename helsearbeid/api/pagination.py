@@ -40,6 +40,16 @@ class StandardPagination(PageNumberPagination):
         self.request = request
         return list(self.page)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The limits the checks above enforce, so that the schema promises no more."""
+        parametere = super().get_schema_operation_parameters(view)
+        for parameter in parametere:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parametere
+
 
 class CappedPaginator(Paginator):
     """Counts at most TAK + 1 rows: an exact COUNT(*) over a broad search costs more than the

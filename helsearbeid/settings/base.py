@@ -187,7 +187,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "helsearbeid.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["helsearbeid.api.filtering.StrictFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error answers too (400/401/403/404/413/415/429), see helsearbeid/api/skjema.py.
+    "DEFAULT_SCHEMA_CLASS": "helsearbeid.api.skjema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         # DRF's browsable API, with its own few style attributes allowed by hash under the CSP.
@@ -220,6 +221,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A JSON API: request bodies are documented as JSON only (DRF still parses a form or
+    # multipart body, but that is no part of the contract).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 
 # Error reports (DEBUG page, e-mails to ADMINS) hide the POST body and frame variables of

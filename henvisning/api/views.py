@@ -3,12 +3,13 @@ fetched only through henvisning.tilgang (404 out of scope); impossible transitio
 
 from typing import Any, ClassVar
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,8 +23,26 @@ def _konflikt(feil: services.Konflikt) -> Response:
     return Response({"detail": str(feil)}, status=status.HTTP_409_CONFLICT)
 
 
+# 409 in the schema for every operation that can meet an impossible transition.
+KONFLIKT = OpenApiResponse(
+    dict, description="Umulig i henvisningens nåværende status (f.eks. allerede sendt)."
+)
+
+
+class ErPerson(BasePermission):
+    """Referrals are for people with a role, signed in with a session or a token. An analyst's
+    API key is authenticated but is no person: 403, not a crash on a user without roles."""
+
+    message = "Henvisninger krever innlogging som bruker; en API-nøkkel gir ikke tilgang."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated) and isinstance(
+            request.user, get_user_model()
+        )
+
+
 class _Base(APIView):
-    permission_classes: ClassVar = [IsAuthenticated]
+    permission_classes: ClassVar = [ErPerson]
 
 
 class HenvisningListeApi(_Base, GenericAPIView):
@@ -31,6 +50,8 @@ class HenvisningListeApi(_Base, GenericAPIView):
     POST: a new draft for a tilbud the user may refer to."""
 
     extra_query_params = ("rolle", "status")
+    # What OPTIONS describes for POST (without it OPTIONS was a 500).
+    serializer_class = s.OpprettInput
 
     @extend_schema(operation_id="henvisninger_list", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -78,7 +99,7 @@ class HenvisningDetaljApi(_Base):
             )
         )
 
-    @extend_schema(request=s.UtkastInput, responses={200: dict})
+    @extend_schema(request=s.UtkastInput, responses={200: dict, 409: KONFLIKT})
     def patch(self, request: Request, pk: int) -> Response:
         h, part = tilgang.henvisning_for(
             bruker=request.user, henvisning_id=pk, handling="api-endre", part=Part.SENDER
@@ -137,7 +158,7 @@ def _handling(navn: str, handling: Handling, part: Part, inn: type | None = None
     klasse = type(
         navn, (_HandlingApi,), {"handling": handling, "part": part, "input_serializer": inn}
     )
-    klasse.post = extend_schema(request=inn, responses={200: dict})(klasse.post)
+    klasse.post = extend_schema(request=inn, responses={200: dict, 409: KONFLIKT})(klasse.post)
     return klasse
 
 
@@ -167,7 +188,7 @@ class HenvisningVurderApi(_HandlingApi):
             ),
         )
 
-    @extend_schema(request=s.VurderInput, responses={200: dict})
+    @extend_schema(request=s.VurderInput, responses={200: dict, 409: KONFLIKT})
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -199,13 +220,13 @@ class HenvisningAvvisApi(_HandlingApi):
             begrunnelse=data.get("begrunnelse", "") or "",
         )
 
-    @extend_schema(request=s.AvvisInput, responses={200: dict})
+    @extend_schema(request=s.AvvisInput, responses={200: dict, 409: KONFLIKT})
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
 
 class ForesporselOpprettApi(_Base):
-    @extend_schema(request=s.ForesporselInput, responses={201: dict})
+    @extend_schema(request=s.ForesporselInput, responses={201: dict, 409: KONFLIKT})
     def post(self, request: Request, pk: int) -> Response:
         h, part = tilgang.henvisning_for(
             bruker=request.user, henvisning_id=pk, handling="api-foresporsel", part=Part.MOTTAKER
@@ -225,7 +246,7 @@ class ForesporselOpprettApi(_Base):
 
 
 class ForesporselSvarApi(_Base):
-    @extend_schema(request=s.SvarInput, responses={200: dict})
+    @extend_schema(request=s.SvarInput, responses={200: dict, 409: KONFLIKT})
     def post(self, request: Request, pk: int, foresporsel_id: int) -> Response:
         h, part = tilgang.henvisning_for(
             bruker=request.user, henvisning_id=pk, handling="api-svar", part=Part.SENDER

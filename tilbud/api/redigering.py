@@ -24,6 +24,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from helsearbeid.api.filtering import HeltallFilter
 from tilbud import tilgang
 from tilbud.models import Endringsforslag, Feilmelding, Lokasjon
 from tilbud.services import redigering
@@ -213,7 +214,7 @@ class LokasjonViewSet(viewsets.GenericViewSet):
 
 class ForslagFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Endringsforslag.Status.choices)
-    tilbud = django_filters.NumberFilter(field_name="tilbud_id")
+    tilbud = HeltallFilter(field_name="tilbud_id")
 
     class Meta:
         model = Endringsforslag
@@ -318,7 +319,7 @@ class ForslagViewSet(viewsets.GenericViewSet):
 
 class FeilmeldingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Feilmelding.Status.choices)
-    tilbud = django_filters.NumberFilter(field_name="tilbud_id")
+    tilbud = HeltallFilter(field_name="tilbud_id")
 
     class Meta:
         model = Feilmelding

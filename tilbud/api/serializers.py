@@ -645,9 +645,10 @@ class FeilSerializer(serializers.Serializer):
 
 
 class KonfliktSerializer(serializers.Serializer):
-    """412: someone saved in between; nothing was saved."""
+    """412: someone saved in between; nothing was saved. When If-Match names another object (or
+    is `*`), only `detail` is given: there is no version to compare."""
 
     detail = serializers.CharField()
-    versjon = serializers.IntegerField()
-    endret_av = serializers.CharField(allow_blank=True)
-    endringer = serializers.DictField(child=HistorikkEndringSerializer())
+    versjon = serializers.IntegerField(required=False)
+    endret_av = serializers.CharField(allow_blank=True, required=False)
+    endringer = serializers.DictField(child=HistorikkEndringSerializer(), required=False)
