@@ -6,26 +6,34 @@ a test on any console error, and a CSP violation is one, so each page here works
 from tests.factories import BrukerFactory
 
 
+def _csp_brudd(melding: object) -> bool:
+    return melding.type == "error" and "Content Security Policy" in melding.text
+
+
 def test_nettleseren_handhever_csp(side_for) -> None:
     side = side_for()
     side_for.tillatt = ["Content Security Policy"]
-    meldinger: list[str] = []
-    side.on("console", lambda m: meldinger.append(m.text) if m.type == "error" else None)
     side.goto("/")
-    innsmett, farge = side.evaluate(
-        """() => {
-            const s = document.createElement('script');
-            s.textContent = 'window.innsmett = 1';
-            document.body.appendChild(s);
-            const d = document.createElement('p');
-            d.setAttribute('style', 'color: rgb(255, 0, 0)');
-            document.body.appendChild(d);
-            return [window.innsmett === 1, getComputedStyle(d).color];
-        }"""
-    )
-    assert innsmett is False and farge != "rgb(255, 0, 0)"
-    side.wait_for_function("() => true")
-    assert sum("Content Security Policy" in m for m in meldinger) >= 2, meldinger
+    with side.expect_console_message(_csp_brudd):
+        kjort = side.evaluate(
+            """() => {
+                const s = document.createElement('script');
+                s.textContent = 'window.innsmett = 1';
+                document.body.appendChild(s);
+                return window.innsmett === 1;
+            }"""
+        )
+    assert kjort is False
+    with side.expect_console_message(_csp_brudd):
+        farge = side.evaluate(
+            """() => {
+                const p = document.createElement('p');
+                p.setAttribute('style', 'color: rgb(255, 0, 0)');
+                document.body.appendChild(p);
+                return getComputedStyle(p).color;
+            }"""
+        )
+    assert farge != "rgb(255, 0, 0)"
 
 
 def test_innlogging_og_sperre(side_for, settings) -> None:
