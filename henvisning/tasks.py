@@ -3,10 +3,13 @@ carry a link only: no health data, no fødselsnummer."""
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
-# An SMTP server that is down or refuses: smtplib's errors and socket errors are all OSError.
+# An SMTP server that is down or refuses: smtplib's errors and socket errors are all OSError. A
+# database that is restarting (OperationalError, InterfaceError) is tried again the same way.
+_FORBIGAENDE = (OSError, OperationalError, InterfaceError)
 _MAKS_FORSOK = 5
 
 
@@ -22,7 +25,7 @@ def varsle_mottaker(self: Task, henvisning_id: int) -> int:
     """A new referral (or an answer to a forespørsel) for the receiving unit."""
     try:
         return services.varsel_send_mottaker(henvisning_id=henvisning_id)
-    except OSError as feil:
+    except _FORBIGAENDE as feil:
         raise self.retry(exc=feil, countdown=_vent(self.request.retries)) from feil
 
 
@@ -31,7 +34,7 @@ def varsle_sender(self: Task, henvisning_id: int) -> int:
     """A status change (or a forespørsel) on the sender's referral."""
     try:
         return services.varsel_send_sender(henvisning_id=henvisning_id)
-    except OSError as feil:
+    except _FORBIGAENDE as feil:
         raise self.retry(exc=feil, countdown=_vent(self.request.retries)) from feil
 
 

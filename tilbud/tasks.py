@@ -1,6 +1,7 @@
 """Celery tasks of the registry. Thin: they take ids, call a service, and own the retries."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from tilbud.services.feilmelding import feilmelding_send_takk
 from tilbud.services.ukentlig_sammendrag import (
@@ -14,7 +15,13 @@ def send_ukentlige_sammendrag() -> int:
     return _send_ukentlige_sammendrag()
 
 
-@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+# The mail server or the database briefly away: tried again with a growing wait.
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OSError, OperationalError, InterfaceError),
+    retry_backoff=60,
+    max_retries=5,
+)
 def send_takk_for_feilmelding(feilmelding_id: int) -> bool:
     """Thank the reporter of a resolved «Meld feil» report (a link only, no health data)."""
     return feilmelding_send_takk(feilmelding_id=feilmelding_id)

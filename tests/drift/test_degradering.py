@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from celery.exceptions import Retry
 from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
@@ -180,3 +181,23 @@ def test_andre_feil_er_fortsatt_500() -> None:
     with mock.patch("tilbud.views.sok_svar", side_effect=ValueError("en feil i koden")):
         svar = klient.get("/", {"kommune": "Bodø"})
     assert svar.status_code == 500 and "Retry-After" not in svar
+
+
+# --------------------------------------------------------------------------- tasks and the database
+
+
+@pytest.mark.django_db
+def test_epostvarsel_prover_igjen_nar_databasen_er_nede() -> None:
+    """A notice whose worker meets a database that is restarting is tried again (a new message
+    with a countdown), not dropped: acks_late acknowledges a task that fails."""
+    with (
+        mock.patch("henvisning.services.varsel_send_mottaker", side_effect=DB_NEDE),
+        pytest.raises(Retry),
+    ):
+        varsle_mottaker.apply((42,))
+    # A bug is not retried five times.
+    with (
+        mock.patch("henvisning.services.varsel_send_mottaker", side_effect=ValueError("feil")),
+        pytest.raises(ValueError),
+    ):
+        varsle_mottaker.apply((42,))

@@ -77,6 +77,8 @@ def test_postgres_omstart_under_last_gir_vennlig_503_og_kommer_seg_uten_omstart(
         time.sleep(1)  # a second more of load on the recovered database
     finally:
         stopp.set()
+        if not (privat_pg.data / "postmaster.pid").exists():
+            privat_pg.start()  # the next tests share the cluster
         for t in trader:
             t.join(timeout=30)
         alive = web.lever()
