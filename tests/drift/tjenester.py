@@ -257,7 +257,11 @@ class Gunicorn(Prosess):
              "--timeout", "60", "--graceful-timeout", "5"],
             miljo, logg,
         )  # fmt: skip
-        vent(self._klar, 60, f"gunicorn svarer på /healthz (logg: {logg})", 0.2)
+        try:
+            vent(self._klar, 60, f"gunicorn svarer på /healthz (logg: {logg})", 0.2)
+        except BaseException:
+            self.stopp()  # never leave a half-started server behind
+            raise
 
     def _klar(self) -> bool:
         if not self.lever():
@@ -283,8 +287,12 @@ def celery_worker(miljo: dict[str, str], logg: Path) -> Celery:
         miljo, logg, "worker", "-c", "1", "-n", f"drift-{ledig_port()}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
     )  # fmt: skip
-    vent(lambda: "ready" in arbeider.tekst() or not arbeider.lever(), 60, "arbeideren starter", 0.2)
-    assert arbeider.lever(), arbeider.tekst()[-3000:]
+    try:
+        vent(lambda: "ready" in arbeider.tekst() or not arbeider.lever(), 60, "arbeideren starter")
+        assert arbeider.lever(), arbeider.tekst()[-3000:]
+    except BaseException:
+        arbeider.stopp()
+        raise
     return arbeider
 
 
