@@ -17,6 +17,18 @@ pytestmark = pytest.mark.django_db
 _teller = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def ingen_gamle_botter() -> None:
+    # SQLite gives a rolled-back test's user id to the next test's user, so a per-user bucket
+    # left in the process-local cache by an earlier test would be this test's. (PostgreSQL
+    # never reuses ids, and its Redis cache is shared with the broker: not cleared there.)
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 def _adresse() -> str:
     # A fresh address per test: 10.x from a counter plus a random part.
     return f"10.{uuid.uuid4().int % 250}.{next(_teller) % 250}.{uuid.uuid4().int % 250}"
