@@ -34,7 +34,7 @@ def _redis() -> str:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready to serve: database reachable and migrated, Redis reachable when configured.
     503 with the failing checks named when one is not. `utboks` counts Celery messages waiting
-    for Redis (drift.utboks): informational, it does not make the portal unready."""
+    for Redis (helsearbeid.drift.utboks): informational, it does not make the portal unready."""
     sjekker: dict[str, str] = {}
     svar: dict[str, object] = {}
     try:
@@ -44,7 +44,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         sjekker["database"] = "ok"
         sjekker["migreringer"] = "ok" if not plan else f"{len(plan)} mangler"
         if not plan:
-            from drift.utboks import ventende
+            from helsearbeid.drift.utboks import ventende
 
             svar["utboks"] = ventende()
     except Exception as exc:

@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "tilbud",
     "henvisning",
     "rapporter",
-    "drift",
+    "helsearbeid.drift",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +166,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Celery messages Redis did not take (it was down) wait in PostgreSQL until sent (drift).
     "send-utboks": {
-        "task": "drift.tasks.send_utboks",
+        "task": "helsearbeid.drift.tasks.send_utboks",
         "schedule": float(env_str("UTBOKS_INTERVALL_SEKUNDER", "30") or 30),
     },
     # Regional summaries for analysts, rebuilt every night (and after changes, debounced).

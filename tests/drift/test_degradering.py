@@ -14,9 +14,9 @@ from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerFeil
 
-from drift.models import Utboks
-from drift.tasks import send_utboks
-from drift.utboks import send_utboks as send_utboks_na
+from helsearbeid.drift.models import Utboks
+from helsearbeid.drift.tasks import send_utboks
+from helsearbeid.drift.utboks import send_utboks as send_utboks_na
 from helsearbeid.cache import RobustRedisCache
 from helsearbeid.celery import app
 from henvisning.tasks import varsle_mottaker
@@ -93,7 +93,7 @@ def test_hver_oppgave_i_prosjektet_bruker_utboksen() -> None:
     app.loader.import_default_modules()
     egne = [t for navn, t in app.tasks.items() if not navn.startswith("celery.")]
     assert egne and all(getattr(t, "utboks", None) is not None for t in egne)
-    assert "drift.tasks.send_utboks" in {
+    assert "helsearbeid.drift.tasks.send_utboks" in {
         oppforing["task"] for oppforing in app.conf.beat_schedule.values()
     }
 

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DriftConfig(AppConfig):
-    name = "drift"
+    # Plumbing of the project (the Celery outbox, broker robustness), not a domain app; the
+    # label stays "drift" so its table is drift_utboks.
+    name = "helsearbeid.drift"
+    label = "drift"
     verbose_name = _("Drift")
 
     def ready(self) -> None:
