@@ -197,3 +197,49 @@ def test_an_empty_optional_query_parameter_is_documented_as_allowed() -> None:
     sider = skjema["paths"]["/api/v1/kommuner/"]["get"]["parameters"]
     assert not any(p.get("allowEmptyValue") for p in sider if p["name"] in {"page", "page_size"})
     assert APIClient().get("/api/v1/kommuner/?page=").status_code == 400
+
+
+def test_a_referral_as_fhir_is_documented_with_its_content_type() -> None:
+    """Was: the schema promised application/json; the answer is application/fhir+json (found
+    once the fuzzing met real referrals)."""
+    from henvisning.livssyklus import Handling, Part
+    from henvisning.services import henvisning_opprett, henvisning_overgang
+    from tests.factories import TilbudFactory
+    from tests.henvisning.conftest import komplett
+    from tilbud.models import Organisasjon, Tilbud
+
+    klinikk = Organisasjon.objects.create(navn="Klinikken AS", type=Organisasjon.Type.PRIVAT)
+    tilbud = TilbudFactory(organisasjon=klinikk, henvisning_til=Tilbud.HenvisningTil.LEVERANDOR)
+    sender = bruker_med_rolle("henviser", henvisertype="fastlege")
+    h = henvisning_overgang(
+        henvisning=henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett()),
+        bruker=sender,
+        part=Part.SENDER,
+        handling=Handling.SEND,
+    )
+    svar = _med_token(sender).get(f"/api/v1/henvisninger/{h.pk}/fhir/")
+    assert svar.status_code == 200 and svar["Content-Type"] == "application/fhir+json"
+    skjema = APIClient().get("/api/schema/?format=json").json()
+    dokumentert = skjema["paths"]["/api/v1/henvisninger/{id}/fhir/"]["get"]["responses"]["200"]
+    assert set(dokumentert["content"]) == {"application/fhir+json"}
+
+
+@pytest.mark.parametrize(
+    ("kropp", "type_"), [("true", "application/json"), ("{", "application/json")]
+)
+def test_an_action_without_input_refuses_a_body(kropp: str, type_: str) -> None:
+    """Was: POST …/send/ (and motta/, start/ …) ignored whatever body came, even broken JSON."""
+    from henvisning.services import henvisning_opprett
+    from tests.factories import TilbudFactory
+    from tests.henvisning.conftest import komplett
+    from tilbud.models import Organisasjon, Tilbud
+
+    klinikk = Organisasjon.objects.create(navn="Klinikken AS", type=Organisasjon.Type.PRIVAT)
+    tilbud = TilbudFactory(organisasjon=klinikk, henvisning_til=Tilbud.HenvisningTil.LEVERANDOR)
+    sender = bruker_med_rolle("henviser", henvisertype="fastlege")
+    h = henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    klient = _med_token(sender)
+    url = f"/api/v1/henvisninger/{h.pk}/send/"
+    assert klient.generic("POST", url, kropp, content_type=type_).status_code == 400
+    # Without a body, or with {}, it is sent.
+    assert klient.post(url, {}, format="json").status_code == 200

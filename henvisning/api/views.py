@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -38,6 +38,17 @@ class ErPerson(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return bool(request.user and request.user.is_authenticated) and isinstance(
             request.user, get_user_model()
+        )
+
+
+def _ingen_data(request: Request) -> None:
+    """An action without input takes no body, or an empty one (`{}`, an empty form): a body that
+    is not JSON, or one that says something, is refused instead of ignored (found by
+    schemathesis: `send/` answered `true` or broken JSON with 200)."""
+    innhold = request.data  # a body that cannot be parsed is a 400 here
+    if not (innhold == {} or (hasattr(innhold, "keys") and not innhold)):
+        raise ValidationError(
+            {"detail": ["Denne handlingen tar ingen data: send ingen kropp, eller {}."]}
         )
 
 
@@ -137,6 +148,8 @@ class _HandlingApi(_Base):
             inn = self.input_serializer(data=request.data)
             inn.is_valid(raise_exception=True)
             data = dict(inn.validated_data)
+        else:
+            _ingen_data(request)
         try:
             h = services.henvisning_overgang(
                 henvisning=h,
@@ -269,7 +282,11 @@ class ForesporselSvarApi(_Base):
 class HenvisningFhirApi(_Base):
     """The referral as a FHIR R4 Bundle (ServiceRequest + Task)."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses={
+            (200, "application/fhir+json"): OpenApiResponse(dict, description="FHIR R4 Bundle")
+        }
+    )
     def get(self, request: Request, pk: int) -> Response:
         h, _part = tilgang.henvisning_for(bruker=request.user, henvisning_id=pk, handling="fhir")
         return Response(fhir.fhir_bundle(h), content_type="application/fhir+json")
