@@ -10,7 +10,8 @@ from .logg import koble_celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helsearbeid.settings.production")
 
-# Every task is a helsearbeid.drift.utboks.UtboksTask: a message Redis does not take waits in PostgreSQL.
+# Every task is a helsearbeid.drift.utboks.UtboksTask: a message Redis does not take waits in
+# PostgreSQL.
 app = Celery("helsearbeid", task_cls="helsearbeid.drift.utboks:UtboksTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

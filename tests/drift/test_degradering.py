@@ -14,11 +14,11 @@ from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerFeil
 
+from helsearbeid.cache import RobustRedisCache
+from helsearbeid.celery import app
 from helsearbeid.drift.models import Utboks
 from helsearbeid.drift.tasks import send_utboks
 from helsearbeid.drift.utboks import send_utboks as send_utboks_na
-from helsearbeid.cache import RobustRedisCache
-from helsearbeid.celery import app
 from henvisning.tasks import varsle_mottaker
 from rapporter.tasks import bygg_sammendrag_for_region
 

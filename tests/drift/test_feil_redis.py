@@ -4,8 +4,8 @@ and a private PostgreSQL (tests/drift/tjenester.py; the shared servers are not t
 While Redis is down the search page, tilbud pages, the search API and the throttled analyst API
 answer as usual (the cache is a miss: helsearbeid.cache), /readyz says 503 and names Redis, and a
 referral is sent and committed at once; its e-mail notice, which Redis would not take, waits in
-the outbox (helsearbeid.drift.utboks). When Redis is back, beat's relay sends it and the worker e-mails the
-receiving unit: nothing was lost.
+the outbox (helsearbeid.drift.utboks). When Redis is back, beat's relay sends it and the worker
+e-mails the receiving unit: nothing was lost.
 """
 
 import email
