@@ -1,12 +1,15 @@
 """Shapes of the analyst API: sync records and tombstones, and the query parameters."""
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from tilbud.models import Tilbud
 
@@ -129,21 +132,8 @@ def synk_poster(rader: list[dict[str, Any]]) -> list[dict]:
     the values come straight from the rows, not through DRF's attribute look-up per field, which
     cost more than everything else on a page of 100. tests/rapporter/test_synk.py checks that
     every record equals SynkTilbudSerializer's for the same tilbud."""
-    felt = SynkTilbudSerializer().fields
-    # (output name, row key or None for the constant «slettet: false», field to convert with)
-    plan: list[tuple[str, str | None, serializers.Field | None]] = []
-    for navn, f in felt.items():
-        if navn == "slettet":
-            plan.append((navn, None, None))
-        elif navn == "organisasjon":
-            plan.append((navn, "organisasjon_id", None))
-        elif navn == "rhf":
-            plan.append((navn, "rhf__kode", None))
-        elif navn in _RELATERT:
-            plan.append((navn, navn, None))  # sorted keys already
-        else:
-            plan.append((navn, navn, f))
-    endret = felt["endret"]
+    plan, endret = _synk_plan()
+    tidssone = timezone.get_current_timezone()
     poster: list[dict] = []
     for r in rader:
         if r["status"] == Tilbud.Status.AVSLUTTET:
@@ -157,7 +147,12 @@ def synk_poster(rader: list[dict[str, Any]]) -> list[dict]:
                 post[navn] = False
                 continue
             verdi = r[kolonne]
-            if f is not None and verdi is not None:
+            if f is _TIDSPUNKT and verdi is not None:
+                # DateTimeField's ISO 8601 without its per-call look-ups: local time, Z for UTC.
+                verdi = verdi.astimezone(tidssone).isoformat()
+                if verdi.endswith("+00:00"):
+                    verdi = verdi[:-6] + "Z"
+            elif f is not None and verdi is not None:
                 verdi = f.to_representation(verdi)
             post[navn] = verdi
         poster.append(post)
@@ -165,6 +160,46 @@ def synk_poster(rader: list[dict[str, Any]]) -> list[dict]:
 
 
 _RELATERT = frozenset({"malgrupper", "behandlingsformer", "lokasjoner"})
+_TIDSPUNKT = serializers.DateTimeField()  # a marker: converted inline in synk_poster
+_SOM_I_DATABASEN = (
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.IntegerField,
+    serializers.BooleanField,
+    serializers.FloatField,
+    serializers.JSONField,
+)
+# (output name, row key or None for the constant «slettet: false», field to convert with)
+_Plan = list[tuple[str, str | None, serializers.Field | None]]
+
+
+@functools.cache
+def _synk_plan() -> tuple[_Plan, serializers.Field]:
+    """How each output field of a record is made, built once per process: building a
+    ModelSerializer's fields (with their translated labels) costs more than a page of 25."""
+    felt = SynkTilbudSerializer().fields
+    plan: _Plan = []
+    for navn, f in felt.items():
+        if navn == "slettet":
+            plan.append((navn, None, None))
+        elif navn == "organisasjon":
+            plan.append((navn, "organisasjon_id", None))
+        elif navn == "rhf":
+            plan.append((navn, "rhf__kode", None))
+        elif navn in _RELATERT:
+            plan.append((navn, navn, None))  # sorted keys already
+        elif isinstance(f, _SOM_I_DATABASEN) and not getattr(f, "binary", False):
+            # str, int, bool, float and JSON come from the database as DRF shows them.
+            plan.append((navn, navn, None))
+        elif (
+            type(f) is serializers.DateTimeField
+            and getattr(f, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+            and getattr(f, "timezone", None) is None
+        ):
+            plan.append((navn, navn, _TIDSPUNKT))
+        else:
+            plan.append((navn, navn, f))
+    return plan, felt["endret"]
 
 
 # A "+" in a query string arrives as a space unless the client encoded it as %2B.

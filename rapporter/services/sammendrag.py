@@ -4,8 +4,10 @@
 
 1. takes a per-region lock (`pg_advisory_xact_lock` on PostgreSQL; SQLite serialises writers
    itself), so two workers never build the same region at once;
-2. computes every figure from the source tables with GROUP BY queries (`beregn_rader`), never
-   incrementally, so a rebuild is idempotent and a redelivered task gives the same answer;
+2. computes every figure from the source tables (`beregn_rader`), never incrementally, so a
+   rebuild is idempotent and a redelivered task gives the same answer: on PostgreSQL one
+   GROUPING SETS statement for the catalogue figures (`KATALOGTALL_SQL`) and one for the
+   referral figures (rapporter.henvisningstall); on SQLite the ORM and Python;
 3. if the figures equal the latest complete generation's, keeps that one (five duplicate
    requests give one generation); otherwise writes a new generation and marks it complete in the
    same transaction, so readers (`rapporter.selectors.siste_generasjoner`) see the old summary

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -232,11 +233,13 @@ def test_queries_do_not_grow_with_page_size(
 ) -> None:
     TilbudFactory.create_batch(10, malgrupper=list(Malgruppe.objects.all()[:2]))
     avslutt(Tilbud.objects.order_by("-id").first())
+    # PostgreSQL: the page with its related keys as arrays; elsewhere page, målgrupper,
+    # behandlingsformer, lokasjoner.
+    sider = 1 if connection.vendor == "postgresql" else 4
     for storrelse in ("1", "80"):
-        # page, målgrupper, behandlingsformer, lokasjoner
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(sider):
             assert len(api.get(URL, {"page_size": storrelse}).json()["results"]) == int(storrelse)
-        with django_assert_num_queries(5):  # + the key
+        with django_assert_num_queries(sider + 1):  # + the key
             assert analytiker.get(URL, {"page_size": storrelse, "format": "csv"}).status_code == 200
 
 
