@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -29,6 +29,7 @@ from django.db import connection
 from django.utils import timezone
 
 from henvisning.models import Henvisning, Sjekkliste
+from tests.drift.tjenester import vent
 from tests.factories import TilbudFactory, bruker_med_rolle
 from tests.henvisning.conftest import FNR, komplett
 from tilbud.models import Organisasjon, Tilbud
@@ -46,16 +47,6 @@ pytestmark = [
         reason="needs a real Redis (REDIS_URL) and PostgreSQL (DATABASE_URL) for the worker",
     ),
 ]
-
-
-def vent(betingelse: Callable[[], object], sekunder: float, hva: str) -> object:
-    slutt = time.monotonic() + sekunder
-    while time.monotonic() < slutt:
-        verdi = betingelse()
-        if verdi:
-            return verdi
-        time.sleep(0.2)
-    raise AssertionError(f"Tidsavbrudd etter {sekunder} s: {hva}")
 
 
 @pytest.fixture(scope="module", autouse=True)

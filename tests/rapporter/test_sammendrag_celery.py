@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -30,6 +30,7 @@ from henvisning.services import Vurdering, henvisning_overgang
 from rapporter.models import Sammendragsgenerasjon, Sammendragsrad
 from rapporter.services.sammendrag import ombyggingsnokkel, rhf_koder
 from rapporter.tasks import bygg_sammendrag_for_region
+from tests.drift.tjenester import vent
 from tilbud.models import Malgruppe, Tilbud
 
 from .sammendrag_hjelp import fra_scratch, henviser, lag_henvisning, lagret
@@ -46,16 +47,6 @@ pytestmark = [
         reason="needs PostgreSQL and a real Redis (DATABASE_URL and REDIS_URL)",
     ),
 ]
-
-
-def vent(betingelse: Callable[[], object], sekunder: float, hva: str) -> object:
-    slutt = time.monotonic() + sekunder
-    while time.monotonic() < slutt:
-        verdi = betingelse()
-        if verdi:
-            return verdi
-        time.sleep(0.2)
-    raise AssertionError(f"Tidsavbrudd etter {sekunder} s: {hva}")
 
 
 class Arbeidere:
