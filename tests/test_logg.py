@@ -210,3 +210,16 @@ def test_production_writes_json_lines_with_the_id() -> None:
     tilgang = [p for p in poster if p["logger"] == "helsearbeid.foresporsel"]
     assert [p["request_id"] for p in tilgang] == ["prod-test-0001"]
     assert poster[-1]["message"] == "fnr [fnr fjernet]" and poster[-1]["request_id"] == "-"
+
+
+def test_a_new_request_id_is_never_blanked_as_a_fodselsnummer(monkeypatch) -> None:
+    import uuid
+
+    from helsearbeid import logg
+
+    # The first UUID drawn has eleven digits in a row (as one did in CI); the id must not.
+    trekk = iter([uuid.UUID("f76250f7-21e3-402f-aedc-90858938213e"), uuid.uuid4()])
+    monkeypatch.setattr(logg.uuid, "uuid4", lambda: next(trekk))
+    ny = logg.ny_id()
+    assert ny != "f76250f7-21e3-402f-aedc-90858938213e"
+    assert logg.sladd(ny) == ny
