@@ -1,10 +1,13 @@
 """Shared fixtures: the real catalogue is imported once per test session with the import command."""
 
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
+
+from tilbud import referanse
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +15,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # Tests read the real catalogue; each test runs in a transaction that is rolled back.
     with django_db_blocker.unblock():
         call_command("importer_katalog", stdout=StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _ferske_referansedata() -> Iterator[None]:
+    # The search keeps the reference tables in process memory (tilbud.referanse). A test that
+    # changed them (through signals or the import) may have loaded a copy holding rows that its
+    # rollback or flush then removed: the next test starts without a copy, as a new worker.
+    for_ = referanse.generasjon()
+    yield
+    if referanse.generasjon() != for_:
+        referanse.glem()
+
+
+@pytest.fixture
+def varme_referansedata() -> None:
+    """For query counts: the reference tables already in memory, as in a running worker (the
+    first search of a process loads them, nine queries once)."""
+    referanse.referanse()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +21,11 @@ from .models import (
     Lokasjon,
     Malgruppe,
     Organisasjon,
-    Postnummer,
     Sokerad,
 )
 from .models.tilbud import Fagomrade, Tilbud
+from .rangering import NivadeltSok, Pasientrangering
+from .referanse import referanse
 from .selectors import (
     DiagnoseOppslag,
     IngenDiagnose,
@@ -34,7 +36,6 @@ from .selectors import (
     etter_relevans,
     kommune_betjent,
     kommune_fra_tekst,
-    ranger_for_kommune,
     tekstsok,
 )
 
@@ -66,7 +67,7 @@ class KommuneField(_OppslagField):
                 params={"v": verdi},
                 code="format",
             )
-        kommune = Kommune.objects.filter(nummer=verdi).first()
+        kommune = referanse().kommuner.get(verdi)
         if kommune is None:
             raise forms.ValidationError(
                 _("Ingen kommune har nummer %(v)s."), params={"v": verdi}, code="ukjent"
@@ -98,14 +99,15 @@ class PostnummerField(_OppslagField):
             raise forms.ValidationError(
                 _("Postnummer har fire sifre; fikk «%(v)s»."), params={"v": verdi}, code="format"
             )
-        post = Postnummer.objects.select_related("kommune").filter(nummer=verdi).first()
-        if post is None:
+        ref = referanse()
+        kommunenummer = ref.postnumre.get(verdi)
+        if kommunenummer is None:
             raise forms.ValidationError(
                 _("Postnummer %(v)s finnes ikke i postnummerregisteret."),
                 params={"v": verdi},
                 code="ukjent",
             )
-        return post.kommune
+        return ref.kommuner[kommunenummer]
 
 
 class FylkeField(_OppslagField):
@@ -116,7 +118,7 @@ class FylkeField(_OppslagField):
                 params={"v": verdi},
                 code="format",
             )
-        fylke = Fylke.objects.filter(nummer=verdi).first()
+        fylke = referanse().fylker.get(verdi)
         if fylke is None:
             raise forms.ValidationError(
                 _("Ingen fylke har nummer %(v)s."), params={"v": verdi}, code="ukjent"
@@ -126,11 +128,10 @@ class FylkeField(_OppslagField):
 
 class RhfField(_OppslagField):
     def oppslag(self, verdi: str) -> Organisasjon:
-        rhf = Organisasjon.objects.rhf().filter(kode__iexact=verdi).first()
+        alle = referanse().rhf
+        rhf = alle.get(verdi.upper())
         if rhf is None:
-            koder = ", ".join(
-                Organisasjon.objects.rhf().order_by("kode").values_list("kode", flat=True)
-            )
+            koder = ", ".join(r.kode for r in alle.values())
             raise forms.ValidationError(
                 _("Ukjent helseregion «%(v)s». Gyldige: %(k)s."),
                 params={"v": verdi, "k": koder},
@@ -173,9 +174,10 @@ class DiagnoseField(_OppslagField):
 
 class MalgruppeField(_OppslagField):
     def oppslag(self, verdi: str) -> Malgruppe:
-        malgruppe = Malgruppe.objects.filter(slug=verdi).first()
+        alle = referanse().malgrupper
+        malgruppe = alle.get(verdi)
         if malgruppe is None:
-            slugs = ", ".join(Malgruppe.objects.values_list("slug", flat=True))
+            slugs = ", ".join(alle)
             raise forms.ValidationError(
                 _("Ukjent målgruppe «%(v)s». Gyldige: %(k)s."),
                 params={"v": verdi, "k": slugs},
@@ -186,9 +188,10 @@ class MalgruppeField(_OppslagField):
 
 class BehandlingsformField(_OppslagField):
     def oppslag(self, verdi: str) -> Behandlingsform:
-        form = Behandlingsform.objects.filter(kode=verdi).first()
+        alle = referanse().behandlingsformer
+        form = alle.get(verdi)
         if form is None:
-            koder = ", ".join(Behandlingsform.objects.values_list("kode", flat=True))
+            koder = ", ".join(alle)
             raise forms.ValidationError(
                 _("Ukjent behandlingsform «%(v)s». Gyldige: %(k)s."),
                 params={"v": verdi, "k": koder},
@@ -250,15 +253,30 @@ class TilbudFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_queryset(self, queryset: QuerySet[Tilbud]) -> QuerySet[Tilbud]:
-        qs = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        if not data.get("status"):
-            qs = qs.synlige()
+        qs = self._filtrert(queryset)
         # Rank once every filter is applied: tiers and distance need the patient's kommune,
         # relevance needs the words.
         if self.pasientkommune is not None:
-            return ranger_for_kommune(qs, self.pasientkommune)
+            return Pasientrangering.for_kommune(self.pasientkommune).rangert(qs)
         return qs.order_by(*etter_relevans(qs), "navn", "pk")
+
+    def _filtrert(self, queryset: QuerySet[Tilbud]) -> QuerySet[Tilbud]:
+        """Every filter applied, nothing ranked."""
+        qs = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            qs = qs.synlige()
+        return qs
+
+    @property
+    def treff(self) -> "QuerySet | NivadeltSok":
+        """What a page is cut from: `qs`, or for the patient's kommune on PostgreSQL the same
+        ranking read tier by tier, so that a page stops at the tier that fills it."""
+        if self.pasientkommune is None or connection.vendor != "postgresql":
+            return self.qs
+        if not self.is_valid():
+            raise ValueError("TilbudFilter.treff of an invalid search")  # as .qs would
+        rangering = Pasientrangering.for_kommune(self.pasientkommune)
+        return NivadeltSok(rangering, self._filtrert(self.queryset.all()))
 
     @property
     def pasientkommune(self) -> Kommune | None:

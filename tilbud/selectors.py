@@ -1,9 +1,11 @@
 """Reads: code resolution, geography look-ups and the tilbud search used by API and HTML alike."""
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,9 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Q,
     QuerySet,
@@ -23,17 +23,17 @@ from django.db.models import (
 from django.utils import timezone
 
 from .models import (
-    Avtale,
     Diagnosekode,
     Kommune,
     Malgruppe,
     MalgruppeKode,
-    Opptaksomrade,
+    Organisasjon,
     Sokerad,
     Synonym,
     Tilbud,
 )
 from .models.diagnose import Kodeverk
+from .referanse import referanse
 from .services.redigering import REDIGERBARE_FELT
 
 MAKS_ORD = 8
@@ -85,8 +85,9 @@ def _malgrupper_for(kodeverk: str, kode: str, spenn: list[MalgruppeKode]) -> set
 
 
 def malgruppe_spenn() -> list[MalgruppeKode]:
-    """The whole mapping table (a few dozen rows): one query, matched in Python."""
-    return list(MalgruppeKode.objects.all())
+    """The whole mapping table (a few dozen rows), matched in Python: from the in-memory copy
+    of the reference tables (tilbud.referanse)."""
+    return referanse().malgruppe_spenn
 
 
 def diagnose_slaa_opp(tekst: str) -> DiagnoseOppslag:
@@ -97,23 +98,18 @@ def diagnose_slaa_opp(tekst: str) -> DiagnoseOppslag:
     the målgruppe ranges of the two code lists do not overlap in meaning.
     """
     kode = normaliser_kode(tekst)
-    treff = [
-        KodeTreff(d.kodeverk, d.kode, d.tittel)
-        for d in Diagnosekode.objects.filter(sokekode=kode).order_by("-kodeverk")
-    ]
+    ref = referanse()  # the code lists in memory
+    treff = [KodeTreff(*d) for d in ref.diagnosekoder.get(kode, [])]
     if not any(t.kodeverk == Kodeverk.ICD10 for t in treff) and len(kode) == 3:
         # ICD-10 lists only leaf codes; a category such as F41 stands for its sub-codes.
-        barn = list(
-            Diagnosekode.objects.filter(
-                kodeverk=Kodeverk.ICD10, sokekode__startswith=kode
-            ).order_by("kode")[:50]
-        )
-        if barn:
+        kategori = ref.icd10_kategorier.get(kode)
+        if kategori is not None:
+            antall, forste, tittel = kategori
             treff.append(
                 KodeTreff(
                     Kodeverk.ICD10,
                     kode,
-                    f"Kategori med {len(barn)} underkoder, f.eks. {barn[0].kode} {barn[0].tittel}",
+                    f"Kategori med {antall} underkoder, f.eks. {forste} {tittel}",
                     er_kategori=True,
                 )
             )
@@ -170,7 +166,7 @@ def kommune_fra_tekst(tekst: str) -> list[Kommune]:
     'Herøy' (both Herøy kommuner, for the caller to ask which)."""
     soket = tekst.strip().lower()
     treff = []
-    for kommune in Kommune.objects.all():
+    for kommune in referanse().kommuner.values():
         deler = [kommune.navn.lower(), *(d.strip().lower() for d in kommune.navn.split(" - "))]
         uten_fylke = [re.sub(r"\s*\(.*\)$", "", d) for d in deler]
         if soket in deler or soket in uten_fylke:
@@ -262,56 +258,6 @@ NIVAER = {
 _KM_PER_GRAD = 111.195
 
 
-def ranger_for_kommune(qs: QuerySet, kommune: Kommune) -> QuerySet:
-    """The tilbud serving the patient's kommune, with `niva_rang` and `avstand2`, ordered by
-    tier, relevance, distance.
-
-    Serving the kommune: the tilbud of its RHF (HF tilbud and private providers with an
-    agreement serve the whole region) and the few of other regions with a site in it. The two
-    are a UNION ALL rather than one OR, so the region part stays one index range (the search
-    table's covering index on PostgreSQL).
-
-    The tiers are column comparisons against short id lists worked out first (the kommune's own
-    HF(s), the private providers with an agreement with its RHF), and the distance is plain
-    arithmetic on the tilbud's stored site point (squared, in degrees of latitude,
-    equirectangular): no subquery per candidate, and it runs on SQLite too."""
-    egne_hf = list(
-        Opptaksomrade.objects.filter(kommune=kommune).values_list("helseforetak_id", flat=True)
-    )
-    med_avtale = list(
-        Avtale.objects.filter(rhf_id=kommune.rhf_id).values_list("leverandor_id", flat=True)
-    )
-    lat0, lon0 = float(kommune.lat), float(kommune.lon)
-    coslat2 = math.cos(math.radians(lat0)) ** 2
-    rangering = {
-        "niva_rang": Case(
-            When(organisasjon_id__in=egne_hf, then=Value(1)),
-            When(organisasjon_id__in=med_avtale, then=Value(2)),
-            When(rhf_id=kommune.rhf_id, then=Value(3)),
-            default=Value(4),
-            output_field=IntegerField(),
-        ),
-        "avstand2": ExpressionWrapper(
-            (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
-            + (F("sted_lon") - lon0) * (F("sted_lon") - lon0) * coslat2,
-            output_field=FloatField(),
-        ),
-    }
-    rekkefolge = [
-        *etter_relevans(qs, "niva_rang"),
-        F("avstand2").asc(nulls_last=True),
-        "navn",
-        "pk",
-    ]
-    # (No ordering inside the parts: SQLite refuses ORDER BY in a compound's subqueries.)
-    i_regionen = qs.filter(rhf_id=kommune.rhf_id).annotate(**rangering).order_by()
-    andre = andre_regioners_tilbud_i(kommune)
-    if not andre:
-        return i_regionen.order_by(*rekkefolge)
-    utenfor = qs.filter(pk__in=andre).annotate(**rangering).order_by()
-    return i_regionen.union(utenfor, all=True).order_by(*rekkefolge)
-
-
 def etter_relevans(qs: QuerySet, *forst: Any) -> list[Any]:
     """Ordering terms: `forst`, then text relevance where the search computed one (PostgreSQL)."""
     if "relevans" in qs.query.annotations:
@@ -338,11 +284,29 @@ def ferskhet(sist_bekreftet: date, *, idag: date | None = None) -> dict[str, str
 
 def henvisning_kort(tilbud: Tilbud) -> str:
     """'Slik henviser du' in one line, from where the referral goes and who may refer."""
+    return henvisning_kort_tekst(
+        henvisning_til=tilbud.henvisning_til,
+        organisasjon_navn=tilbud.organisasjon.navn,
+        organisasjon_type=tilbud.organisasjon.type,
+        rhf_navn=tilbud.rhf.navn,
+        henvisere=tilbud.henvisere,
+    )
+
+
+def henvisning_kort_tekst(
+    *,
+    henvisning_til: str,
+    organisasjon_navn: str,
+    organisasjon_type: str,
+    rhf_navn: str,
+    henvisere: list[str],
+) -> str:
+    """henvisning_kort from plain values (the search's result cards are built from rows)."""
     til_hf = (
-        f"Send henvisning til {tilbud.organisasjon.navn}."
-        if tilbud.organisasjon.type != tilbud.organisasjon.Type.PRIVAT
+        f"Send henvisning til {organisasjon_navn}."
+        if organisasjon_type != Organisasjon.Type.PRIVAT
         else "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
-        f"som vurderer og henviser videre til {tilbud.organisasjon.navn}."
+        f"som vurderer og henviser videre til {organisasjon_navn}."
     )
     til = {
         Tilbud.HenvisningTil.HF: til_hf,
@@ -350,25 +314,31 @@ def henvisning_kort(tilbud: Tilbud) -> str:
             "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
             "til behandling."
         ),
-        Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {tilbud.organisasjon.navn}.",
-    }.get(tilbud.henvisning_til, f"Ukjent – kontakt {tilbud.rhf.navn}.")
-    if tilbud.henvisere:
-        til += " Kan henvise: " + ", ".join(tilbud.henvisere) + "."
+        Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {organisasjon_navn}.",
+    }.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
+    if henvisere:
+        til += " Kan henvise: " + ", ".join(henvisere) + "."
     return til
 
 
 def avstand_km(tilbud: Tilbud, kommune: Kommune | None) -> float | None:
-    """Distance from the patient's kommune to the tilbud's nearest site, in km (equirectangular;
-    good to a few percent at these distances). Uses the prefetched sites."""
-    if kommune is None:
+    """Distance from the patient's kommune to the tilbud's nearest site, in km. Uses the
+    prefetched sites."""
+    steder = [(lok.kommune.lat, lok.kommune.lon) for lok in tilbud.lokasjoner.all()]
+    return avstand_km_til(steder, kommune)
+
+
+def avstand_km_til(steder: list[tuple[Any, Any]], kommune: Kommune | None) -> float | None:
+    """Distance from the patient's kommune to the nearest of the sites' (lat, lon), in km
+    (equirectangular; good to a few percent at these distances)."""
+    if kommune is None or not steder:
         return None
     lat0, lon0 = float(kommune.lat), float(kommune.lon)
     coslat = math.cos(math.radians(lat0))
-    avstander = [
-        math.hypot(float(lok.kommune.lat) - lat0, (float(lok.kommune.lon) - lon0) * coslat)
-        for lok in tilbud.lokasjoner.all()
-    ]
-    return round(min(avstander) * _KM_PER_GRAD, 1) if avstander else None
+    naermest = min(
+        math.hypot(float(lat) - lat0, (float(lon) - lon0) * coslat) for lat, lon in steder
+    )
+    return round(naermest * _KM_PER_GRAD, 1)
 
 
 def diagnosekoder_sok(q: str, *, kodeverk: str | None = None) -> QuerySet[Diagnosekode]:
@@ -421,15 +391,21 @@ def andre_regioners_tilbud_i(kommune: Kommune) -> list[int]:
     """Tilbud of other regions with a site in the kommune: rare, so an id list. PostgreSQL
     reads the search table's site kommuner (GIN index); SQLite the tilbud–site links."""
     if connection.vendor == "postgresql":
-        qs = Sokerad.objects.filter(kommuner__contains=[kommune.nummer])
-    else:
-        qs = Tilbud.objects.filter(lokasjoner__kommune=kommune).distinct()
+        # Plain SQL: every ranked search runs it, and compiling it cost more than running it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tilbud_id FROM tilbud_sokerad "
+                "WHERE kommuner @> ARRAY[%s]::varchar(4)[] AND rhf_id <> %s ORDER BY tilbud_id",
+                [kommune.nummer, kommune.rhf_id],
+            )
+            return [rad[0] for rad in cursor.fetchall()]
+    qs = Tilbud.objects.filter(lokasjoner__kommune=kommune).distinct()
     return list(qs.exclude(rhf_id=kommune.rhf_id).values_list("pk", flat=True))
 
 
 def kommune_betjent(kommune: Kommune) -> Q:
     """Tilbud serving a kommune: those of its RHF, and those of other regions with a site in
-    it. (The patient's own kommune is served by ranger_for_kommune, which also ranks.)"""
+    it. (The patient's own kommune is served by tilbud.rangering, which also ranks.)"""
     return Q(rhf_id=kommune.rhf_id) | Q(pk__in=andre_regioners_tilbud_i(kommune))
 
 
@@ -455,30 +431,130 @@ def tilbud_liste_qs() -> QuerySet[Tilbud]:
 
 def sokegrunnlag() -> QuerySet:
     """What the search filters, ranks and pages: on PostgreSQL the narrow search table (one
-    short row per tilbud, see tilbud.models.sokerad), elsewhere the tilbud themselves. Turn a
-    page of it into tilbud with `tilbud_for_treff`."""
+    short row per tilbud, see tilbud.models.sokerad), elsewhere the tilbud themselves (narrow,
+    nothing prefetched). Turn a page of it into result cards with `kortdata_for_treff`."""
     if connection.vendor == "postgresql":
         return Sokerad.objects.all()
-    return tilbud_liste_qs()
+    return Tilbud.objects.defer(*_IKKE_I_LISTER).order_by("navn", "id")
 
 
 _RANGERING = ("niva_rang", "relevans", "avstand2")
 
+# What a result card shows, as `values()` keys (tilbud.api.serializers.resultatkort).
+_KORTFELT = (
+    "id", "navn", "organisasjon_id", "organisasjon__navn", "organisasjon__type", "rhf__kode",
+    "rhf__navn", "fagomrade", "alder_fra", "alder_til", "helseiarbeid", "henvisning_til",
+    "henvisere", "ventetid_tekst", "ventetid_uker", "ventetid_type", "ventetid_dato",
+    "ventetid_kilde", "status", "sist_bekreftet", "endret",
+)  # fmt: skip
 
-def tilbud_for_treff(treff: list[Any]) -> list[Tilbud]:
-    """The tilbud of a page of search rows, in the page's order, with the ranking annotations
-    (tier, relevance) carried over: one query plus the list prefetches, whatever the page size."""
-    if not treff or isinstance(treff[0], Tilbud):
-        return treff
-    tilbud = tilbud_liste_qs().in_bulk([rad.pk for rad in treff])
+
+def kortdata_for_treff(treff: list[Any]) -> list[dict[str, Any]]:
+    """What the result cards of a page of search rows show, in the page's order: the tilbud's
+    columns with provider and region, its målgrupper, behandlingsformer and sites (with their
+    kommune's point) as lists, and the ranking annotations (tier, relevance) carried over.
+
+    Plain values, no model instances, a fixed number of queries whatever the page size: one
+    statement on PostgreSQL (`_kortdata_postgres`), four elsewhere (`kortdata`). Building 25
+    tilbud with their related objects through prefetch_related cost more than the search."""
+    if not treff:
+        return []
+    ider = [rad.pk for rad in treff]
+    rader = {
+        r["id"]: r
+        for r in (_kortdata_postgres(ider) if connection.vendor == "postgresql" else kortdata(ider))
+    }
     ut = []
     for rad in treff:
-        if (t := tilbud.get(rad.pk)) is None:
+        if (kort := rader.get(rad.pk)) is None:
             continue  # the search table is kept in the same transaction; defensive only
         for navn in _RANGERING:
             if hasattr(rad, navn):
-                setattr(t, navn, getattr(rad, navn))
-        ut.append(t)
+                kort[navn] = getattr(rad, navn)
+        ut.append(kort)
+    return ut
+
+
+def kortdata(ider: list[int]) -> list[dict[str, Any]]:
+    """The result cards' values of the given tilbud, through the ORM (any database)."""
+    rader = {r["id"]: r for r in Tilbud.objects.filter(pk__in=ider).values(*_KORTFELT)}
+    for rad in rader.values():
+        rad.update(malgrupper=[], behandlingsformer=[], lokasjoner=[])
+    # Each list in the order of its model's Meta.ordering, as the tilbud detail shows it.
+    for tilbud_id, slug, navn in (
+        Tilbud.malgrupper.through.objects.filter(tilbud_id__in=ider)
+        .order_by("malgruppe__navn", "malgruppe_id")
+        .values_list("tilbud_id", "malgruppe__slug", "malgruppe__navn")
+    ):
+        rader[tilbud_id]["malgrupper"].append({"slug": slug, "navn": navn})
+    for tilbud_id, kode, navn in (
+        Tilbud.behandlingsformer.through.objects.filter(tilbud_id__in=ider)
+        .order_by("behandlingsform__rekkefolge", "behandlingsform_id")
+        .values_list("tilbud_id", "behandlingsform_id", "behandlingsform__navn")
+    ):
+        rader[tilbud_id]["behandlingsformer"].append({"kode": kode, "navn": navn})
+    for tilbud_id, *lokasjon in (
+        Tilbud.lokasjoner.through.objects.filter(tilbud_id__in=ider)
+        .order_by("lokasjon__navn", "lokasjon_id")
+        .values_list(
+            "tilbud_id",
+            "lokasjon_id",
+            "lokasjon__navn",
+            "lokasjon__kommune__nummer",
+            "lokasjon__kommune__navn",
+            "lokasjon__kommune__lat",
+            "lokasjon__kommune__lon",
+        )
+    ):
+        rader[tilbud_id]["lokasjoner"].append(tuple(lokasjon))
+    return list(rader.values())
+
+
+# `kortdata` as one statement: the lists as JSON built by PostgreSQL, in the same orders.
+_KORTDATA_SQL = """
+SELECT t.id, t.navn, t.organisasjon_id, o.navn, o.type, r.kode, r.navn, t.fagomrade,
+       t.alder_fra, t.alder_til, t.helseiarbeid, t.henvisning_til, t.ventetid_tekst,
+       t.ventetid_uker, t.ventetid_type, t.ventetid_dato, t.ventetid_kilde, t.status,
+       t.sist_bekreftet, t.endret, t.henvisere::text,
+       (SELECT json_agg(json_build_object('slug', m.slug, 'navn', m.navn) ORDER BY m.navn, m.id)
+          FROM tilbud_tilbud_malgrupper tm JOIN tilbud_malgruppe m ON m.id = tm.malgruppe_id
+         WHERE tm.tilbud_id = t.id)::text,
+       (SELECT json_agg(json_build_object('kode', b.kode, 'navn', b.navn)
+                        ORDER BY b.rekkefolge, b.kode)
+          FROM tilbud_tilbud_behandlingsformer tb
+          JOIN tilbud_behandlingsform b ON b.kode = tb.behandlingsform_id
+         WHERE tb.tilbud_id = t.id)::text,
+       (SELECT json_agg(json_build_array(l.id, l.navn, k.nummer, k.navn, k.lat::text,
+                                         k.lon::text) ORDER BY l.navn, l.id)
+          FROM tilbud_tilbud_lokasjoner tl JOIN tilbud_lokasjon l ON l.id = tl.lokasjon_id
+          JOIN tilbud_kommune k ON k.nummer = l.kommune_id
+         WHERE tl.tilbud_id = t.id)::text
+  FROM tilbud_tilbud t
+  JOIN tilbud_organisasjon o ON o.id = t.organisasjon_id
+  JOIN tilbud_organisasjon r ON r.id = t.rhf_id
+ WHERE t.id = ANY(%s)
+"""
+
+
+_KORTFELT_UTEN_LISTER = tuple(f for f in _KORTFELT if f != "henvisere")
+
+
+def _kortdata_postgres(ider: list[int]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_KORTDATA_SQL, [ider])
+        rader = cursor.fetchall()
+    ut = []
+    for *felt, henvisere, malgrupper, behandlingsformer, lokasjoner in rader:
+        rad = dict(zip(_KORTFELT_UTEN_LISTER, felt, strict=True))
+        rad["henvisere"] = json.loads(henvisere)
+        rad["malgrupper"] = json.loads(malgrupper or "[]")
+        rad["behandlingsformer"] = json.loads(behandlingsformer or "[]")
+        # As the ORM gives them: the point as Decimal, so distances are computed alike.
+        rad["lokasjoner"] = [
+            (i, navn, nummer, kommune, Decimal(lat), Decimal(lon))
+            for i, navn, nummer, kommune, lat, lon in json.loads(lokasjoner or "[]")
+        ]
+        ut.append(rad)
     return ut
 
 

@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from helsearbeid.api.filtering import ALLTID_TILLATT, avvis_ukjente_parametere
 
 from .api.pagination import TilbudPagination
-from .api.serializers import TilbudListeSerializer
+from .api.serializers import resultatkort
 from .filters import TilbudFilter
 from .models.tilbud import Fagomrade
-from .selectors import sokegrunnlag, tilbud_for_treff
+from .selectors import kortdata_for_treff, sokegrunnlag
 
 
 def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
@@ -31,10 +31,8 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     paginering = TilbudPagination()
-    side = tilbud_for_treff(paginering.paginate_queryset(filterset.qs, drf_request))
-    resultater = TilbudListeSerializer(
-        side, many=True, context={"pasientkommune": filterset.pasientkommune}
-    ).data
+    side = kortdata_for_treff(paginering.paginate_queryset(filterset.treff, drf_request))
+    resultater = [resultatkort(kort, filterset.pasientkommune) for kort in side]
     svar = dict(paginering.get_paginated_response(resultater).data)
     svar["tomt_svar"] = tomt_svar(params, filterset) if svar["count"] == 0 else None
     return svar

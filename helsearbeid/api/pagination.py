@@ -59,6 +59,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if hasattr(self.object_list, "antall_opptil"):  # a sequence that counts itself
+            return self.object_list.antall_opptil(self.TAK + 1)
         # Only the filters matter for the count: drop ordering and ranking annotations.
         return self.object_list.order_by().values("pk")[: self.TAK + 1].count()
 
@@ -72,6 +74,15 @@ class CappedPagination(StandardPagination):
     are more."""
 
     django_paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A sequence that can count and fetch a page in one statement is told the page first.
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if hasattr(queryset, "forbered") and raw.isdigit() and int(raw) >= 1:
+            storrelse = self.get_page_size(request)
+            start = (int(raw) - 1) * storrelse
+            queryset.forbered(start, start + storrelse, CappedPaginator.TAK + 1)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:
         paginator = self.page.paginator

@@ -20,6 +20,8 @@ from django.core.management import call_command
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tilbud import referanse
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -73,6 +75,10 @@ def katalog_tilbake_etterpa(django_db_blocker) -> Iterator[None]:
 @pytest.fixture
 def katalog(transactional_db) -> None:
     call_command("importer_katalog", stdout=StringIO())
+    # Load the search's reference tables here, not in the live server's first request: on
+    # SQLite the server shares this thread's connection, and the shorter its requests the less
+    # they can overlap with the next test's import.
+    referanse.referanse()
 
 
 @pytest.fixture

@@ -161,6 +161,7 @@ def test_count_is_capped_at_1000(api: APIClient, django_assert_max_num_queries) 
     assert api.get(URL, {"rhf": "HV"}).json()["count_er_minst"] is False
 
 
+@pytest.mark.usefixtures("varme_referansedata")
 def test_ranked_search_query_count_does_not_grow_with_page_size(
     api: APIClient, django_assert_num_queries, django_assert_max_num_queries
 ) -> None:

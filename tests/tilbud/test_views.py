@@ -62,6 +62,7 @@ def test_missing_tilbud_is_a_404(client: Client) -> None:
     assert client.get("/tilbud/999999/").status_code == 404
 
 
+@pytest.mark.usefixtures("varme_referansedata")
 def test_search_page_query_count_does_not_grow_with_results(
     client: Client, django_assert_max_num_queries
 ) -> None:

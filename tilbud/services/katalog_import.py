@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from tilbud import referanse
 from tilbud.models import (
     Avtale,
     Behandlingsform,
@@ -880,6 +881,9 @@ def importer_katalog(
     ):
         rapport = KatalogImport(kilde, melding).kjor()
         rapport.dry_run = dry_run
+        # Written in bulk, so no signals: the search's copy of the reference tables (the other
+        # processes hear of it only if the import commits).
+        referanse.endret()
         if dry_run:
             transaction.set_rollback(True)
     return rapport

@@ -1,0 +1,82 @@
+"""The ranking for a patient's kommune read tier by tier (tilbud.rangering.NivadeltSok, PostgreSQL)
+gives exactly the rows, order and tiers of the single ranked query, on every page."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from tests.factories import LokasjonFactory, OrganisasjonFactory, TilbudFactory
+from tilbud.filters import TilbudFilter
+from tilbud.models import Avtale, Malgruppe, Organisasjon
+from tilbud.rangering import NivadeltSok
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def kun_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the tier-by-tier page is PostgreSQL's; SQLite pages the single query")
+
+
+@pytest.fixture
+def nordland() -> None:
+    """More tilbud in Helse Nord than a page, in every tier for Bodø, some at the same distance
+    (same site) and with the same name, and one from another region with a site in Bodø."""
+    hn = Organisasjon.objects.get(kode="HN")
+    nordlandssykehuset = Organisasjon.objects.get(navn="Nordlandssykehuset")
+    unn = Organisasjon.objects.get(navn="Universitetssykehuset Nord-Norge")
+    privat = OrganisasjonFactory()
+    Avtale.objects.create(leverandor=privat, rhf=hn, type=Avtale.Type.ARR)
+    alle = list(Malgruppe.objects.all())
+    for i in range(12):
+        for org in (nordlandssykehuset, unn, privat):
+            tilbud = TilbudFactory(
+                organisasjon=org, rhf=hn, navn=f"Tilbud {i % 4}", malgrupper=alle
+            )
+            kommune = ("1804", "5501", "1806")[i % 3]
+            tilbud.lokasjoner.add(LokasjonFactory(organisasjon=org, kommune_id=kommune))
+    besok = TilbudFactory(rhf=Organisasjon.objects.get(kode="HSO"), navn="Besøk", malgrupper=alle)
+    besok.lokasjoner.add(LokasjonFactory(organisasjon=besok.organisasjon, kommune_id="1804"))
+
+
+@pytest.mark.usefixtures("nordland")
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kommune=1804&diagnose=L86",
+        "kommune=1804&status=alle",
+        "kommune=1804&q=arbeid",
+        "kommune=0301&diagnose=rygg",
+        "kommune=1103&q=angst",
+        "postnummer=9008&diagnose=P76&alder=40",
+        "kommune=1804&rhf=HSO",
+    ],
+)
+@pytest.mark.parametrize("storrelse", [1, 7, 25])
+def test_every_page_equals_the_single_ranked_query(query: str, storrelse: int) -> None:
+    filterset = TilbudFilter(QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    treff = filterset.treff
+    assert isinstance(treff, NivadeltSok)
+    fasit = [(r.pk, r.niva_rang) for r in filterset.qs]
+    sider = []
+    for start in range(0, len(fasit) + storrelse, storrelse):
+        sider += [(r.pk, r.niva_rang) for r in treff[start : start + storrelse]]
+    assert sider == fasit
+    assert treff.antall_opptil(1001) == len(fasit)
+    if query.startswith("kommune=1804&status"):
+        assert {niva for _, niva in fasit} == {1, 2, 3, 4}, "every tier should be exercised"
+
+
+def test_a_page_stops_at_the_tier_that_fills_it(nordland: None) -> None:
+    filterset = TilbudFilter(QueryDict("kommune=1804&status=alle"))
+    assert filterset.is_valid()
+    treff = filterset.treff
+    assert [r.niva_rang for r in treff[0:5]] == [1] * 5
+    sql, params = treff.sql(0, 5)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
+        plan = "\n".join(rad[0] for rad in cursor.fetchall())
+    # The own HF's tier filled the page: the scans of the other tiers never ran.
+    assert plan.count("(never executed)") >= 3, plan

@@ -1,0 +1,212 @@
+"""Ranking the search for the patient's kommune: tiers the way a GP thinks (own HF area, private
+providers with an agreement with the patient's RHF, the rest of the RHF, elsewhere), then
+relevance, then distance.
+
+`Pasientrangering.rangert` is the definition: one ordered queryset (the region UNION ALL the few
+other-region tilbud with a site in the kommune). On PostgreSQL a page is read tier by tier in one
+statement (`NivadeltSok`): ranking a whole region by distance to show 25 rows cost the largest
+regions 8–40 ms, while the first tier (the kommune's own HF, read from the search table's
+provider index) usually fills the page by itself.
+"""
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
+
+from .models import Kommune
+from .referanse import referanse
+from .selectors import andre_regioners_tilbud_i, etter_relevans
+
+
+@dataclass
+class Pasientrangering:
+    """The id lists a kommune's ranking compares against, looked up once per search."""
+
+    kommune: Kommune
+    egne_hf: list[int]
+    med_avtale: list[int]
+    andre: list[int]  # tilbud of other regions with a site in the kommune
+
+    @classmethod
+    def for_kommune(cls, kommune: Kommune) -> "Pasientrangering":
+        ref = referanse()
+        return cls(
+            kommune=kommune,
+            egne_hf=ref.egne_hf.get(kommune.nummer, []),
+            med_avtale=ref.med_avtale.get(kommune.rhf_id, []),
+            andre=andre_regioners_tilbud_i(kommune),
+        )
+
+    def annotert(self, qs: QuerySet) -> QuerySet:
+        """`niva_rang` (1–4) and `avstand2`: column comparisons against the short id lists and
+        plain arithmetic on the stored site point (squared, in degrees of latitude,
+        equirectangular), so no subquery per candidate, and it runs on SQLite too."""
+        lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
+        coslat2 = math.cos(math.radians(lat0)) ** 2
+        return qs.annotate(
+            niva_rang=Case(
+                When(organisasjon_id__in=self.egne_hf, then=Value(1)),
+                When(organisasjon_id__in=self.med_avtale, then=Value(2)),
+                When(rhf_id=self.kommune.rhf_id, then=Value(3)),
+                default=Value(4),
+                output_field=IntegerField(),
+            ),
+            avstand2=ExpressionWrapper(
+                (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
+                + (F("sted_lon") - lon0) * (F("sted_lon") - lon0) * coslat2,
+                output_field=FloatField(),
+            ),
+        )
+
+    @staticmethod
+    def rekkefolge(qs: QuerySet, *forst: Any) -> list[Any]:
+        return [*etter_relevans(qs, *forst), F("avstand2").asc(nulls_last=True), "navn", "pk"]
+
+    def deler(self, qs: QuerySet) -> tuple[QuerySet, QuerySet | None]:
+        """The region part and the other regions' part (None when there are none), annotated
+        and unordered."""
+        # No ordering inside the parts: SQLite refuses ORDER BY in a compound's subqueries.
+        i_regionen = self.annotert(qs.filter(rhf_id=self.kommune.rhf_id)).order_by()
+        utenfor = self.annotert(qs.filter(pk__in=self.andre)).order_by() if self.andre else None
+        return i_regionen, utenfor
+
+    def rangert(self, qs: QuerySet) -> QuerySet:
+        """The tilbud serving the kommune, with `niva_rang` and `avstand2`, ordered by tier,
+        relevance, distance. Serving: the tilbud of its RHF (HF tilbud and private providers
+        with an agreement serve the whole region) and the few of other regions with a site in
+        it, as a UNION ALL rather than one OR, so the region part stays one index range."""
+        i_regionen, utenfor = self.deler(qs)
+        rekkefolge = self.rekkefolge(qs, "niva_rang")
+        if utenfor is None:
+            return i_regionen.order_by(*rekkefolge)
+        return i_regionen.union(utenfor, all=True).order_by(*rekkefolge)
+
+
+# Tier conditions on a part's rows (a subquery: PostgreSQL pulls it up, so the condition
+# reaches the search table's provider index).
+_BLANT = "d.organisasjon_id = ANY(%s::bigint[])"
+_UTENOM = "NOT (d.organisasjon_id = ANY(%s::bigint[]))"
+
+
+class NivadeltSok:
+    """The ranked search for a patient's kommune as a sequence the paginator slices: the same
+    rows in the same order as `Pasientrangering.rangert`, but a page is one statement that reads
+    the tiers in turn, each with a LIMIT of what the page still lacks, so a tier after a full
+    page is never read (PostgreSQL does not run a plan under LIMIT 0). A tier's region part is
+    one provider range (the kommune's own HF, the providers with an agreement: the search
+    table's provider index) or the region's range (the rest); the other regions' few tilbud join
+    the tier they rank in.
+
+    Django compiles the two parts of `rangert` (region, other regions) once; tiers and count
+    are put together from them as SQL (building and compiling a queryset per tier cost more
+    than the statement). Only SQL compiled by Django and fixed text are joined here; every value
+    is a parameter. Rows are namespaces with `pk` and the ranking annotations, enough for
+    selectors.kortdata_for_treff."""
+
+    ordered = True  # for Django's Paginator: the order is defined
+
+    def __init__(self, rangering: Pasientrangering, filtrert: QuerySet) -> None:
+        self._forberedt: tuple[int, int, int, int, list[SimpleNamespace]] | None = None
+        felt = ["pk", "organisasjon_id", "niva_rang", "avstand2", "navn"]
+        self._i_niva = '"avstand2" ASC NULLS LAST, "navn", "pk"'
+        if "relevans" in filtrert.query.annotations:
+            felt.append("relevans")
+            self._i_niva = '"relevans" DESC, ' + self._i_niva
+        i_regionen, utenfor = rangering.deler(filtrert)
+        deler = [i_regionen] if utenfor is None else [i_regionen, utenfor]
+        self._deler = [d.values(*felt).query.sql_with_params() for d in deler]
+        hf = list(rangering.egne_hf)
+        avtale = [o for o in rangering.med_avtale if o not in hf]
+        # The tiers in the order of `rangert` (own HF, agreement, rest of the region, other
+        # regions), each as its parts with a condition on the provider.
+        self._nivaer: list[list[tuple[str, list[Any]]]] = []
+        for orgs in (hf, avtale):
+            if orgs:
+                self._nivaer.append([self._del(d, _BLANT, orgs) for d in self._deler])
+        self._nivaer += [[self._del(d, _UTENOM, hf + avtale)] for d in self._deler]
+
+    @staticmethod
+    def _del(del_: tuple[str, Any], vilkar: str, orgs: list[int]) -> tuple[str, list[Any]]:
+        sql, params = del_
+        return f"SELECT * FROM ({sql}) d WHERE {vilkar}", [*params, orgs]  # noqa: S608
+
+    def antall_opptil(self, tak: int) -> int:
+        if self._forberedt is not None and self._forberedt[0] == tak:
+            return self._forberedt[1]
+        sql, params = self._telling(tak)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def _telling(self, tak: int) -> tuple[str, list[Any]]:
+        """The capped count: no ordering, no tiers, stops after `tak` rows."""
+        deler = " UNION ALL ".join(f"SELECT 1 FROM ({sql}) d" for sql, _ in self._deler)  # noqa: S608
+        params = [p for _, del_params in self._deler for p in del_params]
+        return f"SELECT count(*) FROM ({deler} LIMIT %s) telling", [*params, tak]  # noqa: S608
+
+    def __getitem__(self, utsnitt: slice) -> list[SimpleNamespace]:
+        start, stopp = utsnitt.start or 0, utsnitt.stop
+        if self._forberedt is not None:
+            _, _, f_start, f_stopp, rader = self._forberedt
+            if start == f_start and stopp <= f_stopp:
+                return rader[: stopp - start]
+        sql, params = self.sql(start, stopp)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            kolonner = [k[0] for k in cursor.description]
+            return [SimpleNamespace(**dict(zip(kolonner, rad, strict=True))) for rad in cursor]
+
+    def forbered(self, start: int, stopp: int, tak: int) -> None:
+        """The capped count and the page the paginator is about to ask for, in one statement
+        (one round trip less); `antall_opptil(tak)` and `[start:stopp]` then answer from it."""
+        telling, telling_params = self._telling(tak)
+        side, side_params = self.sql(start, stopp)
+        sql = (
+            f"SELECT ({telling}) AS _antall, side.* "  # noqa: S608
+            f"FROM (SELECT 1) en LEFT JOIN LATERAL ({side}) side ON true "
+            f'ORDER BY "niva_rang", {self._i_niva}'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*telling_params, *side_params])
+            kolonner = [k[0] for k in cursor.description][1:]
+            resultat = cursor.fetchall()
+        rader = [
+            SimpleNamespace(**dict(zip(kolonner, rad[1:], strict=True)))
+            for rad in resultat
+            if rad[1] is not None  # the LEFT JOIN's empty row: a page after the last
+        ]
+        self._forberedt = (tak, resultat[0][0], start, stopp, rader)
+
+    def sql(self, start: int, stopp: int) -> tuple[str, list[Any]]:
+        """The statement for rows start..stopp (0-based, stopp exclusive) and its parameters."""
+        ctes, params = [], []
+        for i, niva in enumerate(self._nivaer):
+            deler = " UNION ALL ".join(f"({sql})" for sql, _ in niva)
+            # A tier reads at most what the page (from the first row) still lacks after the
+            # tiers before it.
+            mangler = "%s" + "".join(f" - (SELECT count(*) FROM n{j})" for j in range(i))  # noqa: S608
+            ctes.append(
+                f"n{i} AS MATERIALIZED (SELECT * FROM ({deler}) niva "  # noqa: S608
+                f"ORDER BY {self._i_niva} LIMIT GREATEST({mangler}, 0))"
+            )
+            params += [p for _, del_params in niva for p in del_params]
+            params.append(stopp)
+        alle = " UNION ALL ".join(f"SELECT * FROM n{i}" for i in range(len(ctes)))  # noqa: S608
+        sql = (
+            f"WITH {', '.join(ctes)} SELECT * FROM ({alle}) alle "  # noqa: S608
+            f'ORDER BY "niva_rang", {self._i_niva} LIMIT %s OFFSET %s'
+        )
+        return sql, [*params, stopp - start, start]

@@ -1,0 +1,170 @@
+"""The reference tables every search reads — kommuner, postnumre, fylker, the RHF, målgrupper,
+behandlingsformer, the code lists (ICPC-2, ICD-10) and their målgruppe ranges, opptaksområder
+and agreements — held in process memory (a few MB).
+
+A search used to spend five of its twelve queries here, each costing more in Django than in
+PostgreSQL. These tables change with the yearly import and, for agreements and opptaksområder,
+through the admin and the coordinator area, so a copy per process is safe if it is refreshed:
+
+- every save or delete of these models (signals, tilbud/apps.py) and the end of the import drop
+  this process's copy at once and, after commit, move a shared version number in the cache
+  (Redis in production, shared by every worker);
+- each process compares that number at most once a second and reloads when it has moved;
+- and reloads after MAKS_ALDER seconds whatever the number says, so a change the signals cannot
+  see (a bulk UPDATE in a shell, a Redis that was down) is picked up within a minute.
+"""
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import (
+    Avtale,
+    Behandlingsform,
+    Diagnosekode,
+    Fylke,
+    Kommune,
+    Malgruppe,
+    MalgruppeKode,
+    Opptaksomrade,
+    Organisasjon,
+    Postnummer,
+)
+from .models.diagnose import Kodeverk
+
+logger = logging.getLogger(__name__)
+
+VERSJON_NOKKEL = "tilbud:referanse:versjon"
+SJEKK_HVERT = 1.0  # seconds between looks at the shared version number
+MAKS_ALDER = 60.0  # seconds a copy is used at most
+KATEGORI_MAKS = 50  # "Kategori med 50 underkoder" is enough to say it is a category
+
+
+@dataclass(frozen=True)
+class Referanse:
+    """One consistent snapshot. The model instances are shared: read them, never change them."""
+
+    kommuner: dict[str, Kommune]  # nummer → kommune, in number order
+    postnumre: dict[str, str]  # postnummer → kommunenummer
+    fylker: dict[str, Fylke]
+    rhf: dict[str, Organisasjon]  # kode (upper case) → RHF, in code order
+    malgrupper: dict[str, Malgruppe]  # slug → målgruppe, in name order
+    behandlingsformer: dict[str, Behandlingsform]  # kode → form, in display order
+    malgruppe_spenn: list[MalgruppeKode]
+    egne_hf: dict[str, list[int]]  # kommunenummer → the HF(s) whose opptaksområde it is in
+    med_avtale: dict[int, list[int]]  # RHF id → private providers with an agreement with it
+    # sokekode → (kodeverk, kode, tittel) of each code list that has it, ICPC-2 first
+    diagnosekoder: dict[str, list[tuple[str, str, str]]]
+    # ICD-10 category (3 characters) → (sub-codes, at most KATEGORI_MAKS; first sub-code, title)
+    icd10_kategorier: dict[str, tuple[int, str, str]]
+
+
+def _last() -> Referanse:
+    kommuner = {k.nummer: k for k in Kommune.objects.order_by("nummer")}
+    egne_hf: dict[str, list[int]] = {}
+    for kommune_id, hf_id in Opptaksomrade.objects.values_list("kommune_id", "helseforetak_id"):
+        if hf_id not in egne_hf.setdefault(kommune_id, []):
+            egne_hf[kommune_id].append(hf_id)
+    med_avtale: dict[int, list[int]] = {}
+    for rhf_id, leverandor_id in Avtale.objects.order_by().values_list("rhf_id", "leverandor_id"):
+        if leverandor_id not in med_avtale.setdefault(rhf_id, []):
+            med_avtale[rhf_id].append(leverandor_id)
+    diagnosekoder: dict[str, list[tuple[str, str, str]]] = {}
+    icd10_kategorier: dict[str, tuple[int, str, str]] = {}
+    for kodeverk, kode, sokekode, tittel in Diagnosekode.objects.order_by(
+        "-kodeverk", "kode"
+    ).values_list("kodeverk", "kode", "sokekode", "tittel"):
+        diagnosekoder.setdefault(sokekode, []).append((kodeverk, kode, tittel))
+        if kodeverk == Kodeverk.ICD10 and len(sokekode) >= 3:
+            antall, forste, forste_tittel = icd10_kategorier.get(sokekode[:3], (0, kode, tittel))
+            icd10_kategorier[sokekode[:3]] = (
+                min(antall + 1, KATEGORI_MAKS),
+                forste,
+                forste_tittel,
+            )
+    return Referanse(
+        kommuner=kommuner,
+        postnumre=dict(Postnummer.objects.values_list("nummer", "kommune_id")),
+        fylker={f.nummer: f for f in Fylke.objects.order_by("nummer")},
+        rhf={o.kode.upper(): o for o in Organisasjon.objects.rhf().order_by("kode")},
+        malgrupper={m.slug: m for m in Malgruppe.objects.all()},
+        behandlingsformer={b.kode: b for b in Behandlingsform.objects.all()},
+        malgruppe_spenn=list(MalgruppeKode.objects.all()),
+        egne_hf=egne_hf,
+        med_avtale=med_avtale,
+        diagnosekoder=diagnosekoder,
+        icd10_kategorier=icd10_kategorier,
+    )
+
+
+@dataclass(frozen=True)
+class _Kopi:
+    referanse: Referanse
+    versjon: str | None
+    lastet: float
+
+
+# One copy per process, replaced as a whole (one assignment), so every thread of a threaded
+# server sees either the old or the new snapshot, never a mix.
+_kopi: _Kopi | None = None
+_sjekket = 0.0
+
+
+def referanse() -> Referanse:
+    """This process's copy, reloaded when another process changed the tables or it is old."""
+    global _kopi, _sjekket
+    kopi, naa = _kopi, time.monotonic()
+    if kopi is not None and naa - _sjekket < SJEKK_HVERT:
+        return kopi.referanse
+    versjon = cache.get(VERSJON_NOKKEL)
+    if kopi is None or versjon != kopi.versjon or naa - kopi.lastet > MAKS_ALDER:
+        kopi = _Kopi(referanse=_last(), versjon=versjon, lastet=naa)
+        _kopi = kopi
+    _sjekket = naa
+    return kopi.referanse
+
+
+_generasjon = 0  # counts endret(): tests drop a copy that saw their rolled-back changes
+
+
+def glem() -> None:
+    """Drop this process's copy: the next call reads the tables again."""
+    global _kopi
+    _kopi = None
+
+
+def generasjon() -> int:
+    return _generasjon
+
+
+def endret() -> None:
+    """The tables changed: this process reads them again at once, the others after commit."""
+    global _generasjon
+    _generasjon += 1
+    glem()
+    transaction.on_commit(_ny_versjon, robust=True)
+
+
+def _ny_versjon() -> None:
+    try:
+        cache.set(VERSJON_NOKKEL, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the cache is an optimisation; MAKS_ALDER bounds the staleness
+        logger.warning("Kunne ikke melde ny versjon av referansedata til cachen", exc_info=True)
+
+
+REFERANSEMODELLER = (
+    Avtale,
+    Behandlingsform,
+    Diagnosekode,
+    Fylke,
+    Kommune,
+    Malgruppe,
+    MalgruppeKode,
+    Opptaksomrade,
+    Organisasjon,
+    Postnummer,
+)
