@@ -239,6 +239,11 @@ def fang_sql(klient, sporringer: list[Sporring]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # A running worker has the reference tables in memory (tilbud.referanse): load them first,
+    # so that the one-off load is not counted as part of the first query's statements.
+    from tilbud.referanse import referanse
+
+    referanse()
     for s in sporringer:
         with CaptureQueriesContext(connection) as fanget:
             t0 = time.perf_counter()

@@ -271,10 +271,10 @@ class TilbudFilter(django_filters.FilterSet):
     def treff(self) -> "QuerySet | NivadeltSok":
         """What a page is cut from: `qs`, or for the patient's kommune on PostgreSQL the same
         ranking read tier by tier, so that a page stops at the tier that fills it."""
+        if not self.is_valid():
+            raise ValueError("TilbudFilter.treff of an invalid search: check is_valid() first")
         if self.pasientkommune is None or connection.vendor != "postgresql":
             return self.qs
-        if not self.is_valid():
-            raise ValueError("TilbudFilter.treff of an invalid search")  # as .qs would
         rangering = Pasientrangering.for_kommune(self.pasientkommune)
         return NivadeltSok(rangering, self._filtrert(self.queryset.all()))
 

@@ -28,7 +28,7 @@ from django.db.models import (
 
 from .models import Kommune
 from .referanse import referanse
-from .selectors import andre_regioners_tilbud_i, etter_relevans
+from .selectors import KORTDATA_SQL, andre_regioners_tilbud_i, etter_relevans, kortrad
 
 
 @dataclass
@@ -110,24 +110,34 @@ class NivadeltSok:
     table's provider index) or the region's range (the rest); the other regions' few tilbud join
     the tier they rank in.
 
-    Django compiles the two parts of `rangert` (region, other regions) once; tiers and count
-    are put together from them as SQL (building and compiling a queryset per tier cost more
-    than the statement). Only SQL compiled by Django and fixed text are joined here; every value
-    is a parameter. Rows are namespaces with `pk` and the ranking annotations, enough for
-    selectors.kortdata_for_treff."""
+    Django compiles the filtered, annotated search once; its parts (region, other regions),
+    tiers and count are put together from it as SQL (building and compiling a queryset per tier
+    cost more than the statement). Only SQL compiled by Django and fixed text are joined here;
+    every value is a parameter. Rows are namespaces with `pk` and the ranking annotations,
+    enough for selectors.kortdata_for_treff."""
 
     ordered = True  # for Django's Paginator: the order is defined
 
     def __init__(self, rangering: Pasientrangering, filtrert: QuerySet) -> None:
         self._forberedt: tuple[int, int, int, int, list[SimpleNamespace]] | None = None
         felt = ["pk", "organisasjon_id", "niva_rang", "avstand2", "navn"]
-        self._i_niva = '"avstand2" ASC NULLS LAST, "navn", "pk"'
+        ledd = ['"avstand2" ASC NULLS LAST', '"navn"', '"pk"']
         if "relevans" in filtrert.query.annotations:
             felt.append("relevans")
-            self._i_niva = '"relevans" DESC, ' + self._i_niva
-        i_regionen, utenfor = rangering.deler(filtrert)
-        deler = [i_regionen] if utenfor is None else [i_regionen, utenfor]
-        self._deler = [d.values(*felt).query.sql_with_params() for d in deler]
+            ledd.insert(0, '"relevans" DESC')
+        self._i_niva = ", ".join(ledd)
+        self._side_rekkefolge = ", ".join(f"side.{ledd_}" for ledd_ in ['"niva_rang"', *ledd])
+        self._side_kolonner = len(felt) + 1  # and rhf_id
+        # One compiled queryset, annotated; its region part and other-regions part are
+        # conditions on it (PostgreSQL pulls the subquery up, so they reach the indexes).
+        sql, params = (
+            rangering.annotert(filtrert).order_by().values(*felt, "rhf_id").query.sql_with_params()
+        )
+        region = f"SELECT * FROM ({sql}) r WHERE r.rhf_id = %s"  # noqa: S608
+        self._deler = [(region, [*params, rangering.kommune.rhf_id])]
+        if rangering.andre:
+            andre = f"SELECT * FROM ({sql}) r WHERE r.pk = ANY(%s::bigint[])"  # noqa: S608
+            self._deler.append((andre, [*params, rangering.andre]))
         hf = list(rangering.egne_hf)
         avtale = [o for o in rangering.med_avtale if o not in hf]
         # The tiers in the order of `rangert` (own HF, agreement, rest of the region, other
@@ -170,24 +180,33 @@ class NivadeltSok:
             return [SimpleNamespace(**dict(zip(kolonner, rad, strict=True))) for rad in cursor]
 
     def forbered(self, start: int, stopp: int, tak: int) -> None:
-        """The capped count and the page the paginator is about to ask for, in one statement
-        (one round trip less); `antall_opptil(tak)` and `[start:stopp]` then answer from it."""
+        """The capped count, the page the paginator is about to ask for and the page's result
+        cards, in one statement (two round trips less); `antall_opptil(tak)` and
+        `[start:stopp]` then answer from it, and each row carries its card values (`kort`)."""
         telling, telling_params = self._telling(tak)
         side, side_params = self.sql(start, stopp)
+        kort = KORTDATA_SQL.format(hvor="t.id = side.pk")
         sql = (
-            f"SELECT ({telling}) AS _antall, side.* "  # noqa: S608
+            f"SELECT ({telling}) AS _antall, side.*, kort.* "  # noqa: S608
             f"FROM (SELECT 1) en LEFT JOIN LATERAL ({side}) side ON true "
-            f'ORDER BY "niva_rang", {self._i_niva}'
+            f"LEFT JOIN LATERAL ({kort}) kort ON true "
+            f"ORDER BY {self._side_rekkefolge}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*telling_params, *side_params])
-            kolonner = [k[0] for k in cursor.description][1:]
+            kolonner = [k[0] for k in cursor.description][1 : 1 + self._side_kolonner]
             resultat = cursor.fetchall()
-        rader = [
-            SimpleNamespace(**dict(zip(kolonner, rad[1:], strict=True)))
-            for rad in resultat
-            if rad[1] is not None  # the LEFT JOIN's empty row: a page after the last
-        ]
+        rader = []
+        for rad in resultat:
+            if rad[1] is None:
+                continue  # the LEFT JOIN's empty row: a page after the last
+            verdier = rad[1 : 1 + self._side_kolonner]
+            rader.append(
+                SimpleNamespace(
+                    **dict(zip(kolonner, verdier, strict=True)),
+                    kort=kortrad(rad[1 + self._side_kolonner :]),
+                )
+            )
         self._forberedt = (tak, resultat[0][0], start, stopp, rader)
 
     def sql(self, start: int, stopp: int) -> tuple[str, list[Any]]:

@@ -460,10 +460,12 @@ def kortdata_for_treff(treff: list[Any]) -> list[dict[str, Any]]:
     if not treff:
         return []
     ider = [rad.pk for rad in treff]
-    rader = {
-        r["id"]: r
-        for r in (_kortdata_postgres(ider) if connection.vendor == "postgresql" else kortdata(ider))
-    }
+    if all(getattr(rad, "kort", None) is not None for rad in treff):
+        rader = {rad.pk: rad.kort for rad in treff}  # read with the page (tilbud.rangering)
+    elif connection.vendor == "postgresql":
+        rader = {r["id"]: r for r in _kortdata_postgres(ider)}
+    else:
+        rader = {r["id"]: r for r in kortdata(ider)}
     ut = []
     for rad in treff:
         if (kort := rader.get(rad.pk)) is None:
@@ -511,7 +513,8 @@ def kortdata(ider: list[int]) -> list[dict[str, Any]]:
 
 
 # `kortdata` as one statement: the lists as JSON built by PostgreSQL, in the same orders.
-_KORTDATA_SQL = """
+# `{hvor}` says which tilbud (tilbud.rangering puts the cards of a ranked page in its statement).
+KORTDATA_SQL = """
 SELECT t.id, t.navn, t.organisasjon_id, o.navn, o.type, r.kode, r.navn, t.fagomrade,
        t.alder_fra, t.alder_til, t.helseiarbeid, t.henvisning_til, t.ventetid_tekst,
        t.ventetid_uker, t.ventetid_type, t.ventetid_dato, t.ventetid_kilde, t.status,
@@ -532,7 +535,7 @@ SELECT t.id, t.navn, t.organisasjon_id, o.navn, o.type, r.kode, r.navn, t.fagomr
   FROM tilbud_tilbud t
   JOIN tilbud_organisasjon o ON o.id = t.organisasjon_id
   JOIN tilbud_organisasjon r ON r.id = t.rhf_id
- WHERE t.id = ANY(%s)
+ WHERE {hvor}
 """
 
 
@@ -541,21 +544,23 @@ _KORTFELT_UTEN_LISTER = tuple(f for f in _KORTFELT if f != "henvisere")
 
 def _kortdata_postgres(ider: list[int]) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
-        cursor.execute(_KORTDATA_SQL, [ider])
-        rader = cursor.fetchall()
-    ut = []
-    for *felt, henvisere, malgrupper, behandlingsformer, lokasjoner in rader:
-        rad = dict(zip(_KORTFELT_UTEN_LISTER, felt, strict=True))
-        rad["henvisere"] = json.loads(henvisere)
-        rad["malgrupper"] = json.loads(malgrupper or "[]")
-        rad["behandlingsformer"] = json.loads(behandlingsformer or "[]")
-        # As the ORM gives them: the point as Decimal, so distances are computed alike.
-        rad["lokasjoner"] = [
-            (i, navn, nummer, kommune, Decimal(lat), Decimal(lon))
-            for i, navn, nummer, kommune, lat, lon in json.loads(lokasjoner or "[]")
-        ]
-        ut.append(rad)
-    return ut
+        cursor.execute(KORTDATA_SQL.format(hvor="t.id = ANY(%s)"), [ider])
+        return [kortrad(rad) for rad in cursor.fetchall()]
+
+
+def kortrad(rad: tuple[Any, ...]) -> dict[str, Any]:
+    """A row of KORTDATA_SQL as the values `kortdata` gives."""
+    *felt, henvisere, malgrupper, behandlingsformer, lokasjoner = rad
+    kort = dict(zip(_KORTFELT_UTEN_LISTER, felt, strict=True))
+    kort["henvisere"] = json.loads(henvisere)
+    kort["malgrupper"] = json.loads(malgrupper or "[]")
+    kort["behandlingsformer"] = json.loads(behandlingsformer or "[]")
+    # As the ORM gives them: the point as Decimal, so distances are computed alike.
+    kort["lokasjoner"] = [
+        (i, navn, nummer, kommune, Decimal(lat), Decimal(lon))
+        for i, navn, nummer, kommune, lat, lon in json.loads(lokasjoner or "[]")
+    ]
+    return kort
 
 
 def tilbud_historikk(tilbud: Tilbud) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ hele landet")."""
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -32,7 +33,8 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
         raise ValidationError(filterset.errors)
     paginering = TilbudPagination()
     side = kortdata_for_treff(paginering.paginate_queryset(filterset.treff, drf_request))
-    resultater = [resultatkort(kort, filterset.pasientkommune) for kort in side]
+    idag = timezone.localdate()
+    resultater = [resultatkort(kort, filterset.pasientkommune, idag=idag) for kort in side]
     svar = dict(paginering.get_paginated_response(resultater).data)
     svar["tomt_svar"] = tomt_svar(params, filterset) if svar["count"] == 0 else None
     return svar

@@ -80,3 +80,23 @@ def test_a_page_stops_at_the_tier_that_fills_it(nordland: None) -> None:
         plan = "\n".join(rad[0] for rad in cursor.fetchall())
     # The own HF's tier filled the page: the scans of the other tiers never ran.
     assert plan.count("(never executed)") >= 3, plan
+
+
+@pytest.mark.usefixtures("nordland")
+def test_the_cards_read_with_the_page_equal_the_cards_read_apart() -> None:
+    from tilbud.selectors import _kortdata_postgres
+
+    filterset = TilbudFilter(QueryDict("kommune=1804&status=alle"))
+    assert filterset.is_valid()
+    treff = filterset.treff
+    treff.forbered(0, 25, 1001)
+    rader = treff[0:25]
+    assert len(rader) == 25
+    hver_for_seg = {k["id"]: k for k in _kortdata_postgres([r.pk for r in rader])}
+    assert [r.kort for r in rader] == [hver_for_seg[r.pk] for r in rader]
+    # A page after the last: no rows, and the count still there.
+    filterset = TilbudFilter(QueryDict("kommune=1804&status=alle"))
+    assert filterset.is_valid()
+    treff = filterset.treff
+    treff.forbered(5000, 5025, 1001)
+    assert treff[5000:5025] == [] and treff.antall_opptil(1001) > 25

@@ -1,9 +1,11 @@
 """Serializers: the API responses and the context of the HTML pages, and the input of the
 coordinators' and tilbudsredaktørers writes."""
 
+from datetime import date
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -168,7 +170,9 @@ class TilbudListeSerializer(serializers.ModelSerializer):
 _ENDRET = serializers.DateTimeField()
 
 
-def resultatkort(kort: dict[str, Any], pasientkommune: Kommune | None) -> dict[str, Any]:
+def resultatkort(
+    kort: dict[str, Any], pasientkommune: Kommune | None, *, idag: date | None = None
+) -> dict[str, Any]:
     """One search result as TilbudListeSerializer declares it (and the OpenAPI schema documents
     it), built from the plain values of selectors.kortdata_for_treff rather than from a model
     instance field by field: a search answer is 25 of these. A test holds the two equal for
@@ -216,7 +220,7 @@ def resultatkort(kort: dict[str, Any], pasientkommune: Kommune | None) -> dict[s
         else None,
         "status": {"kode": kort["status"], "navn": _etikett(Tilbud.Status, kort["status"])},
         "sist_bekreftet": _dato(kort["sist_bekreftet"]),
-        "ferskhet": selectors.ferskhet(kort["sist_bekreftet"]),
+        "ferskhet": selectors.ferskhet(kort["sist_bekreftet"], idag=idag),
         "niva": None if rang is None else _niva(rang),
         "avstand_km": selectors.avstand_km_til(
             [(lat, lon) for *_, lat, lon in kort["lokasjoner"]], pasientkommune
@@ -232,11 +236,19 @@ def _niva(rang: int) -> dict[str, str]:
 
 def _etikett(valg: type[models.TextChoices], verdi: str) -> str:
     """A choice's label in the active language, as get_FOO_display() gives it. That method
-    rebuilds the whole choice dict, translating every label, on each call: 75 times a search."""
-    try:
-        return str(valg(verdi).label)
-    except ValueError:
-        return verdi
+    rebuilds the whole choice dict, translating every label, on each call: 75 times a search.
+    Labels are remembered per language (a handful of choices)."""
+    nokkel = (valg, verdi, get_language())
+    if (etikett := _ETIKETTER.get(nokkel)) is None:
+        try:
+            etikett = str(valg(verdi).label)
+        except ValueError:
+            etikett = verdi
+        _ETIKETTER[nokkel] = etikett
+    return etikett
+
+
+_ETIKETTER: dict[tuple[type, str, str | None], str] = {}
 
 
 def _dato(verdi: Any) -> str | None:
