@@ -63,40 +63,51 @@ def test_the_shared_version_moves_after_commit_only(django_capture_on_commit_cal
     assert cache.get(referanse.VERSJON_NOKKEL) is not None
 
 
+@pytest.fixture
+def klokke(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The copy's clock, moved by the test; the copy is loaded fresh at its start."""
+    naa = [1000.0]
+    monkeypatch.setattr(referanse.time, "monotonic", lambda: naa[0])
+    referanse.glem()
+    referanse.referanse()
+    return naa
+
+
+def avtaler(leverandor: Organisasjon) -> bool:
+    """Whether this process's copy has an agreement for the provider in Helse Nord, after another
+    worker (no signal here: bulk_create sends none) gave it one."""
+    hn = Organisasjon.objects.get(kode="HN")
+    return leverandor.pk in referanse.referanse().med_avtale.get(hn.pk, [])
+
+
+def ny_avtale_i_annen_prosess(leverandor: Organisasjon) -> None:
+    hn = Organisasjon.objects.get(kode="HN")
+    Avtale.objects.bulk_create([Avtale(leverandor=leverandor, rhf=hn, type=Avtale.Type.PHV)])
+
+
 def test_another_processs_change_is_seen_within_a_second(
-    monkeypatch: pytest.MonkeyPatch, privat_tilbud: tuple[Organisasjon, int]
+    klokke: list[float], privat_tilbud: tuple[Organisasjon, int]
 ) -> None:
     leverandor, _ = privat_tilbud
-    hn = Organisasjon.objects.get(kode="HN")
-    klokke = [1000.0]
-    monkeypatch.setattr(referanse.time, "monotonic", lambda: klokke[0])
-    referanse.glem()
-    assert leverandor.pk not in referanse.referanse().med_avtale.get(hn.pk, [])
-    # Another worker's change: no signal in this process (bulk_create sends none).
-    Avtale.objects.bulk_create([Avtale(leverandor=leverandor, rhf=hn, type=Avtale.Type.PHV)])
+    ny_avtale_i_annen_prosess(leverandor)
     klokke[0] += referanse.SJEKK_HVERT + 0.1
-    assert leverandor.pk not in referanse.referanse().med_avtale.get(hn.pk, [])
-    # …whose commit moved the shared version number.
+    assert not avtaler(leverandor)  # nobody said anything yet
+    # …then that worker's commit moves the shared version number.
     cache.set(referanse.VERSJON_NOKKEL, "en annen prosess")
-    assert leverandor.pk not in referanse.referanse().med_avtale.get(hn.pk, [])  # within 1 s
+    assert not avtaler(leverandor)  # looked less than a second ago
     klokke[0] += referanse.SJEKK_HVERT + 0.1
-    assert leverandor.pk in referanse.referanse().med_avtale.get(hn.pk, [])
+    assert avtaler(leverandor)
 
 
 def test_an_unannounced_change_is_seen_after_max_age(
-    monkeypatch: pytest.MonkeyPatch, privat_tilbud: tuple[Organisasjon, int]
+    klokke: list[float], privat_tilbud: tuple[Organisasjon, int]
 ) -> None:
     leverandor, _ = privat_tilbud
-    hn = Organisasjon.objects.get(kode="HN")
-    klokke = [1000.0]
-    monkeypatch.setattr(referanse.time, "monotonic", lambda: klokke[0])
-    referanse.glem()
-    referanse.referanse()
-    Avtale.objects.bulk_create([Avtale(leverandor=leverandor, rhf=hn, type=Avtale.Type.PHV)])
+    ny_avtale_i_annen_prosess(leverandor)
     klokke[0] += referanse.MAKS_ALDER - 1
-    assert leverandor.pk not in referanse.referanse().med_avtale.get(hn.pk, [])
+    assert not avtaler(leverandor)
     klokke[0] += 2
-    assert leverandor.pk in referanse.referanse().med_avtale.get(hn.pk, [])
+    assert avtaler(leverandor)
 
 
 def test_codes_and_categories_come_from_the_copy_as_from_the_tables(
