@@ -393,10 +393,12 @@ def andre_regioners_tilbud_i(kommune: Kommune) -> list[int]:
     if connection.vendor == "postgresql":
         # Plain SQL: every ranked search runs it, and compiling it cost more than running it.
         with connection.cursor() as cursor:
+            # Other regions' tilbud with a site here are those with the kommune among their
+            # sites outside their own region (a small GIN index, migration 0010).
             cursor.execute(
                 "SELECT tilbud_id FROM tilbud_sokerad "
-                "WHERE kommuner @> ARRAY[%s]::varchar(4)[] AND rhf_id <> %s ORDER BY tilbud_id",
-                [kommune.nummer, kommune.rhf_id],
+                "WHERE kommuner_utenfor @> ARRAY[%s]::varchar(4)[] ORDER BY tilbud_id",
+                [kommune.nummer],
             )
             return [rad[0] for rad in cursor.fetchall()]
     qs = Tilbud.objects.filter(lokasjoner__kommune=kommune).distinct()

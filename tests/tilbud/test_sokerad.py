@@ -37,6 +37,13 @@ def speil(tilbud: Tilbud) -> dict:
         "malgrupper": sorted(tilbud.malgrupper.values_list("id", flat=True)),
         "behandlingsformer": sorted(tilbud.behandlingsformer.values_list("kode", flat=True)),
         "kommuner": sorted(set(tilbud.lokasjoner.values_list("kommune_id", flat=True))),
+        "kommuner_utenfor": sorted(
+            set(
+                tilbud.lokasjoner.exclude(kommune__rhf_id=tilbud.rhf_id).values_list(
+                    "kommune_id", flat=True
+                )
+            )
+        ),
         "sted_lat": tilbud.sted_lat,
         "sted_lon": tilbud.sted_lon,
         "navn": tilbud.navn,
@@ -82,6 +89,19 @@ def test_sites_and_a_site_moving_kommune_reach_the_search_table() -> None:
     assert rad(tilbud)["kommuner"] == ["1804", "5501"] == speil(tilbud)["kommuner"]
     tilbud.lokasjoner.clear()
     assert rad(tilbud)["kommuner"] == []
+
+
+def test_sites_outside_the_own_region_follow_site_moves_and_region_changes() -> None:
+    # kommuner_utenfor: the look-up of other regions' tilbud in a patient's kommune.
+    tilbud = TilbudFactory()  # Helse Nord
+    lokasjon = LokasjonFactory(organisasjon=tilbud.organisasjon, kommune_id="1804")  # Bodø
+    tilbud.lokasjoner.add(lokasjon)
+    assert rad(tilbud)["kommuner_utenfor"] == []
+    Lokasjon.objects.filter(pk=lokasjon.pk).update(kommune_id="0301")  # Oslo, Helse Sør-Øst
+    assert rad(tilbud)["kommuner_utenfor"] == ["0301"]
+    Tilbud.objects.filter(pk=tilbud.pk).update(rhf=Organisasjon.objects.get(kode="HSO"))
+    tilbud.refresh_from_db()
+    assert rad(tilbud)["kommuner_utenfor"] == [] == speil(tilbud)["kommuner_utenfor"]
 
 
 def test_bulk_update_and_delete_reach_the_search_table() -> None:

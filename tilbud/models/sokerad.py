@@ -47,6 +47,8 @@ class Sokerad(models.Model):
     malgrupper = ArrayField(models.BigIntegerField())
     behandlingsformer = ArrayField(models.CharField(max_length=20))
     kommuner = ArrayField(models.CharField(max_length=4))  # where its sites are
+    # Those of its site kommuner that lie outside its own region (migration 0010)
+    kommuner_utenfor = ArrayField(models.CharField(max_length=4), default=list)
     sted_lat = models.FloatField(null=True)
     sted_lon = models.FloatField(null=True)
     navn = models.CharField(max_length=300)
