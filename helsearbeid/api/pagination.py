@@ -77,11 +77,14 @@ class CappedPagination(StandardPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         # A sequence that can count and fetch a page in one statement is told the page first.
+        # (Only a page that can exist: the count stops after TAK rows, and a page number too big
+        # for the database is a 400 from the paginator, not a statement.)
         raw = request.query_params.get(self.page_query_param) or "1"
-        if hasattr(queryset, "forbered") and raw.isdigit() and int(raw) >= 1:
+        if hasattr(queryset, "forbered") and raw.isdigit() and 1 <= len(raw) <= 4:
             storrelse = self.get_page_size(request)
             start = (int(raw) - 1) * storrelse
-            queryset.forbered(start, start + storrelse, CappedPaginator.TAK + 1)
+            if 0 <= start <= CappedPaginator.TAK:
+                queryset.forbered(start, start + storrelse, CappedPaginator.TAK + 1)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:

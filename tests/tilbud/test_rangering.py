@@ -100,3 +100,10 @@ def test_the_cards_read_with_the_page_equal_the_cards_read_apart() -> None:
     treff = filterset.treff
     treff.forbered(5000, 5025, 1001)
     assert treff[5000:5025] == [] and treff.antall_opptil(1001) > 25
+
+
+@pytest.mark.parametrize("side", ["0", "41", "9999", "99999999999999999999999"])
+def test_a_page_that_cannot_exist_is_a_400_naming_the_page(api, side: str) -> None:
+    svar = api.get("/api/v1/tilbud/", {"kommune": "1804", "diagnose": "L86", "page": side})
+    assert svar.status_code == 400
+    assert "page" in svar.json()
