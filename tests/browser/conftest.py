@@ -9,6 +9,7 @@ running after the browser tests (pytest-django orders transactional tests after 
 see it.
 """
 
+import contextlib
 import os
 from collections.abc import Iterator
 from io import StringIO
@@ -112,7 +113,14 @@ def side_for(nettleser, live_server, katalog) -> Iterator[object]:
     # lists the expected message here.
     lag.tillatt = []
     yield lag
+    # Let the pages finish what they fetch (a search as you type, the back button's reload)
+    # before the database is emptied: a request still running on the live server while the
+    # test's flush truncates every table can deadlock with it on PostgreSQL.
     for kontekst in kontekster:
+        for side in kontekst.pages:
+            # A page that never goes quiet is closed anyway.
+            with contextlib.suppress(Exception):
+                side.wait_for_load_state("networkidle", timeout=5_000)
         kontekst.close()
     uventede = [f for f in feil if not any(t in f for t in lag.tillatt)]
     assert uventede == [], "feil i nettleserkonsollen:\n" + "\n".join(uventede)
