@@ -71,27 +71,22 @@ class Pasientrangering:
             ),
         )
 
-    @staticmethod
-    def rekkefolge(qs: QuerySet, *forst: Any) -> list[Any]:
-        return [*etter_relevans(qs, *forst), F("avstand2").asc(nulls_last=True), "navn", "pk"]
-
-    def deler(self, qs: QuerySet) -> tuple[QuerySet, QuerySet | None]:
-        """The region part and the other regions' part (None when there are none), annotated
-        and unordered."""
-        # No ordering inside the parts: SQLite refuses ORDER BY in a compound's subqueries.
-        i_regionen = self.annotert(qs.filter(rhf_id=self.kommune.rhf_id)).order_by()
-        utenfor = self.annotert(qs.filter(pk__in=self.andre)).order_by() if self.andre else None
-        return i_regionen, utenfor
-
     def rangert(self, qs: QuerySet) -> QuerySet:
         """The tilbud serving the kommune, with `niva_rang` and `avstand2`, ordered by tier,
         relevance, distance. Serving: the tilbud of its RHF (HF tilbud and private providers
         with an agreement serve the whole region) and the few of other regions with a site in
         it, as a UNION ALL rather than one OR, so the region part stays one index range."""
-        i_regionen, utenfor = self.deler(qs)
-        rekkefolge = self.rekkefolge(qs, "niva_rang")
-        if utenfor is None:
+        rekkefolge = [
+            *etter_relevans(qs, "niva_rang"),
+            F("avstand2").asc(nulls_last=True),
+            "navn",
+            "pk",
+        ]
+        # No ordering inside the parts: SQLite refuses ORDER BY in a compound's subqueries.
+        i_regionen = self.annotert(qs.filter(rhf_id=self.kommune.rhf_id)).order_by()
+        if not self.andre:
             return i_regionen.order_by(*rekkefolge)
+        utenfor = self.annotert(qs.filter(pk__in=self.andre)).order_by()
         return i_regionen.union(utenfor, all=True).order_by(*rekkefolge)
 
 

@@ -17,7 +17,9 @@ through the admin and the coordinator area, so a copy per process is safe if it 
 import logging
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -65,14 +67,6 @@ class Referanse:
 
 def _last() -> Referanse:
     kommuner = {k.nummer: k for k in Kommune.objects.order_by("nummer")}
-    egne_hf: dict[str, list[int]] = {}
-    for kommune_id, hf_id in Opptaksomrade.objects.values_list("kommune_id", "helseforetak_id"):
-        if hf_id not in egne_hf.setdefault(kommune_id, []):
-            egne_hf[kommune_id].append(hf_id)
-    med_avtale: dict[int, list[int]] = {}
-    for rhf_id, leverandor_id in Avtale.objects.order_by().values_list("rhf_id", "leverandor_id"):
-        if leverandor_id not in med_avtale.setdefault(rhf_id, []):
-            med_avtale[rhf_id].append(leverandor_id)
     diagnosekoder: dict[str, list[tuple[str, str, str]]] = {}
     icd10_kategorier: dict[str, tuple[int, str, str]] = {}
     for kodeverk, kode, sokekode, tittel in Diagnosekode.objects.order_by(
@@ -94,11 +88,20 @@ def _last() -> Referanse:
         malgrupper={m.slug: m for m in Malgruppe.objects.all()},
         behandlingsformer={b.kode: b for b in Behandlingsform.objects.all()},
         malgruppe_spenn=list(MalgruppeKode.objects.all()),
-        egne_hf=egne_hf,
-        med_avtale=med_avtale,
+        egne_hf=_gruppert(Opptaksomrade.objects.values_list("kommune_id", "helseforetak_id")),
+        med_avtale=_gruppert(Avtale.objects.order_by().values_list("rhf_id", "leverandor_id")),
         diagnosekoder=diagnosekoder,
         icd10_kategorier=icd10_kategorier,
     )
+
+
+def _gruppert(par: Iterable[tuple[Any, int]]) -> dict[Any, list[int]]:
+    """(key, id) pairs as key → its distinct ids, in first-seen order."""
+    ut: dict[Any, list[int]] = {}
+    for nokkel, id_ in par:
+        if id_ not in ut.setdefault(nokkel, []):
+            ut[nokkel].append(id_)
+    return ut
 
 
 @dataclass(frozen=True)

@@ -389,7 +389,8 @@ def malgrupper_for_koder(koder: list[Diagnosekode]) -> dict[int, list[Malgruppe]
 
 def andre_regioners_tilbud_i(kommune: Kommune) -> list[int]:
     """Tilbud of other regions with a site in the kommune: rare, so an id list. PostgreSQL
-    reads the search table's site kommuner (GIN index); SQLite the tilbud–site links."""
+    reads the search table's site kommuner outside the own region (GIN index, migration 0010);
+    SQLite the tilbud–site links."""
     if connection.vendor == "postgresql":
         # Plain SQL: every ranked search runs it, and compiling it cost more than running it.
         with connection.cursor() as cursor:
@@ -427,17 +428,18 @@ _IKKE_I_LISTER = [
 
 
 def tilbud_liste_qs() -> QuerySet[Tilbud]:
-    """tilbud_qs without the long text columns, for search result lists."""
-    return tilbud_qs().defer(*_IKKE_I_LISTER)
+    """The tilbud without the long text columns and without their relations, in name order:
+    what a search over the tilbud themselves filters and ranks (the cards are read apart)."""
+    return Tilbud.objects.defer(*_IKKE_I_LISTER).order_by("navn", "id")
 
 
 def sokegrunnlag() -> QuerySet:
     """What the search filters, ranks and pages: on PostgreSQL the narrow search table (one
-    short row per tilbud, see tilbud.models.sokerad), elsewhere the tilbud themselves (narrow,
-    nothing prefetched). Turn a page of it into result cards with `kortdata_for_treff`."""
+    short row per tilbud, see tilbud.models.sokerad), elsewhere the tilbud themselves
+    (`tilbud_liste_qs`). Turn a page of it into result cards with `kortdata_for_treff`."""
     if connection.vendor == "postgresql":
         return Sokerad.objects.all()
-    return Tilbud.objects.defer(*_IKKE_I_LISTER).order_by("navn", "id")
+    return tilbud_liste_qs()
 
 
 _RANGERING = ("niva_rang", "relevans", "avstand2")

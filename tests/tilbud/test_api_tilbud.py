@@ -175,10 +175,10 @@ def test_the_fast_result_card_equals_the_declared_serializer(kommune: str | None
     # (which the OpenAPI schema documents) over the model instance must give exactly the same.
     from tilbud.api.serializers import TilbudListeSerializer, resultatkort
     from tilbud.models import Kommune
-    from tilbud.selectors import kortdata_for_treff, tilbud_liste_qs
+    from tilbud.selectors import kortdata_for_treff, tilbud_qs
 
     pasientkommune = Kommune.objects.get(nummer=kommune) if kommune else None
-    alle = list(tilbud_liste_qs())
+    alle = list(tilbud_qs())  # with their relations, for DRF's path
     if kommune:
         for rang, tilbud in enumerate(alle):
             tilbud.niva_rang = rang % 4 + 1
