@@ -102,6 +102,10 @@ if HISTORIKK_AKTIV:
         MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
         "pghistory.middleware.HistoryMiddleware",
     )
+    # Only requests that can change tracked rows. pghistory's default includes GET, and then
+    # prefixes every non-SELECT statement of a read (the ranked search starts with WITH) with a
+    # set_config() call and serialises its context to JSON for each one.
+    PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "koordinator:mine-tilbud"

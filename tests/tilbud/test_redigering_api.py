@@ -251,6 +251,34 @@ def test_history_records_who_what_and_why_on_postgresql(tilbud: Tilbud, koordina
     assert historikk[-1]["bruker"] == "importer_katalog"  # the import is history too
 
 
+@pytest.mark.django_db
+def test_reads_carry_no_history_context(tilbud: Tilbud, koordinator_hn, monkeypatch) -> None:
+    # pghistory prefixes each non-SELECT statement inside its context with set_config(); a read
+    # changes no tracked row, so the search (a WITH statement on PostgreSQL) must not pay it.
+    if connection.vendor != "postgresql":
+        pytest.skip("the history context exists on PostgreSQL only")
+    import pghistory.runtime
+
+    kall: list[str] = []
+    ekte = pghistory.runtime._inject_history_context
+
+    def spion(execute, sql, params, many, context):
+        kall.append(sql if isinstance(sql, str) else sql.decode())
+        return ekte(execute, sql, params, many, context)
+
+    monkeypatch.setattr(pghistory.runtime, "_inject_history_context", spion)
+    api = klient(koordinator_hn)
+    assert api.get("/api/v1/tilbud/?kommune=1804&diagnose=L86").status_code == 200
+    assert api.get(URL.format(tilbud.pk)).status_code == 200
+    assert kall == []
+    _, etag = hent(api, tilbud)
+    svar = api.patch(
+        URL.format(tilbud.pk), {"kontakt": "75 53 40 00"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert svar.status_code == 200
+    assert any(s.lstrip().upper().startswith("UPDATE") for s in kall)  # writes still carry it
+
+
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_editors_exactly_one_wins() -> None:
     # Transactional: each thread has its own connection, as real concurrent requests do. SQLite's
