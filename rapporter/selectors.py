@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
 
 from tilbud.models import Lokasjon, Malgruppe, Organisasjon, Tilbud
 
@@ -43,19 +44,11 @@ SYNK_KOLONNER: tuple[str, ...] = tuple(
 )
 
 
-def tilbud_endringer(
-    *, endret_etter: datetime | None, etter: SynkPosisjon | None, antall: int, til: datetime
-) -> list[dict[str, Any]]:
-    """Up to `antall` tilbud changed after the given time and position, oldest change first,
-    as rows: the columns of SYNK_KOLONNER, `rhf__kode`, and the sorted keys of the related rows
-    (`malgrupper`: slugs, `behandlingsformer`: codes, `lokasjoner`: ids).
-
-    Ended tilbud are included: the API turns them into tombstones. Ordered by (endret, id), a
-    unique order, so that keyset pages neither skip nor repeat rows with equal timestamps.
-    Changes after `til` are left for a later pull (see SYNK_SIKKERHETSMARGIN). One query on
-    PostgreSQL (the related keys as arrays), four elsewhere, whatever the page size; no model
-    instances.
-    """
+def _endringer_qs(
+    *, endret_etter: datetime | None, etter: SynkPosisjon | None, til: datetime
+) -> QuerySet[Tilbud]:
+    """The change stream's filter, ordered by (endret, id), a unique order, so that keyset pages
+    neither skip nor repeat rows with equal timestamps."""
     qs = Tilbud.objects.filter(endret__lte=til)
     if endret_etter is not None:
         qs = qs.filter(endret__gt=endret_etter)
@@ -65,35 +58,53 @@ def tilbud_endringer(
         qs = qs.filter(endret__gte=etter.endret).filter(
             Q(endret__gt=etter.endret) | Q(endret=etter.endret, id__gt=etter.id)
         )
-    # (name, through table, the key that names the related row)
-    relatert = [
-        ("malgrupper", Tilbud.malgrupper.through.objects, "malgruppe__slug"),
-        ("behandlingsformer", Tilbud.behandlingsformer.through.objects, "behandlingsform_id"),
-        ("lokasjoner", Tilbud.lokasjoner.through.objects, "lokasjon_id"),
-    ]
-    if connection.vendor == "postgresql":
-        # One query: the related keys as sorted arrays in the page's own rows.
-        # (The annotations need names of their own: the model's M2M fields hold the plain ones.)
-        arrays = {
-            f"{navn}_nokler": ArraySubquery(
-                gjennom.filter(tilbud_id=OuterRef("pk")).order_by(nokkel).values(nokkel)
-            )
-            for navn, gjennom, nokkel in relatert
-        }
-        rader = list(
-            qs.order_by("endret", "id")
-            .annotate(**arrays)
-            .values(*SYNK_KOLONNER, "rhf__kode", *arrays)[:antall]
+    return qs.order_by("endret", "id")
+
+
+# (name, through table, the key that names the related row)
+_RELATERT = [
+    ("malgrupper", Tilbud.malgrupper.through.objects, "malgruppe__slug"),
+    ("behandlingsformer", Tilbud.behandlingsformer.through.objects, "behandlingsform_id"),
+    ("lokasjoner", Tilbud.lokasjoner.through.objects, "lokasjon_id"),
+]
+
+
+def _nokkel_arrays() -> dict[str, ArraySubquery]:
+    """PostgreSQL: each related key list as a sorted array in the tilbud's own row, in Python's
+    order (codepoints: the "C" collation) whatever the database's collation. (The annotations
+    need names of their own: the model's M2M fields hold the plain ones.)"""
+    arrays = {}
+    for navn, gjennom, nokkel in _RELATERT:
+        rekkefolge = Collate(nokkel, "C") if nokkel != "lokasjon_id" else F(nokkel)
+        arrays[f"{navn}_nokler"] = ArraySubquery(
+            gjennom.filter(tilbud_id=OuterRef("pk")).order_by(rekkefolge).values(nokkel)
         )
+    return arrays
+
+
+def tilbud_endringer(
+    *, endret_etter: datetime | None, etter: SynkPosisjon | None, antall: int, til: datetime
+) -> list[dict[str, Any]]:
+    """Up to `antall` tilbud changed after the given time and position, oldest change first,
+    as rows: the columns of SYNK_KOLONNER, `rhf__kode`, and the sorted keys of the related rows
+    (`malgrupper`: slugs, `behandlingsformer`: codes, `lokasjoner`: ids).
+
+    Ended tilbud are included: the API turns them into tombstones. Changes after `til` are left
+    for a later pull (see SYNK_SIKKERHETSMARGIN). One query on PostgreSQL (the related keys as
+    arrays), four elsewhere, whatever the page size; no model instances.
+    """
+    qs = _endringer_qs(endret_etter=endret_etter, etter=etter, til=til)
+    if connection.vendor == "postgresql":
+        arrays = _nokkel_arrays()
+        rader = list(qs.annotate(**arrays).values(*SYNK_KOLONNER, "rhf__kode", *arrays)[:antall])
         for r in rader:
-            for navn, _gjennom, _nokkel in relatert:
-                # Python's order, whatever the database collation.
-                r[navn] = sorted(r.pop(f"{navn}_nokler"))
+            for navn, _gjennom, _nokkel in _RELATERT:
+                r[navn] = r.pop(f"{navn}_nokler")
         return rader
-    rader = list(qs.order_by("endret", "id").values(*SYNK_KOLONNER, "rhf__kode")[:antall])
+    rader = list(qs.values(*SYNK_KOLONNER, "rhf__kode")[:antall])
     ider = [r["id"] for r in rader]
     per_tilbud: dict[str, dict[int, list]] = {}
-    for navn, gjennom, nokkel in relatert:
+    for navn, gjennom, nokkel in _RELATERT:
         per_tilbud[navn] = {}
         for tilbud_id, verdi in gjennom.filter(tilbud_id__in=ider).values_list("tilbud_id", nokkel):
             per_tilbud[navn].setdefault(tilbud_id, []).append(verdi)
@@ -101,6 +112,44 @@ def tilbud_endringer(
         for navn, nokler in per_tilbud.items():
             r[navn] = sorted(nokler.get(r["id"], ()))
     return rader
+
+
+@dataclass(frozen=True)
+class SynkJsonRad:
+    """One record of a sync page as JSON text, with its place in the stream."""
+
+    json: str
+    endret: datetime
+    id: int
+
+
+def tilbud_endringer_json(
+    *,
+    endret_etter: datetime | None,
+    etter: SynkPosisjon | None,
+    antall: int,
+    til: datetime,
+    uttrykk: str,
+    parametere: list[Any],
+) -> list[SynkJsonRad]:
+    """PostgreSQL only: the rows of `tilbud_endringer`, each as one JSON text built by the
+    database from the SQL expression `uttrykk` over the row's columns (`s.<column>`,
+    `s.rhf_kode`, `s.<relation>_nokler`; see rapporter.api.synk_json). The rows are the same
+    query, so the two can never pick different rows."""
+    arrays = _nokkel_arrays()
+    utvalg = (
+        _endringer_qs(endret_etter=endret_etter, etter=etter, til=til)
+        .annotate(rhf_kode=F("rhf__kode"), **arrays)
+        .values(*SYNK_KOLONNER, "rhf_kode", *arrays)[:antall]
+    )
+    indre, indre_parametere = utvalg.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # `uttrykk` comes before the inner statement, so its parameters come first.
+        cursor.execute(
+            f"SELECT {uttrykk}, s.endret, s.id FROM ({indre}) s ORDER BY s.endret, s.id",  # noqa: S608
+            [*parametere, *indre_parametere],
+        )
+        return [SynkJsonRad(json=j, endret=e, id=i) for j, e, i in cursor.fetchall()]
 
 
 def eksport_organisasjoner() -> QuerySet[Organisasjon]:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +28,7 @@ from .cursor import lag_cursor, les_cursor
 from .renderers import CsvRenderer, FhirJsonRenderer, NdjsonRenderer
 from .serializers import SynkParametere, SynkSideSerializer, SynkTilbudSerializer, synk_poster
 from .struping import AnonymStruping, ApiNokkelStruping, StrupingMixin
+from .synk_json import JsonTekst, SynkJsonRenderer, synk_uttrykk
 
 
 class AnalytikerApi(StrupingMixin, BetingetGetMixin, APIView):
@@ -117,7 +119,7 @@ class FhirEksportApi(AnalytikerApi):
 class TilbudSynkApi(AnalytikerApi):
     """Incremental sync for mirrors."""
 
-    renderer_classes = [JSONRenderer, NdjsonRenderer, CsvRenderer]
+    renderer_classes = [SynkJsonRenderer, NdjsonRenderer, CsvRenderer]
     tillatte_parametere = frozenset(SynkParametere().fields)
     csv_kolonner = list(SynkTilbudSerializer.Meta.fields)
 
@@ -152,23 +154,33 @@ class TilbudSynkApi(AnalytikerApi):
         p = parametere.validated_data
         etter = les_cursor(p["cursor"]) if "cursor" in p else None
         antall = p["page_size"]
-        rader = selectors.tilbud_endringer(
-            endret_etter=p.get("endret_etter"),
-            etter=etter,
-            antall=antall + 1,
-            til=timezone.now() - innstilling("SYNK_SIKKERHETSMARGIN"),
-        )
-        flere = len(rader) > antall
-        rader = rader[:antall]
+        utvalg = {
+            "endret_etter": p.get("endret_etter"),
+            "etter": etter,
+            "antall": antall + 1,
+            "til": timezone.now() - innstilling("SYNK_SIKKERHETSMARGIN"),
+        }
+        if request.accepted_renderer.format == "json" and connection.vendor == "postgresql":
+            # The records as JSON written by the database (synk_json): a page of 100 is 215 KB.
+            uttrykk, sql_parametere = synk_uttrykk()
+            jsonrader = selectors.tilbud_endringer_json(
+                **utvalg, uttrykk=uttrykk, parametere=sql_parametere
+            )
+            flere = len(jsonrader) > antall
+            jsonrader = jsonrader[:antall]
+            posisjoner = [selectors.SynkPosisjon(endret=r.endret, id=r.id) for r in jsonrader]
+            poster: Any = JsonTekst(f"[{','.join(r.json for r in jsonrader)}]")
+        else:
+            rader = selectors.tilbud_endringer(**utvalg)
+            flere = len(rader) > antall
+            rader = rader[:antall]
+            posisjoner = [selectors.SynkPosisjon(endret=r["endret"], id=r["id"]) for r in rader]
+            poster = synk_poster(rader)
         url = request.build_absolute_uri()
-        siste = (
-            selectors.SynkPosisjon(endret=rader[-1]["endret"], id=rader[-1]["id"])
-            if rader
-            else etter
-        )
+        siste = posisjoner[-1] if posisjoner else etter
         fortsett = replace_query_param(url, "cursor", lag_cursor(siste)) if siste else url
         neste = fortsett if flere else None
-        svar = Response({"next": neste, "fortsett": fortsett, "results": synk_poster(rader)})
+        svar = Response({"next": neste, "fortsett": fortsett, "results": poster})
         if neste:
             svar["Link"] = f'<{neste}>; rel="next"'
         return svar
