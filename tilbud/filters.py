@@ -38,8 +38,10 @@ from .selectors import (
     kommune_fra_tekst,
     tekstsok,
 )
+from .sokeside import EnkelSok, Sokeside
 
 MAKS_SOKETEKST = 200
+_SKJEMAKLASSER: dict[type, type[forms.Form]] = {}
 
 
 class _OppslagField(forms.CharField):
@@ -252,6 +254,15 @@ class TilbudFilter(django_filters.FilterSet):
         model = Tilbud
         fields: list[str] = []
 
+    def get_form_class(self) -> type[forms.Form]:
+        # django-filter builds a new form class, and every form field, for each search. The
+        # fields depend on nothing of the request (labels are lazy, look-ups happen in clean),
+        # so the class is built once per FilterSet class; each form still copies its fields.
+        klasse = _SKJEMAKLASSER.get(type(self))
+        if klasse is None:
+            klasse = _SKJEMAKLASSER[type(self)] = super().get_form_class()
+        return klasse
+
     def filter_queryset(self, queryset: QuerySet[Tilbud]) -> QuerySet[Tilbud]:
         qs = self._filtrert(queryset)
         # Rank once every filter is applied: tiers and distance need the patient's kommune,
@@ -268,13 +279,16 @@ class TilbudFilter(django_filters.FilterSet):
         return qs
 
     @property
-    def treff(self) -> "QuerySet | NivadeltSok":
-        """What a page is cut from: `qs`, or for the patient's kommune on PostgreSQL the same
-        ranking read tier by tier, so that a page stops at the tier that fills it."""
+    def treff(self) -> "QuerySet | Sokeside":
+        """What a page is cut from: `qs` on SQLite; on PostgreSQL the same rows as a sequence
+        that reads count, page and cards in one statement (tilbud.sokeside), for the patient's
+        kommune ranked tier by tier, so that a page stops at the tier that fills it."""
         if not self.is_valid():
             raise ValueError("TilbudFilter.treff of an invalid search: check is_valid() first")
-        if self.pasientkommune is None or connection.vendor != "postgresql":
+        if connection.vendor != "postgresql":
             return self.qs
+        if self.pasientkommune is None:
+            return EnkelSok(self.qs)
         rangering = Pasientrangering.for_kommune(self.pasientkommune)
         return NivadeltSok(rangering, self._filtrert(self.queryset.all()))
 

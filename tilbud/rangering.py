@@ -11,10 +11,8 @@ provider index) usually fills the page by itself.
 
 import math
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Case,
     ExpressionWrapper,
@@ -28,7 +26,8 @@ from django.db.models import (
 
 from .models import Kommune
 from .referanse import referanse
-from .selectors import KORTDATA_SQL, andre_regioners_tilbud_i, etter_relevans, kortrad
+from .selectors import andre_regioners_tilbud_i, etter_relevans
+from .sokeside import Sokeside
 
 
 @dataclass
@@ -71,6 +70,31 @@ class Pasientrangering:
             ),
         )
 
+    def rang_sql(self, rad: str) -> tuple[str, list[Any]]:
+        """`niva_rang` and `avstand2` of `annotert` as SQL select items over the row alias
+        `rad` (PostgreSQL), for NivadeltSok: building the two expressions through the ORM cost
+        more than its whole statement. The same operations in the same order, so the same
+        floats; tests/tilbud/test_rangering.py holds every page equal to `rangert`."""
+        lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
+        coslat2 = math.cos(math.radians(lat0)) ** 2
+        sql = (
+            f"CASE WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 1 "
+            f"WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 2 "
+            f"WHEN {rad}.rhf_id = %s THEN 3 ELSE 4 END AS niva_rang, "
+            f"((({rad}.sted_lat - %s) * ({rad}.sted_lat - %s)) "
+            f"+ ((({rad}.sted_lon - %s) * ({rad}.sted_lon - %s)) * %s)) AS avstand2"
+        )
+        return sql, [
+            list(self.egne_hf),
+            list(self.med_avtale),
+            self.kommune.rhf_id,
+            lat0,
+            lat0,
+            lon0,
+            lon0,
+            coslat2,
+        ]
+
     def rangert(self, qs: QuerySet) -> QuerySet:
         """The tilbud serving the kommune, with `niva_rang` and `avstand2`, ordered by tier,
         relevance, distance. Serving: the tilbud of its RHF (HF tilbud and private providers
@@ -96,7 +120,7 @@ _BLANT = "d.organisasjon_id = ANY(%s::bigint[])"
 _UTENOM = "NOT (d.organisasjon_id = ANY(%s::bigint[]))"
 
 
-class NivadeltSok:
+class NivadeltSok(Sokeside):
     """The ranked search for a patient's kommune as a sequence the paginator slices: the same
     rows in the same order as `Pasientrangering.rangert`, but a page is one statement that reads
     the tiers in turn, each with a LIMIT of what the page still lacks, so a tier after a full
@@ -105,29 +129,30 @@ class NivadeltSok:
     table's provider index) or the region's range (the rest); the other regions' few tilbud join
     the tier they rank in.
 
-    Django compiles the filtered, annotated search once; its parts (region, other regions),
+    Django compiles the filtered search once, and the tier and distance are computed over it
+    in SQL (`Pasientrangering.rang_sql`); its parts (region, other regions),
     tiers and count are put together from it as SQL (building and compiling a queryset per tier
     cost more than the statement). Only SQL compiled by Django and fixed text are joined here;
     every value is a parameter. Rows are namespaces with `pk` and the ranking annotations,
-    enough for selectors.kortdata_for_treff."""
-
-    ordered = True  # for Django's Paginator: the order is defined
+    enough for selectors.kortdata_for_treff. Count, page and cards come in one statement
+    (tilbud.sokeside)."""
 
     def __init__(self, rangering: Pasientrangering, filtrert: QuerySet) -> None:
-        self._forberedt: tuple[int, int, int, int, list[SimpleNamespace]] | None = None
-        felt = ["pk", "organisasjon_id", "niva_rang", "avstand2", "navn"]
+        super().__init__()
+        felt = ["pk", "organisasjon_id", "navn", "rhf_id", "sted_lat", "sted_lon"]
         ledd = ['"avstand2" ASC NULLS LAST', '"navn"', '"pk"']
         if "relevans" in filtrert.query.annotations:
             felt.append("relevans")
             ledd.insert(0, '"relevans" DESC')
         self._i_niva = ", ".join(ledd)
         self._side_rekkefolge = ", ".join(f"side.{ledd_}" for ledd_ in ['"niva_rang"', *ledd])
-        self._side_kolonner = len(felt) + 1  # and rhf_id
-        # One compiled queryset, annotated; its region part and other-regions part are
+        self._side_kolonner = len(felt) + 2  # and niva_rang, avstand2
+        # One compiled queryset, ranked in SQL; its region part and other-regions part are
         # conditions on it (PostgreSQL pulls the subquery up, so they reach the indexes).
-        sql, params = (
-            rangering.annotert(filtrert).order_by().values(*felt, "rhf_id").query.sql_with_params()
-        )
+        indre, indre_params = filtrert.order_by().values(*felt).query.sql_with_params()
+        rang, rang_params = rangering.rang_sql("q")
+        sql = f"SELECT q.*, {rang} FROM ({indre}) q"  # noqa: S608
+        params = [*rang_params, *indre_params]
         region = f"SELECT * FROM ({sql}) r WHERE r.rhf_id = %s"  # noqa: S608
         self._deler = [(region, [*params, rangering.kommune.rhf_id])]
         if rangering.andre:
@@ -148,61 +173,11 @@ class NivadeltSok:
         sql, params = del_
         return f"SELECT * FROM ({sql}) d WHERE {vilkar}", [*params, orgs]  # noqa: S608
 
-    def antall_opptil(self, tak: int) -> int:
-        if self._forberedt is not None and self._forberedt[0] == tak:
-            return self._forberedt[1]
-        sql, params = self._telling(tak)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
-
     def _telling(self, tak: int) -> tuple[str, list[Any]]:
         """The capped count: no ordering, no tiers, stops after `tak` rows."""
         deler = " UNION ALL ".join(f"SELECT 1 FROM ({sql}) d" for sql, _ in self._deler)  # noqa: S608
         params = [p for _, del_params in self._deler for p in del_params]
         return f"SELECT count(*) FROM ({deler} LIMIT %s) telling", [*params, tak]  # noqa: S608
-
-    def __getitem__(self, utsnitt: slice) -> list[SimpleNamespace]:
-        start, stopp = utsnitt.start or 0, utsnitt.stop
-        if self._forberedt is not None:
-            _, _, f_start, f_stopp, rader = self._forberedt
-            if start == f_start and stopp <= f_stopp:
-                return rader[: stopp - start]
-        sql, params = self.sql(start, stopp)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            kolonner = [k[0] for k in cursor.description]
-            return [SimpleNamespace(**dict(zip(kolonner, rad, strict=True))) for rad in cursor]
-
-    def forbered(self, start: int, stopp: int, tak: int) -> None:
-        """The capped count, the page the paginator is about to ask for and the page's result
-        cards, in one statement (two round trips less); `antall_opptil(tak)` and
-        `[start:stopp]` then answer from it, and each row carries its card values (`kort`)."""
-        telling, telling_params = self._telling(tak)
-        side, side_params = self.sql(start, stopp)
-        kort = KORTDATA_SQL.format(hvor="t.id = side.pk")
-        sql = (
-            f"SELECT ({telling}) AS _antall, side.*, kort.* "  # noqa: S608
-            f"FROM (SELECT 1) en LEFT JOIN LATERAL ({side}) side ON true "
-            f"LEFT JOIN LATERAL ({kort}) kort ON true "
-            f"ORDER BY {self._side_rekkefolge}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*telling_params, *side_params])
-            kolonner = [k[0] for k in cursor.description][1 : 1 + self._side_kolonner]
-            resultat = cursor.fetchall()
-        rader = []
-        for rad in resultat:
-            if rad[1] is None:
-                continue  # the LEFT JOIN's empty row: a page after the last
-            verdier = rad[1 : 1 + self._side_kolonner]
-            rader.append(
-                SimpleNamespace(
-                    **dict(zip(kolonner, verdier, strict=True)),
-                    kort=kortrad(rad[1 + self._side_kolonner :]),
-                )
-            )
-        self._forberedt = (tak, resultat[0][0], start, stopp, rader)
 
     def sql(self, start: int, stopp: int) -> tuple[str, list[Any]]:
         """The statement for rows start..stopp (0-based, stopp exclusive) and its parameters."""

@@ -140,9 +140,11 @@ def test_bad_parameters_are_a_400_naming_the_parameter(
 @pytest.mark.parametrize(
     ("params", "postgres", "ellers"),
     [
-        # PostgreSQL: count, page (of the search table), the page's cards in one statement.
-        # Elsewhere: count, page, the tilbud, their målgrupper, behandlingsformer and sites.
-        ({}, 3, 6),
+        # PostgreSQL: count, page (of the search table) and the page's cards in one
+        # statement. Elsewhere: count, page, the tilbud, their målgrupper, behandlingsformer
+        # and sites.
+        ({}, 1, 6),
+        ({"rhf": "HN", "diagnose": "L86"}, 1, 6),
         # + other regions' tilbud with a site in the kommune; PostgreSQL counts, ranks and
         # reads the page's cards in one statement. The kommune, the code, its målgrupper, the
         # own HF(s) and agreements come from the in-memory reference tables.

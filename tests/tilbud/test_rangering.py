@@ -9,6 +9,7 @@ from tests.factories import LokasjonFactory, OrganisasjonFactory, TilbudFactory
 from tilbud.filters import TilbudFilter
 from tilbud.models import Avtale, Malgruppe, Organisasjon
 from tilbud.rangering import NivadeltSok
+from tilbud.sokeside import EnkelSok
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +60,46 @@ def test_every_page_equals_the_single_ranked_query(query: str, storrelse: int) -
     assert filterset.is_valid(), filterset.errors
     treff = filterset.treff
     assert isinstance(treff, NivadeltSok)
-    fasit = [(r.pk, r.niva_rang) for r in filterset.qs]
+
+    def rad(r) -> tuple:
+        # The distance too (not only the order it gives): NivadeltSok computes it in its own SQL.
+        return r.pk, r.niva_rang, None if r.avstand2 is None else round(r.avstand2, 9)
+
+    fasit = [rad(r) for r in filterset.qs]
     sider = []
     for start in range(0, len(fasit) + storrelse, storrelse):
-        sider += [(r.pk, r.niva_rang) for r in treff[start : start + storrelse]]
+        sider += [rad(r) for r in treff[start : start + storrelse]]
     assert sider == fasit
     assert treff.antall_opptil(1001) == len(fasit)
     if query.startswith("kommune=1804&status"):
-        assert {niva for _, niva in fasit} == {1, 2, 3, 4}, "every tier should be exercised"
+        assert {niva for _, niva, _ in fasit} == {1, 2, 3, 4}, "every tier should be exercised"
+        assert len({avstand for *_, avstand in fasit}) > 3, "distances should differ"
+
+
+@pytest.mark.usefixtures("nordland")
+@pytest.mark.parametrize(
+    "query", ["diagnose=L86", "rhf=HN&status=alle", "q=arbeid", "fylke=18&diagnose=rygg"]
+)
+@pytest.mark.parametrize("storrelse", [1, 7, 25])
+def test_every_page_without_a_kommune_equals_the_ordered_query(query: str, storrelse: int) -> None:
+    filterset = TilbudFilter(QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    treff = filterset.treff
+    assert isinstance(treff, EnkelSok)
+    fasit = list(filterset.qs.values_list("pk", flat=True))
+    assert len(fasit) > 25
+    sider: list[int] = []
+    for start in range(0, len(fasit) + storrelse, storrelse):
+        # As the paginator does: the page prepared (one statement), then sliced.
+        side = EnkelSok(filterset.qs)
+        side.forbered(start, start + storrelse, 1001)
+        assert side.antall_opptil(1001) == len(fasit)
+        rader = side[start : start + storrelse]
+        assert all(r.kort["id"] == r.pk for r in rader)  # each row has its own card
+        sider += [r.pk for r in rader]
+        # The same page read without preparing it.
+        assert [r.pk for r in treff[start : start + storrelse]] == [r.pk for r in rader]
+    assert sider == fasit
 
 
 def test_a_page_stops_at_the_tier_that_fills_it(nordland: None) -> None:

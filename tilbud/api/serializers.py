@@ -1,10 +1,11 @@
 """Serializers: the API responses and the context of the HTML pages, and the input of the
 coordinators' and tilbudsredaktørers writes."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -140,17 +141,17 @@ class TilbudListeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(KodeValgSerializer)
     def get_fagomrade(self, obj: Tilbud) -> dict:
-        return {"kode": obj.fagomrade, "navn": _etikett(Fagomrade, obj.fagomrade)}
+        return {"kode": obj.fagomrade, "navn": _etikett(Fagomrade, obj.fagomrade, get_language())}
 
     @extend_schema_field(KodeValgSerializer)
     def get_status(self, obj: Tilbud) -> dict:
-        return {"kode": obj.status, "navn": _etikett(Tilbud.Status, obj.status)}
+        return {"kode": obj.status, "navn": _etikett(Tilbud.Status, obj.status, get_language())}
 
     @extend_schema_field(KodeValgSerializer)
     def get_henvisning_til(self, obj: Tilbud) -> dict:
         return {
             "kode": obj.henvisning_til,
-            "navn": _etikett(Tilbud.HenvisningTil, obj.henvisning_til),
+            "navn": _etikett(Tilbud.HenvisningTil, obj.henvisning_til, get_language()),
         }
 
     @extend_schema_field(VentetidSerializer(allow_null=True))
@@ -167,9 +168,6 @@ class TilbudListeSerializer(serializers.ModelSerializer):
         }
 
 
-_ENDRET = serializers.DateTimeField()
-
-
 def resultatkort(
     kort: dict[str, Any], pasientkommune: Kommune | None, *, idag: date | None = None
 ) -> dict[str, Any]:
@@ -178,6 +176,7 @@ def resultatkort(
     instance field by field: a search answer is 25 of these. A test holds the two equal for
     every tilbud."""
     rang = kort.get("niva_rang")
+    sprak = get_language()
     return {
         "id": kort["id"],
         "navn": kort["navn"],
@@ -187,7 +186,10 @@ def resultatkort(
             "type": kort["organisasjon__type"],
         },
         "rhf": {"kode": kort["rhf__kode"], "navn": kort["rhf__navn"]},
-        "fagomrade": {"kode": kort["fagomrade"], "navn": _etikett(Fagomrade, kort["fagomrade"])},
+        "fagomrade": {
+            "kode": kort["fagomrade"],
+            "navn": _etikett(Fagomrade, kort["fagomrade"], sprak),
+        },
         "malgrupper": kort["malgrupper"],
         "behandlingsformer": kort["behandlingsformer"],
         "lokasjoner": [
@@ -199,7 +201,7 @@ def resultatkort(
         "helseiarbeid": kort["helseiarbeid"],
         "henvisning_til": {
             "kode": kort["henvisning_til"],
-            "navn": _etikett(Tilbud.HenvisningTil, kort["henvisning_til"]),
+            "navn": _etikett(Tilbud.HenvisningTil, kort["henvisning_til"], sprak),
         },
         "henvisning_kort": selectors.henvisning_kort_tekst(
             henvisning_til=kort["henvisning_til"],
@@ -218,14 +220,14 @@ def resultatkort(
         }
         if kort["ventetid_tekst"]
         else None,
-        "status": {"kode": kort["status"], "navn": _etikett(Tilbud.Status, kort["status"])},
+        "status": {"kode": kort["status"], "navn": _etikett(Tilbud.Status, kort["status"], sprak)},
         "sist_bekreftet": _dato(kort["sist_bekreftet"]),
         "ferskhet": selectors.ferskhet(kort["sist_bekreftet"], idag=idag),
         "niva": None if rang is None else _niva(rang),
         "avstand_km": selectors.avstand_km_til(
             [(lat, lon) for *_, lat, lon in kort["lokasjoner"]], pasientkommune
         ),
-        "endret": _ENDRET.to_representation(kort["endret"]),
+        "endret": _tidspunkt(kort["endret"]),
     }
 
 
@@ -234,11 +236,11 @@ def _niva(rang: int) -> dict[str, str]:
     return {"kode": kode, "navn": navn}
 
 
-def _etikett(valg: type[models.TextChoices], verdi: str) -> str:
-    """A choice's label in the active language, as get_FOO_display() gives it. That method
-    rebuilds the whole choice dict, translating every label, on each call: 75 times a search.
-    Labels are remembered per language (a handful of choices)."""
-    nokkel = (valg, verdi, get_language())
+def _etikett(valg: type[models.TextChoices], verdi: str, sprak: str | None) -> str:
+    """A choice's label in the language `sprak` (the active one), as get_FOO_display() gives
+    it. That method rebuilds the whole choice dict, translating every label, on each call: 75
+    times a search. Labels are remembered per language (a handful of choices)."""
+    nokkel = (valg, verdi, sprak)
     if (etikett := _ETIKETTER.get(nokkel)) is None:
         try:
             etikett = str(valg(verdi).label)
@@ -249,6 +251,13 @@ def _etikett(valg: type[models.TextChoices], verdi: str) -> str:
 
 
 _ETIKETTER: dict[tuple[type, str, str | None], str] = {}
+
+
+def _tidspunkt(verdi: datetime) -> str:
+    """DRF's DateTimeField (ISO 8601 in the current time zone, Z for UTC) without its per-call
+    settings and time-zone look-ups, which cost more than the rest of a card."""
+    tekst = verdi.astimezone(timezone.get_current_timezone()).isoformat()
+    return tekst[:-6] + "Z" if tekst.endswith("+00:00") else tekst
 
 
 def _dato(verdi: Any) -> str | None:
