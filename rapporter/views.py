@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from henvisning.models import Henvisning
 from rapporter import selectors
 from rapporter.models import HENVISNINGSSTATUSER, Niva, Sammendragsrad
+from tilbud.rules import kan_se_henvisningstall
 
 STOLPE_HOYDE = 22
 STOLPE_AVSTAND = 8
@@ -202,7 +203,9 @@ def oversikt(request: HttpRequest) -> HttpResponse:
     _mg, fylke_rader = selectors.dekningsmatrise(Niva.FYLKE)
     generasjoner = selectors.siste_generasjoner()
     maks = max((c["aktive"] for r in rhf_rader for c in r["celler"]), default=0)
-    henvisningsrader = selectors.henvisningstall_per_rhf()
+    # Referral figures need a key in the API, and a role here (tilbud.rules).
+    med_henvisningstall = kan_se_henvisningstall(request.user)
+    henvisningsrader = selectors.henvisningstall_per_rhf() if med_henvisningstall else []
     return render(
         request,
         "rapporter/oversikt.html",
@@ -212,6 +215,7 @@ def oversikt(request: HttpRequest) -> HttpResponse:
             "henvisningsdiagrammer": (
                 henvisningsdiagrammer(henvisningsrader) if henvisningsrader else []
             ),
+            "med_henvisningstall": med_henvisningstall,
             "matriser": [("rhf", rhf_rader), ("fylke", fylke_rader)],
             "generasjoner": generasjoner,
             "etikett_bredde": ETIKETT_BREDDE,

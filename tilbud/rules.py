@@ -65,7 +65,15 @@ def er_analytiker(bruker: Any) -> bool:
     return any(r.type == Rolle.Type.ANALYTIKER for r in _roller(bruker))
 
 
+@rules.predicate
+def er_mottaker(bruker: Any) -> bool:
+    return any(r.type == Rolle.Type.MOTTAKER for r in _roller(bruker))
+
+
 kan_endre = er_administrator | er_koordinator_for
+# The regional referral figures on the report page: the people who run and study the scheme
+# (in the API: an API key). Referrers and the public see the catalogue figures only.
+kan_se_henvisningstall = er_administrator | er_koordinator | er_analytiker | er_mottaker
 kan_foresla = er_redaktor_for
 
 for modell in ("tilbud", "organisasjon", "lokasjon"):

@@ -1,11 +1,13 @@
 """`/api/v1/rapporter/sammendrag/`: the regional summaries, from the latest complete generation.
 
-RHF level is open (aggregated and small-cell suppressed); HF and fylke level need an API key
-(smaller regions are closer to the persons behind the referral figures)."""
+The catalogue figures at RHF level are open. Everything about referrals needs an API key, at
+every level (without one the referral figures are null and `henvisningstall` is false), and so
+do HF and fylke level (smaller regions are closer to the persons behind the figures)."""
 
 import re
 from typing import Any
 
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
@@ -16,6 +18,7 @@ from rest_framework.response import Response
 from rapporter import selectors
 from rapporter.models import (
     CELLEFELT,
+    HENVISNINGSFELT,
     TALLFELT,
     ApiNokkel,
     Niva,
@@ -34,7 +37,7 @@ class SammendragParametere(serializers.Serializer):
     niva = serializers.ChoiceField(
         choices=Niva.choices,
         default=Niva.RHF,
-        help_text="rhf (åpent), hf eller fylke (krever API-nøkkel).",
+        help_text="rhf (katalogtallene er åpne), hf eller fylke (krever API-nøkkel).",
         error_messages={"invalid_choice": "Ukjent nivå «{input}». Gyldige: rhf, hf, fylke."},
     )
     region = serializers.CharField(
@@ -100,6 +103,12 @@ class GenerasjonSerializer(serializers.Serializer):
 
 class SammendragsradSerializer(serializers.ModelSerializer):
     rhf = serializers.CharField(source="generasjon.rhf.kode")
+    undertrykt = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Et henvisningstall i raden gjelder 1–4 personer og er skjult. Null uten "
+        "API-nøkkel (da vises ingen henvisningstall).",
+    )
     malgruppe = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     malgruppe_navn = serializers.CharField(source="malgruppe.navn", allow_null=True, default=None)
 
@@ -120,6 +129,10 @@ class SammendragsradSerializer(serializers.ModelSerializer):
 
 class SammendragSvarSerializer(serializers.Serializer):
     niva = serializers.CharField()
+    henvisningstall = serializers.BooleanField(
+        help_text="Om svaret har henvisningstall: bare med API-nøkkel. Uten nøkkel er alle "
+        "henvisningstall og `undertrykt` null."
+    )
     periodetype = serializers.CharField()
     periode = serializers.CharField(allow_null=True)
     bygget = serializers.DateTimeField(
@@ -152,7 +165,9 @@ class SammendragApi(AnalytikerApi):
             "gjelder 1–4 personer er null, og `undertrykt` er true; en andel eller ventetid er "
             "null når telleren eller grunnlaget er det, og er ett statustall skjult, skjules også "
             "det nest minste.\n\n"
-            "Nivå `hf` og `fylke` krever API-nøkkel. Svaret har `ETag`."
+            "Henvisningstallene krever API-nøkkel på alle nivå: uten nøkkel er de null, og "
+            "`henvisningstall` er false. Nivå `hf` og `fylke` krever API-nøkkel. Svaret har "
+            "`ETag`."
         ),
         parameters=[SammendragParametere],
         responses={
@@ -185,13 +200,23 @@ class SammendragApi(AnalytikerApi):
             periode=periode,
         )
         generasjoner: list[Sammendragsgenerasjon] = utvalg.generasjoner
-        return Response(
+        rader = SammendragsradSerializer(utvalg.rader, many=True).data
+        med_henvisningstall = isinstance(request.auth, ApiNokkel)
+        if not med_henvisningstall:
+            skjult = dict.fromkeys((*HENVISNINGSFELT, "undertrykt"))
+            rader = [{**rad, **skjult} for rad in rader]
+        svar = Response(
             {
                 "niva": p["niva"],
+                "henvisningstall": med_henvisningstall,
                 "periodetype": periodetype,
                 "periode": periode,
                 "bygget": utvalg.bygget,
                 "generasjoner": GenerasjonSerializer(generasjoner, many=True).data,
-                "results": SammendragsradSerializer(utvalg.rader, many=True).data,
+                "results": rader,
             }
         )
+        # The same URL answers differently with and without a key: no shared cache may mix
+        # them up.
+        patch_vary_headers(svar, ["Authorization"])
+        return svar

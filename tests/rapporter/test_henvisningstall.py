@@ -16,8 +16,14 @@ from henvisning.livssyklus import Avvisningsgrunn, Handling, Part
 from henvisning.models import Henvisning
 from henvisning.services import Vurdering, henvisning_overgang
 from rapporter.henvisningstall import henvisningstall, percentile_cont
-from rapporter.models import HENVISNINGSSTATUSER, Sammendragsgenerasjon, Sammendragsrad
+from rapporter.models import (
+    HENVISNINGSFELT,
+    HENVISNINGSSTATUSER,
+    Sammendragsgenerasjon,
+    Sammendragsrad,
+)
 from rapporter.services.sammendrag import bygg_sammendrag, ombyggingsnokkel, rhf_koder
+from tests.factories import bruker_med_rolle
 from tilbud.models import Organisasjon, Tilbud
 
 from .sammendrag_hjelp import henviser, lag_henvisning, sjekk_mot_direkte_tall
@@ -241,19 +247,40 @@ def _mange(tilbud: Tilbud, antall: int = 12) -> None:
         )
 
 
-def test_api_serves_the_referral_figures_with_their_definitions(api, tilbud) -> None:
+def test_api_serves_the_referral_figures_with_their_definitions(analytiker, tilbud) -> None:
     _mange(tilbud)
     for kode in rhf_koder():
         bygg_sammendrag(kode, naa=NAA)
-    svar = api.get(URL, {"region": "HN", "malgruppe": "alle", "periode": "2026"})
+    svar = analytiker.get(URL, {"region": "HN", "malgruppe": "alle", "periode": "2026"})
     assert svar.status_code == 200, svar.content
+    assert svar.json()["henvisningstall"] is True
     rad = next(r for r in svar.json()["results"] if r["fagomrade"] == "")
     assert rad["henvisninger_totalt"] == 12 and rad["status_startet"] == 12
     assert rad["andel_vurdert_innen_10_dager"] == 1.0 and rad["andel_avvist"] == 0.0
     assert rad["ventetid_antall"] == 12 and rad["ventetid_median_dager"] == 16.5
     assert rad["undertrykt"] is False
-    andre = next(r for r in api.get(URL, {"region": "HV"}).json()["results"])
+    andre = next(r for r in analytiker.get(URL, {"region": "HV"}).json()["results"])
     assert andre["henvisninger_totalt"] == 0 and andre["ventetid_median_dager"] is None
+
+
+def test_referral_figures_need_a_key_even_at_rhf_level(api, analytiker, tilbud) -> None:
+    _mange(tilbud)
+    for kode in rhf_koder():
+        bygg_sammendrag(kode, naa=NAA)
+    parametere = {"region": "HN", "malgruppe": "alle", "periode": "2026"}
+    uten, med = api.get(URL, parametere), analytiker.get(URL, parametere)
+    assert uten.status_code == med.status_code == 200
+    assert uten.json()["henvisningstall"] is False
+    rader_uten = uten.json()["results"]
+    rader_med = med.json()["results"]
+    assert [r["aktive_tilbud"] for r in rader_uten] == [r["aktive_tilbud"] for r in rader_med]
+    for rad in rader_uten:
+        assert all(rad[f] is None for f in HENVISNINGSFELT), rad
+        assert rad["undertrykt"] is None  # not even whether a small count exists
+    assert any(r["henvisninger_totalt"] == 12 for r in rader_med)
+    # Different answers for one URL: a shared cache must keep them apart.
+    assert "Authorization" in uten["Vary"] and "Authorization" in med["Vary"]
+    assert uten["ETag"] != med["ETag"]
 
 
 def test_schema_documents_every_referral_figure(tmp_path) -> None:
@@ -268,10 +295,32 @@ def test_schema_documents_every_referral_figure(tmp_path) -> None:
     assert "startet* i perioden" in beskrivelse and "1–4 personer" in beskrivelse
 
 
-def test_page_draws_the_referral_figures(client, tilbud) -> None:
+@pytest.mark.parametrize("rolle", [None, "henviser", "tilbudsredaktor"])
+def test_page_shows_referral_figures_only_to_the_schemes_staff(client, tilbud, rolle) -> None:
     _mange(tilbud)
     for kode in rhf_koder():
         bygg_sammendrag(kode, naa=NAA)
+    if rolle == "henviser":
+        client.force_login(bruker_med_rolle("henviser", henvisertype="fastlege"))
+    elif rolle == "tilbudsredaktor":
+        client.force_login(bruker_med_rolle("tilbudsredaktor", organisasjon="Nordlandssykehuset"))
+    html = client.get("/rapporter/").content.decode()
+    assert "Vurdert innen 10 virkedager" not in html and "16,5 dager" not in html
+    assert "vises for innloggede koordinatorer" in html
+    assert html.count("<svg") == 4  # the målgruppe charts only
+
+
+@pytest.mark.parametrize("rolle", ["koordinator", "analytiker", "mottaker"])
+def test_page_draws_the_referral_figures(client, tilbud, rolle) -> None:
+    _mange(tilbud)
+    for kode in rhf_koder():
+        bygg_sammendrag(kode, naa=NAA)
+    if rolle == "koordinator":
+        client.force_login(bruker_med_rolle("koordinator", rhf="HN"))
+    elif rolle == "mottaker":
+        client.force_login(bruker_med_rolle("mottaker", organisasjon="Nordlandssykehuset"))
+    else:
+        client.force_login(bruker_med_rolle("analytiker"))
     html = client.get("/rapporter/").content.decode()
     assert "Henvisninger" in html and "Vurdert innen 10 virkedager" in html
     # Four status charts, the deadline chart and the waiting-time chart, after the four

@@ -23,6 +23,7 @@ from rapporter.services.sammendrag import (
     planlegg_ombygging,
     rhf_koder,
 )
+from tests.factories import bruker_med_rolle
 from tilbud.models import Malgruppe, Tilbud
 
 from .sammendrag_hjelp import fra_scratch, lagret, sjekk_mot_direkte_tall
@@ -296,10 +297,12 @@ def test_api_below_region_level_needs_a_key(api, analytiker, nokkel_og_klartekst
 
 
 def test_page_has_charts_with_tables_and_the_gap_matrix(client, bygget) -> None:
+    client.force_login(bruker_med_rolle("koordinator", rhf="HN"))
     svar = client.get("/rapporter/")
     assert svar.status_code == 200
     html = svar.content.decode()
-    # Four målgruppe charts, four referral status charts, the deadline and the waiting time.
+    # Four målgruppe charts, four referral status charts, the deadline and the waiting time
+    # (referral figures: the scheme's staff, see test_henvisningstall).
     assert html.count("<svg") == 10
     assert html.count("<caption>") >= 6
     assert "Dekningshull" in html and "Ingen" in html
