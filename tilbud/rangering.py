@@ -168,6 +168,21 @@ class NivadeltSok(Sokeside):
                 self._nivaer.append([self._del(d, _BLANT, orgs) for d in self._deler])
         self._nivaer += [[self._del(d, _UTENOM, hf + avtale)] for d in self._deler]
 
+    def forbered(self, start: int, stopp: int, tak: int) -> None:
+        """As Sokeside.forbered, first with the first tier alone: when it fills the page (a
+        large HF for a common diagnosis), the statement is a quarter of the full one, and
+        planning the full one cost as much as running it (Oslo: 3 ms). Otherwise the full
+        statement, with the count already known."""
+        if len(self._nivaer) > 1:
+            forste = self._les(start, stopp, tak, self._telling(tak), self.sql(start, stopp, 1))
+            if len(forste[4]) == stopp - start:
+                self._forberedt = forste
+                return
+            kjent = ("SELECT %s", [forste[1]])
+            self._forberedt = self._les(start, stopp, tak, kjent, self.sql(start, stopp))
+            return
+        super().forbered(start, stopp, tak)
+
     @staticmethod
     def _del(del_: tuple[str, Any], vilkar: str, orgs: list[int]) -> tuple[str, list[Any]]:
         sql, params = del_
@@ -179,10 +194,11 @@ class NivadeltSok(Sokeside):
         params = [p for _, del_params in self._deler for p in del_params]
         return f"SELECT count(*) FROM ({deler} LIMIT %s) telling", [*params, tak]  # noqa: S608
 
-    def sql(self, start: int, stopp: int) -> tuple[str, list[Any]]:
-        """The statement for rows start..stopp (0-based, stopp exclusive) and its parameters."""
+    def sql(self, start: int, stopp: int, nivaer: int | None = None) -> tuple[str, list[Any]]:
+        """The statement for rows start..stopp (0-based, stopp exclusive) and its parameters;
+        with `nivaer`, of the first that many tiers only."""
         ctes, params = [], []
-        for i, niva in enumerate(self._nivaer):
+        for i, niva in enumerate(self._nivaer[:nivaer]):
             deler = " UNION ALL ".join(f"({sql})" for sql, _ in niva)
             # A tier reads at most what the page (from the first row) still lacks after the
             # tiers before it.
