@@ -295,16 +295,28 @@ def test_schema_documents_every_referral_figure(tmp_path) -> None:
     assert "startet* i perioden" in beskrivelse and "1–4 personer" in beskrivelse
 
 
-@pytest.mark.parametrize("rolle", [None, "henviser", "tilbudsredaktor"])
-def test_page_shows_referral_figures_only_to_the_schemes_staff(client, tilbud, rolle) -> None:
+ROLLER = {
+    "henviser": {"henvisertype": "fastlege"},
+    "tilbudsredaktor": {"organisasjon": "Nordlandssykehuset"},
+    "koordinator": {"rhf": "HN"},
+    "mottaker": {"organisasjon": "Nordlandssykehuset"},
+    "analytiker": {},
+}
+
+
+def rapportside(client, tilbud: Tilbud, rolle: str | None) -> str:
+    """The report page with twelve referrals in the figures, seen by a user with `rolle`."""
     _mange(tilbud)
     for kode in rhf_koder():
         bygg_sammendrag(kode, naa=NAA)
-    if rolle == "henviser":
-        client.force_login(bruker_med_rolle("henviser", henvisertype="fastlege"))
-    elif rolle == "tilbudsredaktor":
-        client.force_login(bruker_med_rolle("tilbudsredaktor", organisasjon="Nordlandssykehuset"))
-    html = client.get("/rapporter/").content.decode()
+    if rolle is not None:
+        client.force_login(bruker_med_rolle(rolle, **ROLLER[rolle]))
+    return client.get("/rapporter/").content.decode()
+
+
+@pytest.mark.parametrize("rolle", [None, "henviser", "tilbudsredaktor"])
+def test_page_shows_referral_figures_only_to_the_schemes_staff(client, tilbud, rolle) -> None:
+    html = rapportside(client, tilbud, rolle)
     assert "Vurdert innen 10 virkedager" not in html and "16,5 dager" not in html
     assert "vises for innloggede koordinatorer" in html
     assert html.count("<svg") == 4  # the målgruppe charts only
@@ -312,16 +324,7 @@ def test_page_shows_referral_figures_only_to_the_schemes_staff(client, tilbud, r
 
 @pytest.mark.parametrize("rolle", ["koordinator", "analytiker", "mottaker"])
 def test_page_draws_the_referral_figures(client, tilbud, rolle) -> None:
-    _mange(tilbud)
-    for kode in rhf_koder():
-        bygg_sammendrag(kode, naa=NAA)
-    if rolle == "koordinator":
-        client.force_login(bruker_med_rolle("koordinator", rhf="HN"))
-    elif rolle == "mottaker":
-        client.force_login(bruker_med_rolle("mottaker", organisasjon="Nordlandssykehuset"))
-    else:
-        client.force_login(bruker_med_rolle("analytiker"))
-    html = client.get("/rapporter/").content.decode()
+    html = rapportside(client, tilbud, rolle)
     assert "Henvisninger" in html and "Vurdert innen 10 virkedager" in html
     # Four status charts, the deadline chart and the waiting-time chart, after the four
     # målgruppe charts.
