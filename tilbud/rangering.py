@@ -153,11 +153,18 @@ class NivadeltSok(Sokeside):
         rang, rang_params = rangering.rang_sql("q")
         sql = f"SELECT q.*, {rang} FROM ({indre}) q"  # noqa: S608
         params = [*rang_params, *indre_params]
+        rhf_id = rangering.kommune.rhf_id
         region = f"SELECT * FROM ({sql}) r WHERE r.rhf_id = %s"  # noqa: S608
-        self._deler = [(region, [*params, rangering.kommune.rhf_id])]
+        self._deler = [(region, [*params, rhf_id])]
+        # Everything that serves the kommune as one part, for the count and the provider
+        # tiers: there the provider index does the narrowing, and one copy of the search
+        # fewer is less to plan (Oslo: 2.9 ms planning for 4.5 ms running, now 2.2 ms).
+        self._betjent = self._deler[0]
         if rangering.andre:
             andre = f"SELECT * FROM ({sql}) r WHERE r.pk = ANY(%s::bigint[])"  # noqa: S608
             self._deler.append((andre, [*params, rangering.andre]))
+            betjent = f"SELECT * FROM ({sql}) r WHERE (r.rhf_id = %s OR r.pk = ANY(%s::bigint[]))"  # noqa: S608
+            self._betjent = (betjent, [*params, rhf_id, rangering.andre])
         hf = list(rangering.egne_hf)
         avtale = [o for o in rangering.med_avtale if o not in hf]
         # The tiers in the order of `rangert` (own HF, agreement, rest of the region, other
@@ -165,23 +172,8 @@ class NivadeltSok(Sokeside):
         self._nivaer: list[list[tuple[str, list[Any]]]] = []
         for orgs in (hf, avtale):
             if orgs:
-                self._nivaer.append([self._del(d, _BLANT, orgs) for d in self._deler])
+                self._nivaer.append([self._del(self._betjent, _BLANT, orgs)])
         self._nivaer += [[self._del(d, _UTENOM, hf + avtale)] for d in self._deler]
-
-    def forbered(self, start: int, stopp: int, tak: int) -> None:
-        """As Sokeside.forbered, first with the first tier alone: when it fills the page (a
-        large HF for a common diagnosis), the statement is a quarter of the full one, and
-        planning the full one cost as much as running it (Oslo: 3 ms). Otherwise the full
-        statement, with the count already known."""
-        if len(self._nivaer) > 1:
-            forste = self._les(start, stopp, tak, self._telling(tak), self.sql(start, stopp, 1))
-            if len(forste[4]) == stopp - start:
-                self._forberedt = forste
-                return
-            kjent = ("SELECT %s", [forste[1]])
-            self._forberedt = self._les(start, stopp, tak, kjent, self.sql(start, stopp))
-            return
-        super().forbered(start, stopp, tak)
 
     @staticmethod
     def _del(del_: tuple[str, Any], vilkar: str, orgs: list[int]) -> tuple[str, list[Any]]:
@@ -190,15 +182,13 @@ class NivadeltSok(Sokeside):
 
     def _telling(self, tak: int) -> tuple[str, list[Any]]:
         """The capped count: no ordering, no tiers, stops after `tak` rows."""
-        deler = " UNION ALL ".join(f"SELECT 1 FROM ({sql}) d" for sql, _ in self._deler)  # noqa: S608
-        params = [p for _, del_params in self._deler for p in del_params]
-        return f"SELECT count(*) FROM ({deler} LIMIT %s) telling", [*params, tak]  # noqa: S608
+        sql, params = self._betjent
+        return f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) d LIMIT %s) telling", [*params, tak]  # noqa: S608
 
-    def sql(self, start: int, stopp: int, nivaer: int | None = None) -> tuple[str, list[Any]]:
-        """The statement for rows start..stopp (0-based, stopp exclusive) and its parameters;
-        with `nivaer`, of the first that many tiers only."""
+    def sql(self, start: int, stopp: int) -> tuple[str, list[Any]]:
+        """The statement for rows start..stopp (0-based, stopp exclusive) and its parameters."""
         ctes, params = [], []
-        for i, niva in enumerate(self._nivaer[:nivaer]):
+        for i, niva in enumerate(self._nivaer):
             deler = " UNION ALL ".join(f"({sql})" for sql, _ in niva)
             # A tier reads at most what the page (from the first row) still lacks after the
             # tiers before it.

@@ -59,26 +59,17 @@ class Sokeside:
     def forbered(self, start: int, stopp: int, tak: int) -> None:
         """The capped count, the page the paginator is about to ask for and the page's result
         cards, in one statement; each row carries its card values (`kort`)."""
-        self._forberedt = self._les(start, stopp, tak, self._telling(tak), self.sql(start, stopp))
-
-    def _les(
-        self,
-        start: int,
-        stopp: int,
-        tak: int,
-        telling: tuple[str, list[Any]],
-        side: tuple[str, list[Any]],
-    ) -> tuple[int, int, int, int, list[SimpleNamespace]]:
-        """Run count + page + cards as one statement: (tak, count, start, stopp, rows)."""
+        telling, telling_params = self._telling(tak)
+        side, side_params = self.sql(start, stopp)
         kort = KORTDATA_SQL.format(hvor="t.id = side.pk")
         sql = (
-            f"SELECT ({telling[0]}) AS _antall, side.*, kort.* "  # noqa: S608
-            f"FROM (SELECT 1) en LEFT JOIN LATERAL ({side[0]}) side ON true "
+            f"SELECT ({telling}) AS _antall, side.*, kort.* "  # noqa: S608
+            f"FROM (SELECT 1) en LEFT JOIN LATERAL ({side}) side ON true "
             f"LEFT JOIN LATERAL ({kort}) kort ON true "
             f"ORDER BY {self._side_rekkefolge}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*telling[1], *side[1]])
+            cursor.execute(sql, [*telling_params, *side_params])
             kolonner = [k[0] for k in cursor.description][1 : 1 + self._side_kolonner]
             resultat = cursor.fetchall()
         rader = []
@@ -92,7 +83,7 @@ class Sokeside:
                     kort=kortrad(rad[1 + self._side_kolonner :]),
                 )
             )
-        return tak, resultat[0][0], start, stopp, rader
+        self._forberedt = (tak, resultat[0][0], start, stopp, rader)
 
 
 class EnkelSok(Sokeside):
