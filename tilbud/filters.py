@@ -4,6 +4,7 @@ Every parameter is validated by its form field, so a bad value is a field error 
 API, a message next to the field on the page) and never an empty result or a server error.
 """
 
+import copy
 import re
 import unicodedata
 from typing import Any
@@ -223,8 +224,35 @@ class SoketekstField(forms.CharField):
         return " ".join(verdi.split())
 
 
+class _BilligKopi:
+    """django-filter deep-copies every filter for each FilterSet, choices and lazy labels
+    included: a third of a millisecond per search, for objects no search changes. A copy
+    here is shallow: its own attribute dict and `extra`, and its method bound to itself (the
+    FilterSet sets `parent` and `model` on the copy)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        kopi = copy.copy(self)
+        kopi.extra = dict(self.extra)
+        if self.method is not None:
+            kopi.method = self.method  # a FilterMethod of its own, resolved on its parent
+        memo[id(self)] = kopi
+        return kopi
+
+
+class _Filter(_BilligKopi, django_filters.Filter):
+    pass
+
+
+class _ChoiceFilter(_BilligKopi, django_filters.ChoiceFilter):
+    pass
+
+
+class _NumberFilter(_BilligKopi, django_filters.NumberFilter):
+    pass
+
+
 def _filter(field_class: type[forms.Field], method: str, label: str) -> django_filters.Filter:
-    filt = django_filters.Filter(method=method, label=label)
+    filt = _Filter(method=method, label=label)
     filt.field_class = field_class
     return filt
 
@@ -238,13 +266,13 @@ class TilbudFilter(django_filters.FilterSet):
     postnummer = _filter(PostnummerField, "filter_kommune", _("Postnummer (4 sifre)"))
     diagnose = _filter(DiagnoseField, "filter_diagnose", _("Diagnose (ICPC-2, ICD-10 eller ord)"))
     malgruppe = _filter(MalgruppeField, "filter_malgruppe", _("Målgruppe"))
-    fagomrade = django_filters.ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"))
+    fagomrade = _ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"))
     behandlingsform = _filter(BehandlingsformField, "filter_behandlingsform", _("Behandlingsform"))
     q = _filter(SoketekstField, "filter_q", _("Fritekst"))
-    alder = django_filters.NumberFilter(
+    alder = _NumberFilter(
         method="filter_alder", label=_("Pasientens alder"), min_value=0, max_value=120
     )
-    status = django_filters.ChoiceFilter(
+    status = _ChoiceFilter(
         choices=[*Tilbud.Status.choices, (STATUS_ALLE, _("Alle"))],
         method="filter_status",
         label=_("Status (standard: alle som ikke er avsluttet)"),
