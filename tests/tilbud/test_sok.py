@@ -208,3 +208,21 @@ def test_a_site_in_the_kommune_brings_in_a_tilbud_from_another_region(api: APICl
     treff = {t["id"]: t for t in svar["results"]}
     assert annen_region.pk in treff
     assert treff[annen_region.pk]["niva"]["kode"] == "utenfor"
+
+
+def test_searches_built_side_by_side_keep_their_own_filters() -> None:
+    # Each FilterSet gets its own copies of the filters (shallow: tilbud.filters._BilligKopi),
+    # each method bound to its own FilterSet, so interleaved searches cannot mix.
+    from django.http import QueryDict
+
+    from tilbud.filters import TilbudFilter
+
+    nord = TilbudFilter(QueryDict("rhf=HN&alder=30"))
+    vest = TilbudFilter(QueryDict("rhf=HV&fagomrade=psykisk-helsevern"))
+    assert nord.filters["rhf"] is not vest.filters["rhf"]
+    assert nord.filters["rhf"].filter.f.parent is nord
+    assert vest.filters["rhf"].filter.f.parent is vest
+    assert nord.is_valid() and vest.is_valid()
+    assert {t.rhf.kode for t in vest.qs} == {"HV"} and {t.rhf.kode for t in nord.qs} == {"HN"}
+    assert {t.fagomrade for t in vest.qs} == {"psykisk-helsevern"}
+    assert TilbudFilter.base_filters["rhf"].extra is not nord.filters["rhf"].extra
