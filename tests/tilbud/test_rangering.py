@@ -156,3 +156,11 @@ def test_a_page_that_cannot_exist_is_a_400_naming_the_page(api, side: str) -> No
     svar = api.get("/api/v1/tilbud/", {"kommune": "1804", "diagnose": "L86", "page": side})
     assert svar.status_code == 400
     assert "page" in svar.json()
+
+
+def test_id_lists_go_to_the_server_as_one_array_literal() -> None:
+    from tilbud.rangering import id_liste
+
+    assert id_liste([15, 6, 14]) == "{15,6,14}" and id_liste([]) == "{}"
+    with pytest.raises(ValueError):
+        id_liste(["1}, {2"])  # only integers: nothing else can reach the literal
