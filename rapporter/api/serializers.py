@@ -11,6 +11,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from helsearbeid.api.tidspunkt import iso_tidspunkt
 from tilbud.models import Tilbud
 
 
@@ -148,10 +149,7 @@ def synk_poster(rader: list[dict[str, Any]]) -> list[dict]:
                 continue
             verdi = r[kolonne]
             if f is _TIDSPUNKT and verdi is not None:
-                # DateTimeField's ISO 8601 without its per-call look-ups: local time, Z for UTC.
-                verdi = verdi.astimezone(tidssone).isoformat()
-                if verdi.endswith("+00:00"):
-                    verdi = verdi[:-6] + "Z"
+                verdi = iso_tidspunkt(verdi, tidssone)
             elif f is not None and verdi is not None:
                 verdi = f.to_representation(verdi)
             post[navn] = verdi

@@ -1,15 +1,15 @@
 """Serializers: the API responses and the context of the HTML pages, and the input of the
 coordinators' and tilbudsredaktørers writes."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from helsearbeid.api.tidspunkt import iso_tidspunkt
 from tilbud import selectors
 from tilbud.models import (
     Avtale,
@@ -227,7 +227,7 @@ def resultatkort(
         "avstand_km": selectors.avstand_km_til(
             [(lat, lon) for *_, lat, lon in kort["lokasjoner"]], pasientkommune
         ),
-        "endret": _tidspunkt(kort["endret"]),
+        "endret": iso_tidspunkt(kort["endret"]),
     }
 
 
@@ -251,13 +251,6 @@ def _etikett(valg: type[models.TextChoices], verdi: str, sprak: str | None) -> s
 
 
 _ETIKETTER: dict[tuple[type, str, str | None], str] = {}
-
-
-def _tidspunkt(verdi: datetime) -> str:
-    """DRF's DateTimeField (ISO 8601 in the current time zone, Z for UTC) without its per-call
-    settings and time-zone look-ups, which cost more than the rest of a card."""
-    tekst = verdi.astimezone(timezone.get_current_timezone()).isoformat()
-    return tekst[:-6] + "Z" if tekst.endswith("+00:00") else tekst
 
 
 def _dato(verdi: Any) -> str | None:
