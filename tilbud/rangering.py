@@ -56,12 +56,17 @@ class Pasientrangering:
             andre=andre_regioners_tilbud_i(kommune),
         )
 
+    def _punkt(self) -> tuple[float, float, float]:
+        """The kommune's point and the longitude weight (cos² of its latitude), one source for
+        both forms of the distance, so they give the same floats."""
+        lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
+        return lat0, lon0, math.cos(math.radians(lat0)) ** 2
+
     def annotert(self, qs: QuerySet) -> QuerySet:
         """`niva_rang` (1–4) and `avstand2`: column comparisons against the short id lists and
         plain arithmetic on the stored site point (squared, in degrees of latitude,
         equirectangular), so no subquery per candidate, and it runs on SQLite too."""
-        lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
-        coslat2 = math.cos(math.radians(lat0)) ** 2
+        lat0, lon0, coslat2 = self._punkt()
         return qs.annotate(
             niva_rang=Case(
                 When(organisasjon_id__in=self.egne_hf, then=Value(1)),
@@ -82,8 +87,7 @@ class Pasientrangering:
         `rad` (PostgreSQL), for NivadeltSok: building the two expressions through the ORM cost
         more than its whole statement. The same operations in the same order, so the same
         floats; tests/tilbud/test_rangering.py holds every page equal to `rangert`."""
-        lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
-        coslat2 = math.cos(math.radians(lat0)) ** 2
+        lat0, lon0, coslat2 = self._punkt()
         sql = (
             f"CASE WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 1 "
             f"WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 2 "
