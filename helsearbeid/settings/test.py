@@ -1,7 +1,22 @@
-"""`make test`: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, SQLite otherwise."""
+"""`make test`: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, SQLite otherwise.
 
-from .base import *  # noqa: F403
+Each test run has its own PostgreSQL test database and its own Redis database, so that two runs
+on one machine do not clobber each other (testkjoring.py)."""
+
+import os
+
 from .env import env_str
+from .testkjoring import kjoring_id, kjoringens_redis_url
+
+# Before base reads REDIS_URL: the run's own Redis database. The processes a test starts (Celery
+# workers, gunicorn) inherit the run id and the URL through the environment, and so share it.
+if env_str("REDIS_URL"):
+    os.environ["REDIS_URL"] = kjoringens_redis_url(os.environ["REDIS_URL"])
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES  # noqa: E402
+
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-test-only-helsearbeid"
