@@ -13,8 +13,8 @@ from .testkjoring import kjoring_id, kjoringens_redis_url
 if env_str("REDIS_URL"):
     os.environ["REDIS_URL"] = kjoringens_redis_url(os.environ["REDIS_URL"])
 
-from .base import *  # noqa: E402, F403
-from .base import DATABASES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES
 
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
 
