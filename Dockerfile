@@ -13,16 +13,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Avhengighetene først (eget lag som bare bygges på nytt når pyproject.toml endres).
-COPY pyproject.toml ./
-RUN mkdir -p helsearbeid tilbud henvisning rapporter \
-    && pip install . \
-    && pip uninstall -y helsearbeid \
-    && rm -rf build ./*.egg-info
+# Avhengighetene først (eget lag som bare bygges på nytt når låsen endres): alle pakker, også de
+# indirekte og byggeverktøyet, fra requirements.lock med hasher (make las lager den).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
-# Selve prosjektet, installert fra pyproject.toml.
+# Selve prosjektet, installert fra pyproject.toml uten nye avhengigheter.
 COPY . .
-RUN pip install --no-deps . \
+RUN pip install --no-deps --no-build-isolation . \
     && rm -rf build ./*.egg-info \
     && mkdir -p static templates
 

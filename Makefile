@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installert
 
-.PHONY: run test install lint import clean nettleser
+.PHONY: run test install lint import clean nettleser las
 
 # Browser tests: Debian's Chromium (never a browser downloaded by Playwright) and axe-core from
 # npm; the login tests' local OpenID Connect provider (oidc-provider) comes with the same
@@ -14,14 +14,32 @@ CHROMIUM ?= /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 OIDC_TILBYDER := node_modules/oidc-provider/package.json
 
-$(STAMP): pyproject.toml
-	@echo "==> Lager virtualenv i $(VENV) og installerer låste avhengigheter"
+# Every Python package, transitive ones and the build backend included, comes from a lock with
+# hashes (pip refuses anything else with --require-hashes); the project itself adds nothing.
+# requirements.lock is production's (the Dockerfile), requirements-test.lock adds the test tools.
+LAS := requirements-test.lock
+
+$(STAMP): $(LAS) pyproject.toml
+	@echo "==> Lager virtualenv i $(VENV) og installerer fra $(LAS) (med hasher)"
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r $(LAS)
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Refreshes both locks from pyproject.toml (PyPI needed; pip-tools in a throwaway virtualenv).
+# tests/test_las.py checks that the locks match pyproject.toml.
+PIP_TOOLS := pip-tools==7.7.0
+PIP_COMPILE_FLAGG := --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps \
+	--no-emit-index-url --no-emit-find-links --upgrade
+las:
+	@echo "==> Oppdaterer requirements.lock og requirements-test.lock fra pyproject.toml"
+	rm -rf .venv-las && python3 -m venv .venv-las && .venv-las/bin/pip install --quiet $(PIP_TOOLS)
+	.venv-las/bin/pip-compile $(PIP_COMPILE_FLAGG) --extra test -o requirements-test.lock pyproject.toml
+	@# Production's lock within the test lock's versions: production gets what the tests ran.
+	.venv-las/bin/pip-compile $(PIP_COMPILE_FLAGG) -c requirements-test.lock -o requirements.lock pyproject.toml
+	rm -rf .venv-las
 
 $(CHROMIUM):
 	@echo "==> Installerer Chromium fra Debian for nettlesertestene"

@@ -388,12 +388,15 @@ def test_dockerfile_python_matches_requires_python(dockerfile: str) -> None:
     assert target == "py" + match.group(1).replace(".", "")
 
 
-def test_dockerfile_installs_from_pyproject_and_runs_unprivileged(dockerfile: str) -> None:
+def test_dockerfile_installs_from_the_lock_and_runs_unprivileged(dockerfile: str) -> None:
     instructions = _dockerfile_instructions(dockerfile)
     copies = " ".join(args for instr, args in instructions if instr == "COPY")
     runs = " ".join(args for instr, args in instructions if instr == "RUN")
     assert "pyproject.toml" in copies or re.search(r"(^|\s)\.\s", copies)
-    assert re.search(r"pip install (--no-deps )?\.(\s|$)", runs), "installerer ikke prosjektet"
+    assert "pip install --require-hashes -r requirements.lock" in runs, "installerer ikke fra låsen"
+    assert re.search(r"pip install --no-deps (--no-build-isolation )?\.(\s|$)", runs), (
+        "installerer ikke prosjektet (uten nye avhengigheter)"
+    )
     assert "collectstatic --noinput" in runs
     users = [args for instr, args in instructions if instr == "USER"]
     assert users and users[-1] not in {"root", "0"}, "containeren kjører som root"
