@@ -1,0 +1,73 @@
+"""The suite's own guards: a run may skip only what it lists, and no test can hang the run."""
+
+import pytest
+
+from tests.forventede_hopp import FORVENTEDE_HOPP
+from tests.hoppvakt import kjoringens_oppsett, vurder
+
+ALLE = ["a.py::t1", "a.py::t2", "b.py::t[x]", "b.py::t[y]"]
+
+
+def test_a_listed_skip_that_happened_is_fine() -> None:
+    v = vurder({"b.py::t[[]*]": "no server"}, ALLE, {"b.py::t[x]", "b.py::t[y]"})
+    assert not v.feil
+
+
+def test_an_unlisted_skip_is_reported() -> None:
+    v = vurder({}, ALLE, {"a.py::t1"})
+    assert v.uventede == ["a.py::t1"]
+
+
+def test_a_listed_skip_that_no_longer_happens_is_reported() -> None:
+    v = vurder({"a.py::t1": "old reason"}, ALLE, set())
+    assert v.utgatte == ["a.py::t1"] and not v.uventede
+
+
+def test_a_pattern_that_matches_a_test_that_ran_is_reported() -> None:
+    v = vurder({"b.py::*": "no server"}, ALLE, {"b.py::t[x]"})
+    assert v.ikke_hoppet == ["b.py::t[y]"]
+
+
+def test_patterns_for_tests_the_run_did_not_collect_are_not_judged() -> None:
+    assert not vurder({"c.py::*": "elsewhere"}, ALLE, set()).feil
+
+
+INDRE = ["-p", "no:django", "-p", "no:cacheprovider", "-p", "tests.hoppvakt"]
+
+
+def test_a_run_with_an_unlisted_skip_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_hopp="import pytest\n\ndef test_x():\n    pytest.skip('a server is missing')\n"
+    )
+    resultat = pytester.runpytest_inprocess(*INDRE)
+    assert resultat.ret == pytest.ExitCode.TESTS_FAILED
+    resultat.stdout.fnmatch_lines(["*uventet hopp*test_hopp.py::test_x*"])
+
+
+def test_a_run_whose_listed_skip_ran_fails(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oppsett = kjoringens_oppsett()
+    monkeypatch.setitem(FORVENTEDE_HOPP, oppsett, {"test_kjorer.py::test_x": "was skipped once"})
+    pytester.makepyfile(test_kjorer="def test_x():\n    assert True\n")
+    resultat = pytester.runpytest_inprocess(*INDRE)
+    assert resultat.ret == pytest.ExitCode.TESTS_FAILED
+    resultat.stdout.fnmatch_lines(["*står i listen, men ble ikke hoppet over*test_kjorer.py*"])
+
+
+def test_the_runs_ci_makes_have_a_list() -> None:
+    assert {"sqlite", "postgresql+redis"} <= set(FORVENTEDE_HOPP)
+
+
+def test_every_test_has_a_time_limit(pytestconfig: pytest.Config) -> None:
+    assert pytestconfig.pluginmanager.hasplugin("timeout")
+    assert 0 < float(pytestconfig.getini("timeout")) <= 600
+
+
+def test_a_test_over_its_limit_fails_instead_of_hanging(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_heng="import time\n\ndef test_heng():\n    time.sleep(30)\n")
+    resultat = pytester.runpytest_inprocess(
+        "-p", "no:django", "-p", "no:cacheprovider", "-o", "timeout=1"
+    )
+    assert resultat.ret == pytest.ExitCode.TESTS_FAILED
+    resultat.stdout.fnmatch_lines(["*Timeout*"])
