@@ -15,8 +15,13 @@ import time
 import uuid
 from urllib.parse import urlencode
 
+import pytest
+
 from .conftest import MAL
 from .tjenester import Gunicorn, app_miljo, hent, vent
+
+# Servers and workers of its own (the cluster's set-up counts): a hang fails within ten minutes.
+pytestmark = pytest.mark.timeout(600)
 
 SOK = urlencode({"kommune": "Bodø", "diagnose": "L86"})
 

@@ -30,6 +30,9 @@ from .tjenester import (
     vent,
 )
 
+# Servers and workers of its own (the cluster's set-up counts): a hang fails within ten minutes.
+pytestmark = pytest.mark.timeout(600)
+
 SOK = urlencode({"kommune": "Bodø", "diagnose": "L86"})
 FORSINKET = (
     "from helsearbeid.drift.tasks import send_utboks; "

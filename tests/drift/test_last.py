@@ -6,9 +6,14 @@ Zero errors (no 5xx, no connection errors, no unexpected status) and zero lost u
 import json
 import uuid
 
+import pytest
+
 from bench.last import Journal, Miljo, django_kall, kjor_steg
 
 from .conftest import MAL
+
+# Servers and workers of its own (the cluster's set-up counts): a hang fails within ten minutes.
+pytestmark = pytest.mark.timeout(600)
 
 
 def test_kort_last_gir_ingen_feil_og_ingen_tapte_oppdateringer(privat_pg, tmp_path) -> None:

@@ -21,10 +21,13 @@ from .test_redigering import rediger_url, skjemadata
 
 ANTALL = 10
 
+# Threads released together: a lock that never lets go fails the test within three minutes.
+pytestmark = pytest.mark.timeout(180)
+
 
 def samtidig(arbeid: list[Callable[[], int]]) -> list[int]:
     """Run the calls in threads released together; their status codes."""
-    start = threading.Barrier(len(arbeid))
+    start = threading.Barrier(len(arbeid), timeout=60)
     svar: list[int] = []
     feil: list[BaseException] = []
 
@@ -42,6 +45,7 @@ def samtidig(arbeid: list[Callable[[], int]]) -> list[int]:
         t.start()
     for t in traader:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in traader), "a writer still hangs after 120 s"
     assert not feil, feil
     return svar
 

@@ -39,6 +39,8 @@ ROT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
 
 pytestmark = [
+    # Real worker processes: a worker that never answers fails the test, not the run.
+    pytest.mark.timeout(240),
     pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.skipif(

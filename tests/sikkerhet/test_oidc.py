@@ -8,6 +8,7 @@ fetches the user info. ASVS v5.0.0-10.1.1, 10.2.1, 10.5.1 (OIDC client), 6.3.1.
 """
 
 import json
+import select
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from helsearbeid.oidc import brukernavn_for
 
 ROT = Path(__file__).resolve().parents[2]
 TILBYDER = ROT / "tests" / "sikkerhet" / "oidc_tilbyder.mjs"
+OPPSTART_SEKUNDER = 30
 KLIENT_ID = "helsearbeid-test"
 KLIENT_HEMMELIGHET = "test-hemmelighet-som-bare-finnes-i-testen"
 # A second client that proves itself with a signed assertion (private_key_jwt), as HelseID asks.
@@ -56,7 +58,8 @@ KONTOER = {
     },
 }
 
-pytestmark = pytest.mark.django_db
+# A provider in another process: a login that never completes fails within two minutes.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(120)]
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +99,13 @@ def tilbyder() -> Iterator[dict]:
         text=True,
     )
     try:
-        linje = prosess.stdout.readline()
+        # Its first line names the issuer; a provider that never writes it must not hang the run.
+        klar, _, _ = select.select([prosess.stdout], [], [], OPPSTART_SEKUNDER)
+        linje = prosess.stdout.readline() if klar else ""
         if not linje:
-            pytest.fail(f"OIDC-tilbyderen startet ikke: {prosess.stderr.read()}")
+            prosess.kill()
+            _, feil = prosess.communicate(timeout=10)
+            pytest.fail(f"OIDC-tilbyderen startet ikke innen {OPPSTART_SEKUNDER} s: {feil}")
         issuer = json.loads(linje)["issuer"]
         discovery = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
         discovery.raise_for_status()

@@ -279,6 +279,7 @@ def test_reads_carry_no_history_context(tilbud: Tilbud, koordinator_hn, monkeypa
     assert any(s.lstrip().upper().startswith("UPDATE") for s in kall)  # writes still carry it
 
 
+@pytest.mark.timeout(180)  # threads released together: a lock that never lets go fails here
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_editors_exactly_one_wins() -> None:
     # Transactional: each thread has its own connection, as real concurrent requests do. SQLite's
@@ -289,7 +290,7 @@ def test_ten_concurrent_editors_exactly_one_wins() -> None:
     tilbud = Tilbud.objects.get(kilde_id=BODO)
     koordinatorer = [bruker_med_rolle("koordinator", rhf="HN") for _ in range(10)]
     etag = f'"tilbud-{tilbud.pk}-v{tilbud.versjon}"'
-    start = threading.Barrier(10)
+    start = threading.Barrier(10, timeout=60)
     svar: list[int] = []
 
     def lagre(bruker, nummer: int) -> None:
@@ -309,7 +310,8 @@ def test_ten_concurrent_editors_exactly_one_wins() -> None:
     for t in traader:
         t.start()
     for t in traader:
-        t.join()
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in traader), "a writer still hangs after 120 s"
     assert sorted(svar) == [200] + [412] * 9
     tilbud.refresh_from_db()
     assert tilbud.versjon == 2
