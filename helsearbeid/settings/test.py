@@ -16,7 +16,9 @@ if env_str("REDIS_URL"):
 from .base import *  # noqa: F403
 from .base import DATABASES
 
-DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # SQLite's test database is in memory: private to the run already.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-test-only-helsearbeid"

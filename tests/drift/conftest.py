@@ -1,6 +1,8 @@
 """A private PostgreSQL cluster for the fault and load tests, shared by the test session: one
 database `mal` migrated with the real catalogue, copied (CREATE DATABASE … TEMPLATE) for each
-test that needs one. Skipped on the SQLite run, like the other tests with real servers."""
+test that needs one. Skipped on the SQLite run, like the other tests with real servers (listed in
+tests/forventede_hopp.py); on the PostgreSQL run a missing server program is a failure, never a
+skip: .ci/run installs them."""
 
 from collections.abc import Iterator
 
@@ -21,7 +23,10 @@ def privat_pg() -> Iterator[PrivatPostgres]:
     if not _pa_postgres():
         pytest.skip("kjører bare på PostgreSQL-kjøringen (DATABASE_URL)")
     if not (postgres_tilgjengelig() and redis_tilgjengelig()):
-        pytest.skip("initdb/pg_ctl eller redis-server mangler")
+        pytest.fail(
+            "initdb/pg_ctl (PostgreSQL), runuser eller redis-server mangler: feil- og lasttestene "
+            "må kjøre på PostgreSQL-kjøringen (.ci/run installerer dem)"
+        )
     pg = PrivatPostgres()
     try:
         pg.init()

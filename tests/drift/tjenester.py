@@ -4,7 +4,8 @@ stopped by its own process id or data directory: the shared PostgreSQL (5432) an
 that other tests use are never touched.
 
 As root, PostgreSQL's programs run as the `postgres` user (`runuser`), which also owns the
-temporary directory; binaries from PG_BIN (default /usr/lib/postgresql/15/bin, else PATH).
+temporary directory; binaries from PG_BIN, else Debian's newest /usr/lib/postgresql/<version>/bin,
+else PATH.
 """
 
 import contextlib
@@ -45,10 +46,20 @@ def ledig_port() -> int:
         return s.getsockname()[1]
 
 
+def _pg_bin_mapper() -> list[Path]:
+    """Where PostgreSQL's server programs may be: PG_BIN first, then Debian's versions, newest
+    first (found by version, so a machine with 16 or 17 works as well as one with 15)."""
+    mapper = [Path(os.environ["PG_BIN"])] if os.environ.get("PG_BIN") else []
+    debian = Path("/usr/lib/postgresql").glob("*/bin")
+    return mapper + sorted(
+        debian, key=lambda m: int(m.parent.name) if m.parent.name.isdigit() else 0, reverse=True
+    )
+
+
 def _pg_bin(navn: str) -> str:
-    mappe = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-    if (mappe / navn).exists():
-        return str(mappe / navn)
+    for mappe in _pg_bin_mapper():
+        if (mappe / navn).exists():
+            return str(mappe / navn)
     funnet = shutil.which(navn)
     if funnet is None:
         raise FileNotFoundError(f"{navn} (PostgreSQL) finnes ikke; sett PG_BIN")
