@@ -153,13 +153,15 @@ class ForesporselIdMiddleware:
 
 
 def _hvem(request: Any) -> str:
-    """A user id or an API key's prefix: enough to follow a trail, no name."""
+    """A user id (and the token's prefix) or an API key's prefix: a trail, no name, no secret."""
     bruker = getattr(request, "user", None)
     nokkel = getattr(bruker, "nokkel", None)
     if nokkel is not None:
         return f"api-nokkel:{nokkel.prefiks}"
     if bruker is not None and getattr(bruker, "is_authenticated", False) and bruker.pk:
-        return f"bruker:{bruker.pk}"
+        # A person's token is named by its prefix (never its value), so a trail shows which.
+        prefiks = getattr(getattr(request, "auth", None), "prefiks", None)
+        return f"bruker:{bruker.pk} token:{prefiks}" if prefiks else f"bruker:{bruker.pk}"
     return "anonym"
 
 

@@ -23,7 +23,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -36,6 +35,7 @@ INSTALLED_APPS = [
     "henvisning",
     "rapporter",
     "helsearbeid.drift",
+    "helsearbeid.tokens",
 ]
 
 MIDDLEWARE = [
@@ -216,7 +216,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rapporter.api.autentisering.ApiNokkelAutentisering",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A person's own token: hashed, ends after API_TOKEN_TIMER hours (helsearbeid/tokens).
+        "helsearbeid.tokens.autentisering.TokenAutentisering",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "helsearbeid.api.exceptions.exception_handler",
