@@ -4,7 +4,8 @@ request that queued the Celery task) it belongs to, and no personal data.
 - `ForesporselIdMiddleware` takes `X-Request-ID` from the proxy when it is sane (8–128 of
   `A-Z a-z 0-9 . _ -`), otherwise makes a UUID; answers with it in `X-Request-ID`; and writes
   one access line per request: method, path (never the query string, where a search could hold
-  a name), status, duration and who (a user id or an API key's prefix, never a name).
+  a name), status, duration and who (a user id with its token's prefix, or an API key's prefix;
+  never a name, never a token).
 - `ForesporselIdFilter` (on the handler, so it sees every record, also from Django and
   libraries) puts the id on each record as `request_id`.
 - The formatters blank out anything shaped like a fødselsnummer or D-nummer (11 digits) in the

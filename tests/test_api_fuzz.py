@@ -97,6 +97,11 @@ EIER: dict[str, list[str]] = {
         "GET /api/v1/henvisninger/{id}/fhir/",
         "POST /api/v1/henvisninger/sok/",
         "GET /api/v1/henvisninger/sjekklister/{tilbud_id}/",
+        # A person's own tokens. POST needs a session (403 with a token, which is all the fuzz
+        # run has): tests/sikkerhet/test_tokener.py makes tokens with a session.
+        "GET /api/v1/token/",
+        "POST /api/v1/token/",
+        "DELETE /api/v1/token/{prefiks}/",
     ],
     "mottaker": [
         "POST /api/v1/henvisninger/{id}/motta/",

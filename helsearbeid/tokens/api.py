@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -67,8 +68,6 @@ class TokenListeApi(GenericAPIView):
         description="Dine gyldige tokener (aldri selve tokenet, bare prefikset).",
     )
     def get(self, request: Request) -> Response:
-        from django.utils import timezone
-
         qs = self.get_queryset().filter(gyldig_til__gt=timezone.now())
         return Response(TokenSerializer(qs, many=True).data)
 

@@ -232,3 +232,33 @@ def test_the_schema_documents_the_token() -> None:
     skjema = yaml.safe_load(ut.getvalue())
     assert "Token" in skjema["components"]["securitySchemes"]
     assert {"get", "post"} <= set(skjema["paths"][LISTE])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_the_old_plaintext_tokens() -> None:
+    """A database from before this change has DRF's authtoken_token with tokens in clear text;
+    migrating removes the table, its migration records and its content type."""
+    from django.contrib.contenttypes.models import ContentType
+
+    call_command("migrate", "tokens", "0001", verbosity=0)
+    bruker = get_user_model().objects.create_user("gammel")
+    with connection.cursor() as c:
+        c.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, "
+            "user_id integer)"
+        )
+        c.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+            ["a" * 40, timezone.now(), bruker.pk],
+        )
+        c.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+            ["authtoken", "0001_initial", timezone.now()],
+        )
+    ContentType.objects.create(app_label="authtoken", model="token")
+    call_command("migrate", "tokens", verbosity=0)
+    with connection.cursor() as c:
+        assert "authtoken_token" not in connection.introspection.table_names(c)
+        c.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'authtoken'")
+        assert c.fetchone()[0] == 0
+    assert not ContentType.objects.filter(app_label="authtoken").exists()
