@@ -360,8 +360,8 @@ def oppsett() -> dict[str, Any]:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from helsearbeid.tokens.services import token_opprett
     from henvisning.models import Sjekkliste
     from rapporter.services import api_nokkel_opprett
     from tilbud.models import Organisasjon, Rolle, Tilbud
@@ -374,7 +374,8 @@ def oppsett() -> dict[str, Any]:
         )
         if ny:
             Rolle.objects.create(bruker=b, **rolle)
-        return Token.objects.get_or_create(user=b)[0].key
+        # Tokens are stored hashed: a new one each run, valid long enough for the scenario.
+        return token_opprett(bruker=b, navn="lasttest", timer=24)[1]
 
     aktive = Tilbud.objects.exclude(status="avsluttet").order_by("pk")
     koordinatorer, redigerbare = {}, {}

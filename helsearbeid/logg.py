@@ -4,7 +4,8 @@ request that queued the Celery task) it belongs to, and no personal data.
 - `ForesporselIdMiddleware` takes `X-Request-ID` from the proxy when it is sane (8–128 of
   `A-Z a-z 0-9 . _ -`), otherwise makes a UUID; answers with it in `X-Request-ID`; and writes
   one access line per request: method, path (never the query string, where a search could hold
-  a name), status, duration and who (a user id or an API key's prefix, never a name).
+  a name), status, duration and who (a user id with its token's prefix, or an API key's prefix;
+  never a name, never a token).
 - `ForesporselIdFilter` (on the handler, so it sees every record, also from Django and
   libraries) puts the id on each record as `request_id`.
 - The formatters blank out anything shaped like a fødselsnummer or D-nummer (11 digits) in the
@@ -153,13 +154,15 @@ class ForesporselIdMiddleware:
 
 
 def _hvem(request: Any) -> str:
-    """A user id or an API key's prefix: enough to follow a trail, no name."""
+    """A user id (and the token's prefix) or an API key's prefix: a trail, no name, no secret."""
     bruker = getattr(request, "user", None)
     nokkel = getattr(bruker, "nokkel", None)
     if nokkel is not None:
         return f"api-nokkel:{nokkel.prefiks}"
     if bruker is not None and getattr(bruker, "is_authenticated", False) and bruker.pk:
-        return f"bruker:{bruker.pk}"
+        # A person's token is named by its prefix (never its value), so a trail shows which.
+        prefiks = getattr(getattr(request, "auth", None), "prefiks", None)
+        return f"bruker:{bruker.pk} token:{prefiks}" if prefiks else f"bruker:{bruker.pk}"
     return "anonym"
 
 

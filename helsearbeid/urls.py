@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", include("tilbud.api.urls")),
     path("api/v1/", include("rapporter.api.urls")),
     path("", include("henvisning.urls")),
+    # A person's own API tokens (made with a session, shown once, stored hashed).
+    path("api/v1/token/", include("helsearbeid.tokens.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a file of its own (no inline script under the CSP).
     path(

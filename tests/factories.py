@@ -76,3 +76,10 @@ def bruker_med_rolle(
         henvisertype=henvisertype,
     )
     return bruker
+
+
+def token_for(bruker) -> str:
+    """A fresh API token for `bruker` (helsearbeid.tokens), as the clear text a client sends."""
+    from helsearbeid.tokens.services import token_opprett
+
+    return token_opprett(bruker=bruker)[1]

@@ -2,11 +2,10 @@
 written so it fails on the code before the fix."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rapporter.services import api_nokkel_opprett
-from tests.factories import bruker_med_rolle
+from tests.factories import bruker_med_rolle, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ def _uten_struping(settings) -> None:
 
 def _med_token(bruker) -> APIClient:
     klient = APIClient()
-    klient.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=bruker).key}")
+    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
     return klient
 
 

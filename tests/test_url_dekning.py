@@ -1,8 +1,9 @@
 """No URL escapes the permission tests. The whole URLconf is walked (get_resolver()): every
 route must be in a permission matrix (coordinator area: tests/koordinator/test_tilgangsmatrise.py;
-referrals: tests/henvisning/test_tilgang.py), in the commented list of public routes below, or
-under /admin/ (Django's staff check, tested here for anonymous and every non-staff role). A new
-route that is none of these fails the suite until someone decides who may use it.
+referrals: tests/henvisning/test_tilgang.py; API tokens: tests/sikkerhet/test_tokener.py), in
+the commented list of public routes below, or under /admin/ (Django's staff check, tested here
+for anonymous and every non-staff role). A new route that is none of these fails the suite until
+someone decides who may use it.
 ASVS v5.0.0-8.1.1 (access rules documented), 8.2.1 (function-level access on every route).
 """
 
@@ -17,6 +18,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from tests.factories import BrukerFactory
 from tests.henvisning.test_tilgang import dekkede_ruter as henvisningsmatrisen
 from tests.koordinator.test_tilgangsmatrise import dekkede_ruter as koordinatormatrisen
+from tests.sikkerhet.test_tokener import dekkede_ruter as tokenrutene
 from tilbud.models import Organisasjon, Rolle
 
 # Open to everyone by design, each with why. Static files are served by whitenoise outside the
@@ -80,7 +82,7 @@ def _ruter(
 
 
 def test_every_url_is_in_a_matrix_or_listed_public_or_admin() -> None:
-    dekket = koordinatormatrisen() | henvisningsmatrisen()
+    dekket = koordinatormatrisen() | henvisningsmatrisen() | tokenrutene()
     alle_navn = set()
     uten_dekning = []
     for rot, navn, monster in _ruter():

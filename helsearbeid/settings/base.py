@@ -23,7 +23,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -36,6 +35,7 @@ INSTALLED_APPS = [
     "henvisning",
     "rapporter",
     "helsearbeid.drift",
+    "helsearbeid.tokens",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on personal data, Vary: Authorization on the API.
+    "helsearbeid.ingen_lagring.IngenLagringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page (429).
@@ -106,6 +108,17 @@ if HISTORIKK_AKTIV:
     # prefixes every non-SELECT statement of a read (the ranked search starts with WITH) with a
     # set_config() call and serialises its context to JSON for each one.
     PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# Answers under these paths are never stored by a browser or proxy, whatever their status, and
+# neither is any answer to a signed-in person (helsearbeid/ingen_lagring.py).
+INGEN_LAGRING_STIER = [
+    "/henvisninger/",
+    "/api/v1/henvisninger/",
+    "/api/v1/token/",
+    "/koordinator/",
+    "/konto/",
+    "/admin/",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "koordinator:mine-tilbud"
@@ -203,7 +216,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rapporter.api.autentisering.ApiNokkelAutentisering",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A person's own token: hashed, ends after API_TOKEN_TIMER hours (helsearbeid/tokens).
+        "helsearbeid.tokens.autentisering.TokenAutentisering",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "helsearbeid.api.exceptions.exception_handler",

@@ -68,6 +68,8 @@ API_STRUPING_INNLOGGET = env_str("API_STRUPING_INNLOGGET", "1200/min") or None
 # A login lasts at most a working day (SESJON_TIMER hours) and ends when the browser closes.
 SESSION_COOKIE_AGE = int(env_str("SESJON_TIMER", "8") or 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A person's API token lasts as long as a login (API_TOKEN_TIMER hours, helsearbeid/tokens).
+API_TOKEN_TIMER = float(env_str("API_TOKEN_TIMER", "8") or 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # No script reads the CSRF token from the cookie: it comes from the form's hidden field.

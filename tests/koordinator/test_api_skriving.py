@@ -10,10 +10,10 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rapporter.services import api_nokkel_opprett
+from tests.factories import token_for
 from tilbud.models import Endringsforslag, Feilmelding, Lokasjon, Organisasjon, Tilbud
 
 from .conftest import lag_bruker
@@ -406,7 +406,7 @@ def test_restore_an_earlier_version_through_the_api(bodo, koordinator_hn) -> Non
 @pytest.mark.django_db
 def test_token_authentication_writes_and_session_needs_csrf(bodo, koordinator_hn) -> None:
     url = reverse("tilbud-detail", kwargs={"pk": bodo.pk})
-    token = Token.objects.create(user=koordinator_hn)
+    token = token_for(koordinator_hn)
     c = APIClient(enforce_csrf_checks=True)
     _, etag = hent(c, url)
     svar = c.patch(
@@ -414,7 +414,7 @@ def test_token_authentication_writes_and_session_needs_csrf(bodo, koordinator_hn
         {"kontakt": "75 53 40 00"},
         format="json",
         HTTP_IF_MATCH=etag,
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert svar.status_code == 200
     # A browser session must carry the CSRF token; without it nothing is written.

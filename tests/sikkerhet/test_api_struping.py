@@ -7,10 +7,9 @@ import itertools
 import uuid
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import BrukerFactory
+from tests.factories import BrukerFactory, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_innlogget_per_bruker_ikke_per_adresse(settings) -> None:
     settings.API_STRUPING_ANONYM = "2/min"
     settings.API_STRUPING_INNLOGGET = "4/min"
     bruker = BrukerFactory()
-    token = Token.objects.create(user=bruker).key
+    token = token_for(bruker)
     klient = APIClient(REMOTE_ADDR=_adresse())
     klient.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     for _ in range(4):
@@ -67,7 +66,7 @@ def test_innlogget_per_bruker_ikke_per_adresse(settings) -> None:
     assert annen.get("/api/v1/malgrupper/").status_code == 429
     # Another user has a bucket of their own.
     ny = APIClient(REMOTE_ADDR=_adresse())
-    ny.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=BrukerFactory()).key}")
+    ny.credentials(HTTP_AUTHORIZATION=f"Token {token_for(BrukerFactory())}")
     assert ny.get("/api/v1/malgrupper/").status_code == 200
 
 

@@ -10,10 +10,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import BrukerFactory
+from tests.factories import BrukerFactory, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_token_og_api_nokkel_virker_for_en_sperret_bruker(settings) -> None:
     bruker = BrukerFactory()
     assert _logg_inn(Client(), bruker.username, "feil").status_code == 429
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=bruker).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
     assert api.get("/api/v1/tilbud/?page_size=1").status_code == 200
     assert api.get("/api/v1/forslag/").status_code != 401  # authenticated by the token
     assert APIClient().get("/api/v1/forslag/").status_code == 401
