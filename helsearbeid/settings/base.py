@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A referral that cannot be decrypted, or a wrong key: 503 and an ERROR line, not a 500.
+    "henvisning.nokkelfeil.NokkelfeilMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page (429).
     "axes.middleware.AxesMiddleware",
 ]
