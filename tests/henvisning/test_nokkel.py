@@ -262,3 +262,27 @@ def _kjor_rotasjon(**valg) -> str:
     ut = StringIO()
     call_command("roter_henvisningsnokkel", stdout=ut, **valg)
     return ut.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migreringene_fram_og_tilbake_med_data(sender, mottaker, tilbud) -> None:
+    """0003/0004 on the real schema (jsonb → text on PostgreSQL): back to plain text and a JSON
+    column, then forward to encrypted again, with the data intact both ways."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    h = _med_foresporsel(sender, mottaker, tilbud)
+    f_id = Foresporsel.objects.get().pk
+    siste = MigrationExecutor(connection).loader.graph.leaf_nodes("henvisning")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("henvisning", "0002_sjekkliste")])
+    rad = _raa("henvisning_henvisning", h.pk)
+    assert SPORSMAL in rad and "L86" in rad
+    assert "Fysioterapi." in _raa("henvisning_foresporsel", f_id)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(siste)
+    assert SPORSMAL not in _raa("henvisning_henvisning", h.pk)
+    h = Henvisning.objects.get(pk=h.pk)
+    assert h.sporsmal == SPORSMAL and h.diagnosekoder[0]["kode"] == "L86"
+    assert Foresporsel.objects.get().svar == "Fysioterapi."
