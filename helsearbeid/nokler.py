@@ -103,6 +103,10 @@ def hemmelighet_feil(navn: str, verdi: str) -> str | None:
         )
     if navn == "SECRET_KEY" and verdi.startswith("django-insecure"):
         return f"{navn} er usikker (django-insecure…): lag en ny med {lag}."
+    if navn == "HENVISNING_HMAC_NOKKEL" and "," in verdi:
+        # henvisning.krypto reads the HMAC key like the Fernet list and would use only the part
+        # before the comma.
+        return f"{navn} kan ikke inneholde komma. Lag en ny med {lag}."
     minst = MIN_LENGDE.get(navn, 64)
     if len(verdi) < minst:
         return f"{navn} er for kort: minst {minst} tilfeldige tegn. Lag en ny med {lag}."

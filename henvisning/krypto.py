@@ -62,13 +62,14 @@ def nyeste() -> Fernet:
 # --------------------------------------------------------------------------- the check value
 
 _lås = threading.Lock()
-# The key lists (as tuples) this process has checked against the database.
+# The key lists (as tuples, the HMAC key's check hash last) this process has checked against
+# the database.
 _kontrollert: set[tuple[str, ...]] = set()
 
 
 @receiver(setting_changed)
 def _glem_ved_ny_nokkel(*, setting: str, **kwargs: object) -> None:
-    if setting == "HENVISNING_NOKKEL":
+    if setting in {"HENVISNING_NOKKEL", "HENVISNING_HMAC_NOKKEL"}:
         glem_kontroll()
 
 
@@ -91,13 +92,45 @@ def _eksisterende_token() -> str | None:
     return rad
 
 
+def _hmac_sjekk() -> str:
+    """The HMAC key's check value: its hash of the known constant (not the key)."""
+    nokkel = _nokler("HENVISNING_HMAC_NOKKEL")[0].encode()
+    return hmac.new(nokkel, SJEKKVERDI, hashlib.sha256).hexdigest()
+
+
+def _hmac_passer_til_dataene(mf: MultiFernet) -> bool:
+    """A database from before the check value: the HMAC key must give the stored hash of one
+    fødselsnummer already there (decrypted with the Fernet keys, which have passed)."""
+    from .models import Henvisning
+
+    rad = (
+        Henvisning.objects.exclude(fodselsnummer_kryptert="")
+        .exclude(fodselsnummer_hash="")
+        .order_by("-id")
+        .values_list("fodselsnummer_kryptert", "fodselsnummer_hash")
+        .first()
+    )
+    if rad is None:
+        return True
+    fodselsnummer = mf.decrypt(rad[0].encode()).decode()
+    return hmac.compare_digest(fodselsnummer_hash(fodselsnummer), rad[1])
+
+
+HMAC_FEIL = (
+    "HENVISNING_HMAC_NOKKEL passer ikke til dataene i databasen: oppslag på fødselsnummer ville "
+    "ikke finne henvisningene som finnes. Sett nøkkelen nøkkelhashene er laget med og start på "
+    "nytt."
+)
+
+
 def kontroller_mot_databasen() -> str:
     """Check the keys' format and that they decrypt the check value in the database; create the
     check value (with the newest key) when there is none yet. Returns "ok"; raises Nokkelfeil.
     The first check per process and key list queries the database; later ones are free."""
     from .models import Nokkelsjekk
 
-    nokler = tuple(_nokler("HENVISNING_NOKKEL"))
+    hmac_sjekk = _hmac_sjekk()
+    nokler = (*_nokler("HENVISNING_NOKKEL"), hmac_sjekk)
     if nokler in _kontrollert:
         return "ok"
     mf = fernet()
@@ -106,11 +139,19 @@ def kontroller_mot_databasen() -> str:
         if rad is not None:
             if mf.decrypt(rad.token.encode()) != SJEKKVERDI:
                 raise InvalidToken
+            if rad.hmac and not hmac.compare_digest(rad.hmac, hmac_sjekk):
+                raise Nokkelfeil(HMAC_FEIL)
+            if not rad.hmac:  # made before the HMAC check value existed (migration 0004)
+                if not _hmac_passer_til_dataene(mf):
+                    raise Nokkelfeil(HMAC_FEIL)
+                Nokkelsjekk.objects.filter(pk=1, hmac="").update(hmac=hmac_sjekk)
         else:
             if (token := _eksisterende_token()) is not None:
                 mf.decrypt(token.encode())
+            if not _hmac_passer_til_dataene(mf):
+                raise Nokkelfeil(HMAC_FEIL)
             Nokkelsjekk.objects.get_or_create(
-                pk=1, defaults={"token": mf.encrypt(SJEKKVERDI).decode()}
+                pk=1, defaults={"token": mf.encrypt(SJEKKVERDI).decode(), "hmac": hmac_sjekk}
             )
     except InvalidToken as feil:
         raise Nokkelfeil(

@@ -290,11 +290,15 @@ class Sjekkliste(models.Model):
 
 class Nokkelsjekk(models.Model):
     """One row: a Fernet token of a known constant (krypto.SJEKKVERDI), written with the key the
-    referrals are encrypted with. If no configured key decrypts it, the key is wrong, and the
-    portal refuses to encrypt anything with it (henvisning.krypto.kontroller_mot_databasen).
+    referrals are encrypted with, and the HMAC key's hash of it. If no configured key decrypts
+    it, or the hash differs, the key is wrong, and the portal refuses to encrypt anything with it
+    (henvisning.krypto.kontroller_mot_databasen).
     `roter_henvisningsnokkel` re-encrypts it with the newest key last."""
 
     token = models.TextField()
+    # HMAC-SHA256 of the same constant with HENVISNING_HMAC_NOKKEL: a wrong HMAC key would make
+    # every look-up by fødselsnummer silently find nothing.
+    hmac = models.CharField(max_length=64, blank=True)
     endret = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -161,6 +161,39 @@ def test_database_fra_for_kontrollverdien_sjekkes_mot_eksisterende_navn(
     assert not Nokkelsjekk.objects.exists()
 
 
+def test_feil_hmac_nokkel_gir_503_og_lagrer_ingenting(
+    api, client, sender, tilbud, settings
+) -> None:
+    """A wrong HMAC key would make every look-up by fødselsnummer silently find nothing, and
+    give new referrals hashes nobody finds again: the same check value guards it."""
+    api.force_authenticate(sender)
+    assert api.post(URL, {"tilbud": tilbud.pk, **komplett()}, format="json").status_code == 201
+    settings.HENVISNING_HMAC_NOKKEL = "en-annen-hmac-nokkel-enn-den-dataene-er-laget-med"
+    svar = api.post(URL, {"tilbud": tilbud.pk, **komplett()}, format="json")
+    assert svar.status_code == 503 and svar.json()["code"] == "nokkelfeil"
+    assert Henvisning.objects.count() == 1
+    svar = client.get("/readyz")
+    assert svar.status_code == 503
+    assert svar.json()["sjekker"]["henvisningsnokkel"].startswith(
+        "feil: HENVISNING_HMAC_NOKKEL passer ikke til dataene"
+    )
+    assert settings.HENVISNING_HMAC_NOKKEL not in svar.content.decode()
+
+
+def test_hmac_nokkelen_sjekkes_mot_eksisterende_nokkelhash(sender, tilbud, settings) -> None:
+    """A check value from before the HMAC check (migration 0004): the HMAC key is checked
+    against a stored hash before its check hash is written."""
+    henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    Nokkelsjekk.objects.update(hmac="")
+    settings.HENVISNING_HMAC_NOKKEL = "en-annen-hmac-nokkel-enn-den-dataene-er-laget-med"
+    with pytest.raises(krypto.Nokkelfeil, match="HENVISNING_HMAC_NOKKEL passer ikke"):
+        krypto.kontroller_mot_databasen()
+    assert Nokkelsjekk.objects.get().hmac == ""
+    settings.HENVISNING_HMAC_NOKKEL = "test-hmac-nokkel-ikke-for-produksjon"
+    assert krypto.kontroller_mot_databasen() == "ok"
+    assert Nokkelsjekk.objects.get().hmac
+
+
 # --------------------------------------------------------------------------- free text
 
 

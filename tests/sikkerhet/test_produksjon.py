@@ -110,6 +110,10 @@ def test_deploy_sjekken_feiler_ved_usikre_valg() -> None:
         ({"HENVISNING_NOKKEL": "A" * 43 + "="}, "HENVISNING_NOKKEL er ikke tilfeldig"),
         ({"HENVISNING_HMAC_NOKKEL": "dev-only-hmac-helsearbeid"}, "står i kildekoden"),
         ({"HENVISNING_HMAC_NOKKEL": "x"}, "HENVISNING_HMAC_NOKKEL er for kort"),
+        (
+            {"HENVISNING_HMAC_NOKKEL": f"{secrets.token_urlsafe(48)},{secrets.token_urlsafe(48)}"},
+            "HENVISNING_HMAC_NOKKEL kan ikke inneholde komma",
+        ),
         ({"HENVISNING_HMAC_NOKKEL": "abcde" * 13}, "HENVISNING_HMAC_NOKKEL er for svak"),
         (
             {"HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(32)},
