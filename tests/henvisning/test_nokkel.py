@@ -319,3 +319,21 @@ def test_migreringene_fram_og_tilbake_med_data(sender, mottaker, tilbud) -> None
     h = Henvisning.objects.get(pk=h.pk)
     assert h.sporsmal == SPORSMAL and h.diagnosekoder[0]["kode"] == "L86"
     assert Foresporsel.objects.get().svar == "Fysioterapi."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_oppstartssjekken_venter_pa_ventende_migreringer(sender, tilbud, settings) -> None:
+    """`migrate` runs the checks before it migrates: an upgrade whose migrations change the
+    check table must not fail on the old table."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    siste = MigrationExecutor(connection).loader.graph.leaf_nodes("henvisning")
+    MigrationExecutor(connection).migrate([("henvisning", "0004_krypter_eksisterende_fritekst")])
+    krypto.glem_kontroll()
+    try:
+        call_command("check", databases=["default"])
+    finally:
+        MigrationExecutor(connection).migrate(siste)
+    call_command("check", databases=["default"])
+    assert Nokkelsjekk.objects.get().hmac
