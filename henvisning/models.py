@@ -309,6 +309,16 @@ class Nokkelsjekk(models.Model):
         return "Nøkkelsjekk"
 
 
+def kryptert_helsedata() -> list[str]:
+    """The referral's encrypted health fields (free text and diagnosis codes): lists and the
+    removal of personal data defer them, so neither decrypts what it does not show."""
+    return [
+        f.name
+        for f in Henvisning._meta.concrete_fields
+        if isinstance(f, KryptertTekst | KryptertJson)
+    ]
+
+
 def krypterte_kolonner() -> list[tuple[type[models.Model], list[str]]]:
     """Every encrypted column, per model: what `roter_henvisningsnokkel` re-encrypts. The check
     value is not here: it is rotated last, on its own."""

@@ -337,3 +337,26 @@ def test_oppstartssjekken_venter_pa_ventende_migreringer(sender, tilbud, setting
         MigrationExecutor(connection).migrate(siste)
     call_command("check", databases=["default"])
     assert Nokkelsjekk.objects.get().hmac
+
+
+def test_lister_og_sletting_dekrypterer_ikke_helseteksten(
+    api, sender, mottaker, tilbud, settings
+) -> None:
+    """One unreadable referral does not take the inbox down, and removing personal data needs no
+    key (the encrypted fields are emptied, not read)."""
+    from henvisning.services import personopplysninger_slett
+
+    h = _med_foresporsel(sender, mottaker, tilbud)
+    fremmed = Fernet(Fernet.generate_key()).encrypt(b"x").decode()
+    with connection.cursor() as c:
+        c.execute("UPDATE henvisning_henvisning SET sporsmal = %s WHERE id = %s", [fremmed, h.pk])
+    api.force_authenticate(mottaker)
+    svar = api.get(URL, {"rolle": "innboks"})
+    assert svar.status_code == 200 and [r["id"] for r in svar.json()["results"]] == [h.pk]
+    assert api.get(f"{URL}{h.pk}/").status_code == 503  # its own page is the alarm
+
+    h = personopplysninger_slett(henvisning=h)
+    rad = _raa("henvisning_henvisning", h.pk)
+    assert fremmed not in rad
+    h = Henvisning.objects.get(pk=h.pk)
+    assert (h.sporsmal, h.diagnosekoder, h.begrunnelse, h.navn) == ("", [], "", "")
