@@ -107,6 +107,17 @@ def test_uleselig_henvisning_gir_stilet_503_side(client, sender, tilbud, setting
     assert "kan ikke dekrypteres" in caplog.text
 
 
+def test_skjemaet_med_feil_nokkel_gir_503_side_og_lagrer_ingenting(
+    client, sender, tilbud, settings
+) -> None:
+    henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    settings.HENVISNING_NOKKEL = Fernet.generate_key().decode()
+    client.force_login(sender)
+    svar = client.post(f"/henvisninger/ny/{tilbud.pk}/", {"navn": "Kari Utkast", "lagre": "1"})
+    assert svar.status_code == 503 and "krypteringsnøkkelen" in svar.content.decode()
+    assert Henvisning.objects.count() == 1
+
+
 def test_ugyldig_nokkel_gir_503_ikke_500(api, sender, tilbud, settings) -> None:
     settings.HENVISNING_NOKKEL = "abc"
     api.force_authenticate(sender)
