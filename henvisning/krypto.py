@@ -136,6 +136,17 @@ def kontroller_mot_databasen() -> str:
     mf = fernet()
     rad = Nokkelsjekk.objects.filter(pk=1).first()
     try:
+        if rad is None:
+            if (token := _eksisterende_token()) is not None:
+                mf.decrypt(token.encode())
+            if not _hmac_passer_til_dataene(mf):
+                raise Nokkelfeil(HMAC_FEIL)
+            rad, laget = Nokkelsjekk.objects.get_or_create(
+                pk=1, defaults={"token": mf.encrypt(SJEKKVERDI).decode(), "hmac": hmac_sjekk}
+            )
+            if laget:
+                rad = None  # written with these keys: nothing more to check
+        # Otherwise (also when another process made it a moment ago) the keys must fit it.
         if rad is not None:
             if mf.decrypt(rad.token.encode()) != SJEKKVERDI:
                 raise InvalidToken
@@ -145,14 +156,6 @@ def kontroller_mot_databasen() -> str:
                 if not _hmac_passer_til_dataene(mf):
                     raise Nokkelfeil(HMAC_FEIL)
                 Nokkelsjekk.objects.filter(pk=1, hmac="").update(hmac=hmac_sjekk)
-        else:
-            if (token := _eksisterende_token()) is not None:
-                mf.decrypt(token.encode())
-            if not _hmac_passer_til_dataene(mf):
-                raise Nokkelfeil(HMAC_FEIL)
-            Nokkelsjekk.objects.get_or_create(
-                pk=1, defaults={"token": mf.encrypt(SJEKKVERDI).decode(), "hmac": hmac_sjekk}
-            )
     except InvalidToken as feil:
         raise Nokkelfeil(
             "HENVISNING_NOKKEL passer ikke til dataene i databasen: ingen av nøklene "

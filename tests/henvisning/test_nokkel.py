@@ -397,3 +397,39 @@ def test_admin_viser_aldri_kontrollverdien(client, sender, tilbud, django_user_m
         assert svar.status_code == 200
         tekst = svar.content.decode()
         assert rad.token[:24] not in tekst and rad.hmac not in tekst
+
+
+@pytest.mark.parametrize(("app", "sjekkes"), [("tilbud", True), ("henvisning", False)])
+def test_oppstartssjekken_hoppes_bare_over_for_egne_ventende_migreringer(
+    sender, tilbud, settings, monkeypatch, app: str, sjekkes: bool
+) -> None:
+    """A deploy with another app's migration pending must still be refused with a wrong key."""
+    from henvisning import checks
+
+    henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+
+    class Utforer:
+        def __init__(self, *args) -> None:
+            self.loader = SimpleNamespace(graph=SimpleNamespace(leaf_nodes=lambda: []))
+
+        def migration_plan(self, maal):
+            return [(SimpleNamespace(app_label=app), False)]
+
+    monkeypatch.setattr(checks, "MigrationExecutor", Utforer)
+    settings.HENVISNING_NOKKEL = Fernet.generate_key().decode()
+    feil = checks.henvisningsnokkel(databases=["default"])
+    assert [f.id for f in feil] == (["henvisning.E002"] if sjekkes else [])
+
+
+def test_kontrollverdi_laget_samtidig_med_en_annen_nokkel_nektes(monkeypatch, db) -> None:
+    """Two processes start at once with different keys: the one that loses the race to write
+    the check value must still be checked against it."""
+    annen = Fernet(Fernet.generate_key())
+
+    def den_andre_prosessen_rakk_det(mf) -> bool:
+        Nokkelsjekk.objects.create(pk=1, token=annen.encrypt(krypto.SJEKKVERDI).decode())
+        return True
+
+    monkeypatch.setattr(krypto, "_hmac_passer_til_dataene", den_andre_prosessen_rakk_det)
+    with pytest.raises(krypto.Nokkelfeil, match="HENVISNING_NOKKEL passer ikke"):
+        krypto.kontroller_mot_databasen()
