@@ -25,9 +25,10 @@ What a referral looks like (the henvisning lifecycle, henvisning/livssyklus.py):
   in four within the deadline); of rett, 60 % wait («venter») first, 2 % are withdrawn later;
   treatment starts 5–90 days after the decision and ends 20–120 days later;
 - the status is the last of these events before --naa; the status log has one row per event;
-- personal fields are filled (lengths like the real encrypted values) unless the referral was
-  closed more than 365 days before --naa, in which case they are emptied as
-  henvisning.services.personopplysninger_slett does.
+- personal fields, the health free text and the diagnosis codes included, are filled with
+  stand-ins for Fernet tokens (lengths like the real encrypted values; no key opens them)
+  unless the referral was closed more than 365 days before --naa, in which case they are
+  emptied as henvisning.services.personopplysninger_slett does.
 
 The script first empties the referral tables (TRUNCATE … CASCADE): the database must be a bench
 database (name contains "bench", on localhost).
@@ -146,22 +147,18 @@ SELECT
     CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'f'), 3) END,
     CASE WHEN slettes THEN '' ELSE md5(s.id::text || 'h') || md5(s.id::text || 'i') END,
     CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'n'), 3) END,
-    CASE WHEN slettes THEN '[]'::jsonb ELSE
-        '[{"kode": "L86", "tittel": "Ryggsyndrom med smerteutstråling", "kodeverk": "ICPC-2"}]'
-    END::jsonb,
+    CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'd'), 5) END,
     CASE WHEN slettes THEN NULL ELSE s.u_tekst < 0.8 END,
     CASE WHEN slettes OR s.u_tekst >= 0.8 THEN NULL ELSE 50 + (s.u_tekst * 60)::int END,
     CASE WHEN slettes OR s.u_tekst >= 0.8 THEN NULL ELSE (s.sendt - interval '40 days')::date END,
-    CASE WHEN slettes THEN '' ELSE 'Vurdering av arbeidsrettet rehabilitering. Pasienten har '
-        'hatt plager i flere måneder og er delvis sykmeldt; ønsker vurdering av tiltak som kan '
-        'gjøre det mulig å stå i arbeid.' END,
-    CASE WHEN slettes THEN '' ELSE 'Lagerarbeider, 100 %% stilling, skiftarbeid.' END,
-    CASE WHEN slettes THEN '' ELSE 'Leder er kjent med saken og positiv.' END,
-    CASE WHEN slettes THEN '' ELSE 'Oppfølging hos NAV-veileder.' END,
+    CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 's'), 10) END,
+    CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'a'), 4) END,
+    CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'g'), 4) END,
+    CASE WHEN slettes THEN '' ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'v'), 4) END,
     true,
     '[]'::jsonb,
     CASE WHEN slettes OR s.status NOT IN ('avvist', 'vurdert', 'trukket') THEN ''
-         ELSE 'Begrunnelse for avgjørelsen.' END,
+         ELSE 'gAAAAAB' || repeat(md5(s.id::text || 'b'), 4) END,
     jsonb_build_array(t.malgruppe_slug),
     s.status,
     CASE WHEN s.status IN ('sendt', 'mottatt', 'avvist') OR s.vei = 'trukket_for' THEN ''

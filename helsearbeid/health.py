@@ -31,8 +31,22 @@ def _redis() -> str:
         return f"feil: {type(exc).__name__}"
 
 
+def _henvisningsnokkel() -> str:
+    """The referral key decrypts the check value in the database (henvisning.krypto). The
+    message names the problem, never a key."""
+    from henvisning import krypto
+
+    try:
+        return krypto.kontroller_mot_databasen()
+    except krypto.Nokkelfeil as feil:
+        return f"feil: {feil}"
+    except Exception as exc:
+        return f"feil: {type(exc).__name__}"
+
+
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready to serve: database reachable and migrated, Redis reachable when configured.
+    """Ready to serve: database reachable and migrated, the referral key fits the data in the
+    database, Redis reachable when configured.
     503 with the failing checks named when one is not. `utboks` counts Celery messages waiting
     for Redis (helsearbeid.drift.utboks): informational, it does not make the portal unready."""
     sjekker: dict[str, str] = {}
@@ -44,6 +58,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         sjekker["database"] = "ok"
         sjekker["migreringer"] = "ok" if not plan else f"{len(plan)} mangler"
         if not plan:
+            sjekker["henvisningsnokkel"] = _henvisningsnokkel()
             from helsearbeid.drift.utboks import ventende
 
             svar["utboks"] = ventende()

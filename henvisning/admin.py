@@ -12,7 +12,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Foresporsel, Henvisning, Sjekkliste, Statusendring, Tilgangslogg
+from .models import (
+    Foresporsel,
+    Henvisning,
+    Nokkelsjekk,
+    Sjekkliste,
+    Statusendring,
+    Tilgangslogg,
+    kryptert_helsedata,
+)
 
 
 class _BareLese:
@@ -34,12 +42,18 @@ class StatusendringInline(_BareLese, admin.TabularInline):
     readonly_fields = fields
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).defer("begrunnelse")  # encrypted, never shown
+
 
 class ForesporselInline(_BareLese, admin.TabularInline):
     model = Foresporsel
     fields = ["spurt", "spurt_av", "besvart", "besvart_av"]  # not the question or the answer
     readonly_fields = fields
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).defer("sporsmal", "svar")  # encrypted, never shown
 
 
 # The anonymous statistical record, the routing and the lifecycle dates: what may be shown.
@@ -61,6 +75,24 @@ class HenvisningAdmin(_BareLese, admin.ModelAdmin):
     fields = _ANONYME_FELT
     readonly_fields = _ANONYME_FELT
     inlines = [StatusendringInline, ForesporselInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The encrypted health text is never shown here: not decrypted either.
+        return super().get_queryset(request).defer(*kryptert_helsedata())
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Nokkelsjekk)
+class NokkelsjekkAdmin(_BareLese, admin.ModelAdmin):
+    """When the check value was last written (first use, or the end of a key rotation). Never
+    the token or the hash: `roter_henvisningsnokkel` and the system check are the tools."""
+
+    list_display = ["__str__", "endret"]
+    search_fields = ["=id"]
+    fields = ["endret"]
+    readonly_fields = fields
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HenvisningConfig(AppConfig):
     name = "henvisning"
     verbose_name = _("Henvisninger")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the key check

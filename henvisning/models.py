@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tilbud.models import Organisasjon, Tilbud
 
 from . import krypto
+from .kryptertfelt import KryptertJson, KryptertTekst
 from .livssyklus import Status as _Status
 from .livssyklus import Tilstand
 from .livssyklus import Utfall as _Utfall
@@ -72,20 +73,22 @@ class Henvisning(models.Model):
         _("fødselsnummer (nøkkelhash)"), max_length=64, blank=True, db_index=True
     )
     navn_kryptert = models.TextField(_("navn (kryptert)"), blank=True)
-    diagnosekoder = models.JSONField(_("diagnosekoder"), default=list, blank=True)
+    # Health data: encrypted like the name (henvisning.kryptertfelt). The summaries count the
+    # anonymous diagnosegrupper below, never the codes.
+    diagnosekoder = KryptertJson(_("diagnosekoder"), default=list, blank=True)
     sykmeldt = models.BooleanField(_("sykmeldt"), null=True, blank=True)
     sykmelding_prosent = models.PositiveSmallIntegerField(
         _("sykmeldingsgrad (%)"), null=True, blank=True
     )
     sykmeldt_fra = models.DateField(_("sykmeldt fra"), null=True, blank=True)
-    sporsmal = models.TextField(_("spørsmål til spesialisten"), blank=True)
-    arbeidssituasjon = models.TextField(_("arbeidssituasjon"), blank=True)
-    arbeidsgiverkontakt = models.TextField(_("kontakt med arbeidsgiver"), blank=True)
-    nav_kontakt = models.TextField(_("kontakt med NAV"), blank=True)
+    sporsmal = KryptertTekst(_("spørsmål til spesialisten"), blank=True)
+    arbeidssituasjon = KryptertTekst(_("arbeidssituasjon"), blank=True)
+    arbeidsgiverkontakt = KryptertTekst(_("kontakt med arbeidsgiver"), blank=True)
+    nav_kontakt = KryptertTekst(_("kontakt med NAV"), blank=True)
     samtykke = models.BooleanField(_("pasientens samtykke"), default=False)
     # The tilbud's checklist as it stood when the GP filled it in: [{"punkt": …, "avkrysset": …}].
     sjekkliste = models.JSONField(_("sjekkliste"), default=list, blank=True)
-    begrunnelse = models.TextField(_("begrunnelse"), blank=True)
+    begrunnelse = KryptertTekst(_("begrunnelse"), blank=True)
 
     # The anonymous statistical record: kept after the personal data is removed.
     diagnosegrupper = models.JSONField(_("diagnosegrupper"), default=list, blank=True)
@@ -177,7 +180,7 @@ class Statusendring(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     tidspunkt = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
-    begrunnelse = models.TextField(_("begrunnelse"), blank=True)
+    begrunnelse = KryptertTekst(_("begrunnelse"), blank=True)
 
     class Meta:
         ordering = ["tidspunkt", "id"]
@@ -194,12 +197,12 @@ class Foresporsel(models.Model):
     henvisning = models.ForeignKey(
         Henvisning, on_delete=models.CASCADE, related_name="foresporsler"
     )
-    sporsmal = models.TextField(_("spørsmål"))
+    sporsmal = KryptertTekst(_("spørsmål"))
     spurt_av = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     spurt = models.DateTimeField(_("spurt"), auto_now_add=True)
-    svar = models.TextField(_("svar"), blank=True)
+    svar = KryptertTekst(_("svar"), blank=True)
     besvart_av = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -283,3 +286,49 @@ class Sjekkliste(models.Model):
                 )
         if len(set(punkter)) != len(punkter):
             raise ValidationError({"punkter": _("Det samme punktet står to ganger.")})
+
+
+class Nokkelsjekk(models.Model):
+    """One row: a Fernet token of a known constant (krypto.SJEKKVERDI), written with the key the
+    referrals are encrypted with, and the HMAC key's hash of it. If no configured key decrypts
+    it, or the hash differs, the key is wrong, and the portal refuses to encrypt anything with it
+    (henvisning.krypto.kontroller_mot_databasen).
+    `roter_henvisningsnokkel` re-encrypts it with the newest key last."""
+
+    token = models.TextField()
+    # HMAC-SHA256 of the same constant with HENVISNING_HMAC_NOKKEL: a wrong HMAC key would make
+    # every look-up by fødselsnummer silently find nothing.
+    hmac = models.CharField(max_length=64, blank=True)
+    endret = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nøkkelsjekk")
+        verbose_name_plural = _("nøkkelsjekk")
+
+    def __str__(self) -> str:
+        return "Nøkkelsjekk"
+
+
+def kryptert_helsedata() -> list[str]:
+    """The referral's encrypted health fields (free text and diagnosis codes): lists and the
+    removal of personal data defer them, so neither decrypts what it does not show."""
+    return [
+        f.name
+        for f in Henvisning._meta.concrete_fields
+        if isinstance(f, KryptertTekst | KryptertJson)
+    ]
+
+
+def krypterte_kolonner() -> list[tuple[type[models.Model], list[str]]]:
+    """Every encrypted column, per model: what `roter_henvisningsnokkel` re-encrypts. The check
+    value is not here: it is rotated last, on its own."""
+    kolonner: list[tuple[type[models.Model], list[str]]] = []
+    for modell in (Henvisning, Statusendring, Foresporsel):
+        felt = [
+            f.column
+            for f in modell._meta.concrete_fields
+            if isinstance(f, KryptertTekst | KryptertJson)
+            or f.name in {"fodselsnummer_kryptert", "navn_kryptert"}
+        ]
+        kolonner.append((modell, felt))
+    return kolonner

@@ -10,7 +10,7 @@ from tilbud.models import Tilbud
 from tilbud.rules import er_administrator, er_analytiker
 
 from .livssyklus import Part, Tilstand, mulige_handlinger
-from .models import Henvisning, Sjekkliste
+from .models import Henvisning, Sjekkliste, kryptert_helsedata
 from .rules import henvisertype_godtas, mottaker_organisasjoner, rhf_for_koordinator
 
 # Counts under this are shown as «under 5» to analysts (the small-cell rule of NPR/SSB).
@@ -19,7 +19,13 @@ VENTER_PA_VURDERING = ["sendt", "mottatt"]
 
 
 def _liste(qs: QuerySet[Henvisning]) -> QuerySet[Henvisning]:
-    return qs.select_related("tilbud", "mottaker", "rhf").order_by("-endret", "-id")
+    # Lists show no health text: not decrypting it saves a Fernet operation per field and row,
+    # and one unreadable referral does not take the whole inbox down (its page is the 503).
+    return (
+        qs.select_related("tilbud", "mottaker", "rhf")
+        .defer(*kryptert_helsedata())
+        .order_by("-endret", "-id")
+    )
 
 
 def henvisninger_sendt_av(bruker: Any) -> QuerySet[Henvisning]:

@@ -31,7 +31,7 @@ from .livssyklus import (
     Utfall,
     neste,
 )
-from .models import Foresporsel, Henvisning, Sjekkliste, Statusendring
+from .models import Foresporsel, Henvisning, Sjekkliste, Statusendring, kryptert_helsedata
 
 REDIGERBARE_FELT = [
     "fodselsnummer", "navn", "diagnosekoder", "sykmeldt", "sykmelding_prosent", "sykmeldt_fra",
@@ -492,8 +492,9 @@ def varsel_send_sender(*, henvisning_id: int) -> int:
 
 @transaction.atomic
 def personopplysninger_slett(*, henvisning: Henvisning) -> Henvisning:
-    """Empty every personal field; keep status, dates, tilbud, region and diagnosis groups."""
-    h = Henvisning.objects.select_for_update().get(pk=henvisning.pk)
+    """Empty every personal field; keep status, dates, tilbud, region and diagnosis groups.
+    Needs no key: the encrypted fields are emptied without being decrypted first."""
+    h = Henvisning.objects.select_for_update().defer(*kryptert_helsedata()).get(pk=henvisning.pk)
     h.fodselsnummer_kryptert = h.fodselsnummer_hash = h.navn_kryptert = ""
     h.diagnosekoder = []
     h.sykmeldt = h.sykmelding_prosent = h.sykmeldt_fra = None

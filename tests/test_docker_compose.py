@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 from django.core.management import get_commands
 from django.urls import Resolver404, resolve
 from packaging.specifiers import SpecifierSet
@@ -244,8 +245,8 @@ def _production_import(
     }
     if henvisning_nokler:
         env |= {
-            "HENVISNING_NOKKEL": "Dm_4d7gDoEoBSO457_unWcYCBMBYdQyor8WPOYWYlDw=",
-            "HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(32),
+            "HENVISNING_NOKKEL": Fernet.generate_key().decode(),
+            "HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(64),
         }
     return subprocess.run(
         [sys.executable, "-c", "import helsearbeid.settings.production"],

@@ -5,12 +5,14 @@ carried into Celery tasks. ASVS v5.0.0-16.2.1 (log format), 16.2.5 (no sensitive
 
 import logging
 import os
+import secrets
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
@@ -186,11 +188,12 @@ def test_production_writes_json_lines_with_the_id() -> None:
     miljo |= {
         "PYTHONPATH": str(ROT),
         "DJANGO_SETTINGS_MODULE": "helsearbeid.settings.production",
-        "SECRET_KEY": "p" * 10 + "roduksjonsnokkel-for-loggtesten-0123456789abcdefghij",
+        # Fresh keys: production refuses the ones written in the repository.
+        "SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": "postgres://helsearbeid:passord@127.0.0.1:1/helsearbeid",
         "ALLOWED_HOSTS": "testserver",
-        "HENVISNING_NOKKEL": "Dm_4d7gDoEoBSO457_unWcYCBMBYdQyor8WPOYWYlDw=",
-        "HENVISNING_HMAC_NOKKEL": "hmac-for-loggtesten",
+        "HENVISNING_NOKKEL": Fernet.generate_key().decode(),
+        "HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(64),
     }
     kjort = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", program],

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "helsearbeid.ingen_lagring.IngenLagringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A referral that cannot be decrypted, or a wrong key: 503 and an ERROR line, not a 500.
+    "henvisning.nokkelfeil.NokkelfeilMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page (429).
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,6 +2,12 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from helsearbeid.nokler import (
+    fernet_feil,
+    hemmelighet_feil,
+    publiserte_fernet_nokler,
+)
+
 from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY, DATABASES, REST_FRAMEWORK, SECRET_KEY
 from .env import env_bool, env_str
@@ -10,24 +16,25 @@ from .logg import logging_config
 DEBUG = False
 
 
-def _require_secure_secret_key(key: str) -> None:
-    """Stop start-up with a clear message instead of running with a guessable key."""
-    if not key:
-        raise ImproperlyConfigured("SECRET_KEY må settes i miljøet i produksjon.")
-    if key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 5:
-        raise ImproperlyConfigured(
-            "SECRET_KEY er usikker: bruk minst 50 tilfeldige tegn "
-            "(f.eks. python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+def _require_secure_keys() -> None:
+    """Stop start-up (and `check --deploy`) with a clear message instead of running with a key
+    that is published in the repository, guessable or malformed (helsearbeid.nokler). The
+    messages name the setting, never its value."""
+    feil = [
+        hemmelighet_feil("SECRET_KEY", SECRET_KEY),
+        hemmelighet_feil("HENVISNING_HMAC_NOKKEL", HENVISNING_HMAC_NOKKEL),  # noqa: F405
+        fernet_feil(HENVISNING_NOKKEL),  # noqa: F405
+    ]
+    if publisert := publiserte_fernet_nokler(HENVISNING_NOKKEL):  # noqa: F405
+        feil.append(
+            f"HENVISNING_NOKKEL: nøkkel nr. {', '.join(map(str, publisert))} står i kildekoden "
+            "(for utvikling og test) og kan ikke brukes i produksjon."
         )
+    if feil := [f for f in feil if f]:
+        raise ImproperlyConfigured(" ".join(feil))
 
 
-_require_secure_secret_key(SECRET_KEY)
-
-if not (HENVISNING_NOKKEL and HENVISNING_HMAC_NOKKEL):  # noqa: F405
-    raise ImproperlyConfigured(
-        "HENVISNING_NOKKEL og HENVISNING_HMAC_NOKKEL må settes i produksjon "
-        "(nøkler for kryptering og oppslag av fødselsnummer i henvisninger)."
-    )
+_require_secure_keys()
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Produksjon krever PostgreSQL: sett DATABASE_URL=postgres://…")

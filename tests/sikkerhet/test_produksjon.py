@@ -12,9 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+
+from helsearbeid.nokler import PUBLISERTE_NOKLER
 
 ROT = Path(__file__).resolve().parents[2]
-FERNET = "Dm_4d7gDoEoBSO457_unWcYCBMBYdQyor8WPOYWYlDw="
+# A fresh key per run: the dev key in settings/dev.py is published, and production refuses it.
+FERNET = Fernet.generate_key().decode()
+PUBLISERT_FERNET = next(n for n in PUBLISERTE_NOKLER if len(n) == 44)
 
 
 def _miljo(**ekstra: str) -> dict[str, str]:
@@ -32,7 +37,7 @@ def _miljo(**ekstra: str) -> dict[str, str]:
         "REDIS_URL": "redis://redis:6379/0",
         "ALLOWED_HOSTS": "helsearbeid.example.no,testserver",
         "HENVISNING_NOKKEL": FERNET,
-        "HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(32),
+        "HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(64),
         **ekstra,
     }
 
@@ -97,6 +102,28 @@ def test_deploy_sjekken_feiler_ved_usikre_valg() -> None:
         ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "SECRET_KEY"),
         ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "PostgreSQL"),
         ({"HENVISNING_NOKKEL": ""}, "HENVISNING_NOKKEL"),
+        # Issue 15, finding 2: published, weak or malformed keys.
+        ({"HENVISNING_NOKKEL": PUBLISERT_FERNET}, "nøkkel nr. 1 står i kildekoden"),
+        ({"HENVISNING_NOKKEL": f"{FERNET},{PUBLISERT_FERNET}"}, "nøkkel nr. 2 står i kildekoden"),
+        ({"HENVISNING_NOKKEL": "abc"}, "HENVISNING_NOKKEL er ikke en gyldig Fernet-nøkkel"),
+        ({"HENVISNING_NOKKEL": f"{FERNET},abc"}, "Nøkkel nr. 2 i HENVISNING_NOKKEL er ikke en"),
+        ({"HENVISNING_NOKKEL": "A" * 43 + "="}, "HENVISNING_NOKKEL er ikke tilfeldig"),
+        ({"HENVISNING_HMAC_NOKKEL": "dev-only-hmac-helsearbeid"}, "står i kildekoden"),
+        ({"HENVISNING_HMAC_NOKKEL": "x"}, "HENVISNING_HMAC_NOKKEL er for kort"),
+        (
+            {"HENVISNING_HMAC_NOKKEL": f"{secrets.token_urlsafe(48)},{secrets.token_urlsafe(48)}"},
+            "HENVISNING_HMAC_NOKKEL kan ikke inneholde komma",
+        ),
+        ({"HENVISNING_HMAC_NOKKEL": "abcde" * 13}, "HENVISNING_HMAC_NOKKEL er for svak"),
+        (
+            {"HENVISNING_HMAC_NOKKEL": secrets.token_urlsafe(32)},
+            "HENVISNING_HMAC_NOKKEL er for kort",
+        ),
+        ({"SECRET_KEY": "abcde" * 10}, "SECRET_KEY er for svak"),
+        (
+            {"SECRET_KEY": "django-insecure-dev-only-helsearbeid"},
+            "SECRET_KEY er en nøkkel som står",
+        ),
         ({"OIDC_AKTIV": "1"}, "OIDC_OP_ISSUER"),
         ({**OIDC_HTTPS, "OIDC_OP_TOKEN_ENDPOINT": "http://helseid.example.no/t"}, "https://"),
         ({**OIDC_HTTPS, "OIDC_RP_CLIENT_SECRET": ""}, "OIDC_RP_PRIVAT_NOKKEL"),
@@ -107,6 +134,23 @@ def test_produksjon_nekter_a_starte_usikkert(ekstra: dict[str, str], melding: st
     resultat = _kjor(["-c", "import django; django.setup()"], **ekstra)
     assert resultat.returncode != 0
     assert melding in resultat.stderr
+    for verdi in ekstra.values():  # the message names the setting, never the secret
+        if len(verdi) > 20:
+            assert verdi not in resultat.stderr
+
+
+@pytest.mark.parametrize(
+    "ekstra",
+    [
+        {"HENVISNING_NOKKEL": PUBLISERT_FERNET},
+        {"HENVISNING_HMAC_NOKKEL": "x"},
+        {"SECRET_KEY": "abcde" * 10},
+    ],
+)
+def test_deploy_sjekken_feiler_med_svake_eller_publiserte_nokler(ekstra: dict[str, str]) -> None:
+    resultat = _deploy_sjekk(**ekstra)
+    assert resultat.returncode != 0
+    assert next(iter(ekstra)) in resultat.stderr
 
 
 SKRIPT = """
