@@ -3,8 +3,8 @@ lists for its backend, and every listed skip must still happen.
 
 A test that skips for a reason nobody wrote down (a missing program, a service that is down, a
 marker that matches too much) fails the run, and so does a listed skip that no longer happens
-(the test can now run, so the list is out of date). Only the items the run collected are
-checked, so a run of one file is judged on that file's tests alone.
+(the test can now run, so the list is out of date). Only the tests the run reached are
+checked, so a run of one file, or one stopped by -x, is judged on those tests alone.
 """
 
 from __future__ import annotations
@@ -70,10 +70,11 @@ class Hoppvakt:
         self.vurdering: Vurdering | None = None
         self.oppsett = ""
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.innsamlet = [item.nodeid for item in session.items]
-
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Only the tests that were run count: a run stopped early (-x, a failure in a fixture
+        # shared by the rest) is judged on what it reached.
+        if report.when == "setup":
+            self.innsamlet.append(report.nodeid)
         if report.skipped and not hasattr(report, "wasxfail"):
             self.hoppet.add(report.nodeid)
 

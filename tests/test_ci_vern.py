@@ -71,3 +71,19 @@ def test_a_test_over_its_limit_fails_instead_of_hanging(pytester: pytest.Pyteste
     )
     assert resultat.ret == pytest.ExitCode.TESTS_FAILED
     resultat.stdout.fnmatch_lines(["*Timeout*"])
+
+
+def test_a_run_stopped_early_is_judged_on_what_it_reached(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oppsett = kjoringens_oppsett()
+    monkeypatch.setitem(FORVENTEDE_HOPP, oppsett, {"test_tidlig.py::test_b": "skips"})
+    pytester.makepyfile(
+        test_tidlig=(
+            "import pytest\n\ndef test_a():\n    assert False\n\n"
+            "def test_b():\n    pytest.skip('no server')\n"
+        )
+    )
+    resultat = pytester.runpytest_inprocess(*INDRE, "-x")
+    assert resultat.ret == pytest.ExitCode.TESTS_FAILED  # test_a's failure, nothing else
+    assert "står i listen" not in resultat.stdout.str()

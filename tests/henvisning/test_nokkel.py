@@ -92,7 +92,7 @@ def test_feil_nokkel_gir_503_og_lagrer_ingenting(api, sender, tilbud, settings, 
         svar = api.post(URL, {"tilbud": tilbud.pk, **komplett()}, format="json")
     assert svar.status_code == 503
     assert svar.json()["code"] == "nokkelfeil" and "krypteringsnøkkel" in svar.json()["detail"]
-    assert svar["Cache-Control"] == "no-store"
+    assert "no-store" in svar["Cache-Control"]
     assert Henvisning.objects.count() == 1  # nothing written with the wrong key
     assert any(r.levelno == logging.ERROR for r in caplog.records)
     assert settings.HENVISNING_NOKKEL not in caplog.text
