@@ -1,9 +1,15 @@
 """Side-by-side latency of the tilbud search: in-process, over HTTP (gunicorn, 2 workers) and the
 bare SQL of the same request.
 
-    DJANGO_SETTINGS_MODULE=helsearbeid.settings.dev \\
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/helsearbeid_bench \\
-    .venv/bin/python bench/sok_bench.py [--runder 60] [--maks-sekunder 900]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ci \\
+    REDIS_URL=redis://127.0.0.1:6379/14 \\
+    .venv/bin/python bench/sok_bench.py [--runder 60] [--maks-sekunder 900] [--json …]
+
+Production settings (`bench.innstillinger`: helsearbeid.settings.production with generated
+keys): the Redis cache and the throttling buckets in it, the JSON access log (to a temporary
+file), DEBUG off. Every request comes "through the TLS terminator" (`X-Forwarded-Proto: https`)
+from an address of its own (`X-Forwarded-For`), as GPs' requests do, so the throttle is counted
+but never trips; any answer other than 200 stops the bench.
 
 For a fixed mix of GP queries against `/api/v1/tilbud/` it measures, after a warm-up:
 
@@ -13,7 +19,9 @@ For a fixed mix of GP queries against `/api/v1/tilbud/` it measures, after a war
     a fresh connection per request (sync workers do not keep connections alive), at
     concurrency 1 and 4, p50/p95 (and requests per second at 4);
 (c) bare SQL: the statements the endpoint ran (captured with CaptureQueriesContext) re-executed
-    verbatim, in the same order, on a raw psycopg2 connection, p50/p95 per request.
+    verbatim, in the same order, on a second connection made by Django from the same settings
+    (bench/grunnlinje.py: the same session settings as the app's, JIT off included, checked),
+    through the DB-API cursor, p50/p95 per request.
 
 It prints queries per request (at page_size 25 and 1), whether a statement is an exact COUNT(*)
 (COUNT(*) without LIMIT), the endpoint/SQL ratio, checks the targets (p95 ≤ 15 ms for region +
@@ -44,17 +52,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from grunnlinje import raa_tilkobling, sjekk_like_innstillinger
+
 ROT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helsearbeid.settings.dev")
-# The same settings as the gunicorn run: no debug, only the loopback host.
-os.environ["DEBUG"] = "0"
-os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.innstillinger")
 
 API = "/api/v1/tilbud/"
 VERT = "127.0.0.1"
 MAL_P95_MS = 15.0
 MAL_FAKTOR = 3.0
+# What the TLS terminator in front of production adds (SECURE_SSL_REDIRECT, ANTALL_PROXYER=1).
+PROXY_HODER = {"X-Forwarded-Proto": "https"}
+_adresser = iter(range(1, 1 << 24))
+
+
+def klientadresse() -> str:
+    """A new client address per request (10.x.y.z): the throttle counts each GP separately."""
+    n = next(_adresser)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def wsgi_hoder() -> dict[str, str]:
+    """The proxy headers for django.test.Client."""
+    return {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": klientadresse()}
 
 
 @dataclass
@@ -101,7 +122,7 @@ def sjekk_database() -> str:
     url = os.environ.get("DATABASE_URL", "")
     deler = urlparse(url)
     if deler.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit("DATABASE_URL må peke på PostgreSQL (postgres://…/helsearbeid_bench).")
+        sys.exit("DATABASE_URL må peke på PostgreSQL (postgres://…/bench_ci).")
     if deler.hostname not in ("127.0.0.1", "localhost"):
         sys.exit(
             f"Nekter: databasen ligger på {deler.hostname}; benken snakker bare med 127.0.0.1."
@@ -142,7 +163,8 @@ def http_get(port: int, sti: str, tidsfrist: float = 30.0) -> tuple[int, bytes, 
     conn = http.client.HTTPConnection(VERT, port, timeout=tidsfrist)
     try:
         t0 = time.perf_counter()
-        conn.request("GET", sti, headers={"Accept": "application/json"})
+        hoder = {"Accept": "application/json", "X-Forwarded-For": klientadresse(), **PROXY_HODER}
+        conn.request("GET", sti, headers=hoder)
         svar = conn.getresponse()
         kropp = svar.read()
         ms = (time.perf_counter() - t0) * 1000
@@ -174,13 +196,8 @@ class Gunicorn:
         self.logg = tempfile.TemporaryFile()  # noqa: SIM115
 
     def start(self, tidsfrist: float = 60.0) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": VERT,
-            "DATABASE_URL": self.url,
-        }
+        # The same settings module and generated keys as this process (os.environ).
+        env = {**os.environ, "DATABASE_URL": self.url}
         kommando = [
             str(Path(sys.executable).parent / "gunicorn"),
             "helsearbeid.wsgi:application",
@@ -247,7 +264,7 @@ def fang_sql(klient, sporringer: list[Sporring]) -> None:
     for s in sporringer:
         with CaptureQueriesContext(connection) as fanget:
             t0 = time.perf_counter()
-            svar = klient.get(s.sti)
+            svar = klient.get(s.sti, **wsgi_hoder())
             s.forste_ms = (time.perf_counter() - t0) * 1000
         s.status = svar.status_code
         s.sql = [q["sql"] for q in fanget.captured_queries]
@@ -256,7 +273,7 @@ def fang_sql(klient, sporringer: list[Sporring]) -> None:
         else:
             s.treff = svar.content.decode(errors="replace")[:200]
         with CaptureQueriesContext(connection) as fanget:
-            klient.get(f"{s.sti}&page_size=1")
+            klient.get(f"{s.sti}&page_size=1", **wsgi_hoder())
         s.sql_side1 = len(fanget.captured_queries)
         s.per_setning = [[] for _ in s.sql]
 
@@ -265,7 +282,13 @@ def maal_inprosess_og_sql(
     klient, pg, sporringer: list[Sporring], runder: int, oppvarming: int, sekunder: float, treg
 ) -> None:
     """(a) and (c), interleaved per query and round."""
-    with pg.cursor() as cur:
+
+    def hent(s: Sporring) -> None:
+        svar = klient.get(s.sti, **wsgi_hoder())
+        if svar.status_code != 200:
+            sys.exit(f"{s.navn}: HTTP {svar.status_code} {svar.content[:200]!r}")
+
+    with pg.connection.cursor() as cur:
 
         def kjor_sql(s: Sporring, lagre: bool) -> float:
             t0 = time.perf_counter()
@@ -281,7 +304,7 @@ def maal_inprosess_og_sql(
         for runde in range(oppvarming):
             for s in sporringer:
                 if s.maales(runde, treg[0], 1):  # a slow query warms up once
-                    klient.get(s.sti)
+                    hent(s)
                     kjor_sql(s, lagre=False)
         frist = Frist(sekunder, minst=min(3, runder))
         for runde in range(runder):
@@ -292,7 +315,7 @@ def maal_inprosess_og_sql(
                 if not s.maales(runde, *treg):
                     continue
                 t0 = time.perf_counter()
-                klient.get(s.sti)
+                hent(s)
                 s.maalinger["inprosess"].append((time.perf_counter() - t0) * 1000)
                 s.maalinger["sql"].append(kjor_sql(s, lagre=True))
 
@@ -346,11 +369,13 @@ def maal_http(
     varighet = time.perf_counter() - t0
     for f in feil[:5]:
         print(f"  FEIL {f}")
+    if feil:
+        sys.exit(f"{len(feil)} HTTP-svar var ikke 200: tallene ville blandet feilsvar inn.")
     return antall[0] / varighet if varighet else 0.0
 
 
 def explain(pg, sql: str) -> str:
-    with pg.cursor() as cur:
+    with pg.connection.cursor() as cur:
         cur.execute(f"EXPLAIN (ANALYZE, BUFFERS, SETTINGS) {sql}")
         return "\n".join(r[0] for r in cur.fetchall())
 
@@ -458,6 +483,11 @@ def main() -> None:
     args = parser.parse_args()
     url = sjekk_database()
     start = time.monotonic()
+    startet = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    last_start = os.getloadavg()
+    # The JSON access log (production's) goes to a file: formatted and written, not printed.
+    loggfil = Path(tempfile.mkstemp(prefix="sok_bench_", suffix=".log")[1])
+    os.environ["BENCH_LOGG_TIL_FIL"] = str(loggfil)
 
     # SIGTERM behaves like Ctrl-C: unwinds through the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -465,7 +495,6 @@ def main() -> None:
     import django
 
     django.setup()
-    import psycopg2
     from django.conf import settings
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -488,13 +517,17 @@ def main() -> None:
         shared_buffers = cur.fetchone()[0]
     print(
         f"{antall} tilbud i {settings.DATABASES['default']['NAME']} (PostgreSQL {pg_versjon}, "
-        f"shared_buffers {shared_buffers}); {os.cpu_count()} kjerner; DEBUG={settings.DEBUG}"
+        f"shared_buffers {shared_buffers}); {os.cpu_count()} kjerner; DEBUG={settings.DEBUG}; "
+        f"innstillinger {settings.SETTINGS_MODULE}, cache {settings.CACHES['default']['BACKEND']}, "
+        f"logg {settings.LOGG_FORMAT}; lastsnitt {last_start[0]:.1f}"
     )
     sok_finnes = (ROT / "tilbud" / "services" / "sok.py").exists()
     print(f"tilbud/services/sok.py finnes: {'ja' if sok_finnes else 'nei'}")
 
     klient = Client(HTTP_HOST=VERT, HTTP_ACCEPT="application/json")
     fang_sql(klient, SPORRINGER)
+    pg = raa_tilkobling()
+    sesjon = sjekk_like_innstillinger(connection, pg)
     treg = (args.treg_ms, args.runder_treg)
     for s in SPORRINGER:
         if s.status != 200:
@@ -513,8 +546,6 @@ def main() -> None:
     elif args.uten_c4:
         andeler = {"inprosess": 0.55, "c1": 0.45}
 
-    pg = psycopg2.connect(url)
-    pg.autocommit = True
     gunicorn = None
     rps4 = None
     try:
@@ -596,10 +627,21 @@ def main() -> None:
         print(explain(pg, sql))
     pg.close()
 
+    loggede = sum(1 for linje in loggfil.open() if '"helsearbeid.foresporsel"' in linje)
+    print(f"Tilgangslogg (JSON): {loggede} linjer i {loggfil}")
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
+                    "kommando": " ".join(["bench/sok_bench.py", *sys.argv[1:]]),
+                    "startet_utc": startet,
+                    "lastsnitt_start_slutt": [last_start, os.getloadavg()],
+                    "kjerner": os.cpu_count(),
+                    "postgresql": pg_versjon,
+                    "innstillinger": settings.SETTINGS_MODULE,
+                    "cache": settings.CACHES["default"]["BACKEND"],
+                    "sesjonsinnstillinger": sesjon,
+                    "tilgangslogglinjer": loggede,
                     "tilbud": antall,
                     "sporringer": [
                         {
