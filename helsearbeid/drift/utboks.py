@@ -2,9 +2,10 @@
 
 Every task in the project is an `UtboksTask` (`helsearbeid.celery`: `task_cls`). Its
 `apply_async` publishes as usual; when the broker does not take the message (kombu's
-OperationalError after Celery's own short publish retry, about 0.65 s per task against a Redis that is
-down, measured in bench/redis_nede.py), the message is written to `drift.models.Utboks` in PostgreSQL instead, and the caller gets
-its AsyncResult as if it had been sent. `send_utboks()` publishes the waiting messages in order and
+OperationalError after Celery's own short publish retry, about 0.65 s per task against a Redis
+that is down, measured by bench/redis_nede.py), the message is written to `drift.models.Utboks`
+in PostgreSQL instead, and the caller gets its AsyncResult as if it had been sent.
+`send_utboks()` publishes the waiting messages in order and
 deletes them; beat runs it every UTBOKS_INTERVALL_SEKUNDER and a worker runs it when it starts.
 
 Why this and not only Celery's publish retry: that retry blocks the request and gives up after
