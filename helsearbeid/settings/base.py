@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user is known (the 400 page has the site's header), before any view reads input.
+    "helsearbeid.feil.UgyldigTegnMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page (429).
     "axes.middleware.AxesMiddleware",
@@ -188,6 +190,12 @@ FERSKHET_ELDRE_MANEDER = int(env_str("FERSKHET_ELDRE_MANEDER", "12") or 12)
 FERSKHET_GAMMEL_MANEDER = int(env_str("FERSKHET_GAMMEL_MANEDER", "24") or 24)
 
 REST_FRAMEWORK = {
+    # JSON with a depth limit and no NUL/surrogates (helsearbeid/api/parsere.py); forms as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "helsearbeid.api.parsere.JSONParserMedGrenser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "helsearbeid.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["helsearbeid.api.filtering.StrictFilterBackend"],
