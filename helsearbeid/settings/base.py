@@ -236,6 +236,12 @@ SPECTACULAR_SETTINGS = {
     # A JSON API: request bodies are documented as JSON only (DRF still parses a form or
     # multipart body, but that is no part of the contract).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # drf-spectacular's own enum hook, then ours: reference-data enums (målgruppe) and the
+    # schemas of method filters (helsearbeid/api/skjema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helsearbeid.api.skjema.oppslagsverdier",
+    ],
 }
 
 # Error reports (DEBUG page, e-mails to ADMINS) hide the POST body and frame variables of
