@@ -260,6 +260,9 @@ if OIDC_AKTIV:  # noqa: F405
 # Analyst API: key throttling (helsearbeid/settings/api.py).
 from .api import *  # noqa: E402, F403
 
+# Quotas on the anonymous forms: «Meld feil», password reset (settings/automatisering.py).
+from .automatisering import *  # noqa: E402, F403
+
 # Referrals: encryption keys, retention, the nightly removal of personal data.
 from .henvisning import *  # noqa: E402, F403
 
