@@ -30,7 +30,8 @@ from tilbud.models import Fylke, Malgruppe, Organisasjon
 
 from .views import AnalytikerApi
 
-PERIODE = re.compile(r"^([0-9]{4})(?:-(0[1-9]|1[0-2]))?$")
+# Years 1900–2999, as the schema's pattern says: «0000» reached date(0, 1, 1) (a 500).
+PERIODE = re.compile(r"^(19[0-9]{2}|2[0-9]{3})(?:-(0[1-9]|1[0-2]))?$")
 
 
 class SammendragParametere(serializers.Serializer):
