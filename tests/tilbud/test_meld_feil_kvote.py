@@ -27,6 +27,17 @@ def _kvoter(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_i_testen():
+    """The mails are sent by Celery tasks: run them here also when REDIS_URL names a broker."""
+    from helsearbeid.celery import app
+
+    for_ = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = for_
+
+
 @pytest.fixture
 def tilbud() -> Tilbud:
     return Tilbud.objects.get(kilde_id="s4_6_9_3")
