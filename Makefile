@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installert
 
-.PHONY: run test install lint import clean nettleser las
+.PHONY: run test install lint import clean nettleser las fuzz
 
 # Browser tests: Debian's Chromium (never a browser downloaded by Playwright) and axe-core from
 # npm; the login tests' local OpenID Connect provider (oidc-provider) comes with the same
@@ -82,3 +82,13 @@ test: lint nettleser
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules
+
+# The thorough schemathesis run (tests/test_api_fuzz.py with FUZZ_GRUNDIG=1): every phase and
+# every check for every role, FUZZ_EKSEMPLER examples per operation, NUL bytes and deep JSON.
+# Its counts go to bench/fuzz_resultat.json (see bench/README.md).
+fuzz: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
+fuzz: export FUZZ_GRUNDIG := 1
+fuzz: install
+	@echo "==> schemathesis, grundig, mot $${DATABASE_URL:-SQLite}"
+	@$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_api_fuzz.py $(PYTEST_ARGS); rc=$$?; \
+	cat bench/fuzz_resultat.json 2>/dev/null | head -20; exit $$rc

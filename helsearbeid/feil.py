@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request, page_not_found
 
+from helsearbeid.tekst import UGYLDIG, ugyldig_tegn
 from tilbud.services.redigering import MAKS_TEKST
 
 
@@ -47,3 +48,51 @@ def ikke_funnet(request: HttpRequest, exception: Exception) -> HttpResponse:
 def for_stor_api(exception: Any) -> dict[str, str] | None:
     """The API's JSON body for an oversized request (see helsearbeid.api.exceptions)."""
     return {"detail": for_stor_melding()} if isinstance(exception, RequestDataTooBig) else None
+
+
+class UgyldigTegnMiddleware:
+    """400 for a NUL character (or a lone surrogate) in the address, in any query parameter
+    (name or value) or in any form field, before a view runs: JSON naming the field under
+    /api/, a page elsewhere. Such a value reached filters, forms and raw SQL (`?q=%00` on
+    /api/v1/diagnosekoder/ was a 500 without login); checking it here covers every route,
+    including those added later. JSON bodies are checked by helsearbeid.api.parsere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        feil = self._feil(request)
+        if not feil:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(feil, status=400)
+        return render(
+            request,
+            "ugyldig_tegn.html",
+            {
+                "feil": [
+                    (felt, melding) for felt, meldinger in feil.items() for melding in meldinger
+                ]
+            },
+            status=400,
+        )
+
+    @staticmethod
+    def _feil(request: HttpRequest) -> dict[str, list[str]]:
+        if melding := ugyldig_tegn(request.path):
+            return {"detail": [melding]}
+        feil: dict[str, list[str]] = {}
+        kilder = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            kilder.append(request.POST)
+        for kilde in kilder:
+            for navn, verdier in kilde.lists():
+                for tekst in (navn, *verdier):
+                    if melding := ugyldig_tegn(tekst):
+                        # The name itself may hold the character: shown with U+FFFD instead.
+                        feil.setdefault(UGYLDIG.sub("\ufffd", navn), []).append(melding)
+                        break
+        return feil

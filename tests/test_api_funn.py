@@ -7,6 +7,10 @@ from rest_framework.test import APIClient
 from rapporter.services import api_nokkel_opprett
 from tests.factories import bruker_med_rolle, token_for
 
+# At collection, as the fuzz module itself is: it fetches the schema through the WSGI handler,
+# which inside a test would close the test's database connection.
+from tests.test_api_fuzz import TOKEN, _lag_verden
+
 pytestmark = pytest.mark.django_db
 
 
@@ -242,3 +246,27 @@ def test_an_action_without_input_refuses_a_body(kropp: str, type_: str) -> None:
     assert klient.generic("POST", url, kropp, content_type=type_).status_code == 400
     # Without a body, or with {}, it is sent.
     assert klient.post(url, {}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "felt"),
+    [
+        ("/api/v1/henvisninger/", {"sykmeldt": 0.0}, "sykmeldt"),
+        ("/api/v1/henvisninger/", {"sykmeldt": "yes"}, "sykmeldt"),
+        ("svar", {"svar": 897018}, "svar"),
+    ],
+)
+def test_a_value_of_another_type_than_the_schema_says_is_refused(url, data, felt) -> None:
+    """Was (make fuzz, negative_data_rejection): DRF coerced 0.0 to false and 897018 to
+    "897018", so a schema-violating body was accepted (201/200)."""
+    verden = _lag_verden("henviser")
+    klient = APIClient()
+    klient.credentials(HTTP_AUTHORIZATION=f"Token {TOKEN['henviser']}")
+    if url == "svar":
+        henvisning, foresporsel = verden["henvisning"][1], verden["foresporsel"][0]
+        url = f"/api/v1/henvisninger/{henvisning}/foresporsler/{foresporsel}/svar/"
+    else:
+        data = {"tilbud": verden["tilbud"][1], **data}
+    svar = klient.post(url, data, format="json")
+    assert svar.status_code == 400, svar.content[:300]
+    assert felt in svar.json()

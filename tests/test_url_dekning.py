@@ -30,6 +30,7 @@ OFFENTLIG: dict[str, str] = {
     "sok": "forsiden med søket",
     "tilbud-detalj": "tilbudssiden",
     "tilbud-meld-feil": "«Meld feil» på tilbudssiden (alle kan melde)",
+    "tilbud-bekreft-epost": "signert lenke i e-posten som bekrefter melderens adresse",
     "rapporter:oversikt": "regionale sammendrag: bare tall, med småtallsregel",
     # The catalogue API: open reads of reference data (GET only).
     "api-root": "DRF-ruterens oversikt over API-et",
@@ -112,6 +113,7 @@ EKSEMPEL = {
     "malgruppe-detail": {"slug": None},
     "kommune-detail": {"nummer": "1804"},
     "password_reset_confirm": {"uidb64": "MQ", "token": "feil-token"},
+    "tilbud-bekreft-epost": {"token": "feil-token"},
 }
 API_LESING = [
     "api-root",

@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from helsearbeid.api.filtering import HeltallFilter
+
 from .models import (
     Behandlingsform,
     Fylke,
@@ -247,7 +249,7 @@ class _ChoiceFilter(_BilligKopi, django_filters.ChoiceFilter):
     pass
 
 
-class _NumberFilter(_BilligKopi, django_filters.NumberFilter):
+class _HeltallFilter(_BilligKopi, HeltallFilter):
     pass
 
 
@@ -269,7 +271,8 @@ class TilbudFilter(django_filters.FilterSet):
     fagomrade = _ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"))
     behandlingsform = _filter(BehandlingsformField, "filter_behandlingsform", _("Behandlingsform"))
     q = _filter(SoketekstField, "filter_q", _("Fritekst"))
-    alder = _NumberFilter(
+    # Whole years only (the schema says integer 0–120): «7.5» and «null» are refused alike.
+    alder = _HeltallFilter(
         method="filter_alder", label=_("Pasientens alder"), min_value=0, max_value=120
     )
     status = _ChoiceFilter(

@@ -19,7 +19,10 @@ class FeilmeldingForm(forms.ModelForm):
         }
         help_texts = {
             "beskrivelse": _("Ikke skriv opplysninger om pasienter. Høyst 5000 tegn."),
-            "epost": _("Bare hvis du vil ha svar fra den regionale koordinatoren."),
+            "epost": _(
+                "Bare hvis du vil ha svar fra den regionale koordinatoren. Du får først én "
+                "e-post med en lenke for å bekrefte adressen."
+            ),
         }
         widgets = {
             "beskrivelse": forms.Textarea(attrs={"rows": 5}),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.sok, name="sok"),
     path("tilbud/<int:pk>/", views.tilbud_detalj, name="tilbud-detalj"),
     path("tilbud/<int:pk>/meld-feil/", views.meld_feil, name="tilbud-meld-feil"),
+    path("tilbud/meld-feil/bekreft/<str:token>/", views.bekreft_epost, name="tilbud-bekreft-epost"),
 ]

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,12 +19,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
+from helsearbeid.sikkerhet import klientadresse
+
 from . import selectors
 from .api.serializers import TilbudDetaljSerializer
 from .filters import TilbudFilter
 from .forms import FeilmeldingForm
 from .models import Behandlingsform, Fylke, Malgruppe, MalgruppeKode, Organisasjon, Tilbud
 from .models.tilbud import Fagomrade
+from .services.feilmelding import (
+    ForMangeMeldinger,
+    feilmelding_bekreft_epost,
+    feilmelding_opprett,
+)
 from .sok import sok_svar
 
 SIDESTORRELSE = 25
@@ -196,11 +204,34 @@ def meld_feil(request: HttpRequest, pk: int) -> HttpResponse:
     form = FeilmeldingForm(request.POST)
     if not form.is_valid():
         return render(request, "tilbud/detalj.html", _detalj_context(tilbud, form), status=400)
-    feilmelding = form.save(commit=False)
-    feilmelding.tilbud = tilbud
-    feilmelding.save()
+    try:
+        feilmelding_opprett(
+            tilbud=tilbud, data=form.cleaned_data, klientadresse=klientadresse(request)
+        )
+    except ForMangeMeldinger as kvote:
+        # 429 with the reason on the form (nothing stored), not a silent drop.
+        form.add_error(None, str(kvote))
+        svar = render(request, "tilbud/detalj.html", _detalj_context(tilbud, form), status=429)
+        svar["Retry-After"] = str(kvote.sekunder)
+        return svar
+    except DjangoValidationError as feil:
+        form.add_error(None, feil)
+        return render(request, "tilbud/detalj.html", _detalj_context(tilbud, form), status=400)
     messages.success(
         request,
         _("Takk! Meldingen er sendt til den regionale koordinatoren, som retter opplysningene."),
     )
     return redirect("tilbud-detalj", pk=tilbud.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def bekreft_epost(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the «Meld feil» confirmation mail. GET shows a button, POST confirms: a mail
+    scanner that fetches every link must not confirm an address on its owner's behalf."""
+    if request.method == "GET":
+        return render(request, "tilbud/bekreft_epost.html", {"token": token})
+    try:
+        feilmelding_bekreft_epost(token=token)
+    except DjangoValidationError as feil:
+        return render(request, "tilbud/bekreft_epost.html", {"feil": feil.messages}, status=400)
+    return render(request, "tilbud/bekreft_epost.html", {"bekreftet": True})

@@ -3,11 +3,27 @@
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+
+class _SideEtterSiste(Page):
+    """A page past the last: no rows, no next, the last page as previous."""
+
+    def __init__(self, paginator: Paginator) -> None:
+        super().__init__([], paginator.num_pages + 1, paginator)
+
+    def has_next(self) -> bool:
+        return False
+
+    def has_previous(self) -> bool:
+        return self.paginator.count > 0
+
+    def previous_page_number(self) -> int:
+        return self.paginator.num_pages
 
 
 class StandardPagination(PageNumberPagination):
@@ -27,16 +43,18 @@ class StandardPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not raw.isdigit():
+        # ASCII digits, not zero: «²» and «١» pass isdigit() but are no page number.
+        if raw is not None and not (raw.isascii() and raw.isdigit() and raw.strip("0")):
             raise ValidationError({"page": ["Sidenummer må være et positivt heltall."]})
         page_size = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, page_size)
         try:
             self.page = paginator.page(raw or 1)
-        except InvalidPage as exc:
-            raise ValidationError(
-                {"page": [f"Siden finnes ikke (det er {paginator.num_pages} sider)."]}
-            ) from exc
+        except InvalidPage:
+            # Past the last page (any number ≥ 1 is valid by the schema, which cannot know the
+            # count): an empty page whose `previous` is the last one, as for a list that shrank
+            # while a client paged through it. It was a 400, which the schema does not allow.
+            self.page = _SideEtterSiste(paginator)
         self.request = request
         return list(self.page)
 
@@ -80,7 +98,7 @@ class CappedPagination(StandardPagination):
         # (Only a page that can exist: the count stops after TAK rows, and a page number too big
         # for the database is a 400 from the paginator, not a statement.)
         raw = request.query_params.get(self.page_query_param) or "1"
-        if hasattr(queryset, "forbered") and raw.isdigit() and 1 <= len(raw) <= 4:
+        if hasattr(queryset, "forbered") and raw.isascii() and raw.isdigit() and 1 <= len(raw) <= 4:
             storrelse = self.get_page_size(request)
             start = (int(raw) - 1) * storrelse
             if 0 <= start <= CappedPaginator.TAK:

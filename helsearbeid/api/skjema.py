@@ -110,3 +110,43 @@ class AutoSchema(openapi.AutoSchema):
         if kode == "400":
             return VALIDERINGSFEIL
         return self.resolve_serializer(ApiFeilSerializer, "response").ref
+
+
+# Parameters whose valid values are reference data: the schema lists them (enum), so that a
+# value the API refuses (`malgruppe=0`) is one the schema refuses too. (path or None for every
+# path, parameter) -> extra values besides the slugs.
+MALGRUPPE_PARAMETERE = {"/api/v1/rapporter/sammendrag/": ["alle"], None: []}
+# Schemas for filter parameters drf-spectacular cannot read from a method filter.
+PARAMETERSKJEMA = {
+    ("/api/v1/tilbud/", "alder"): {"type": "integer", "minimum": 0, "maximum": 120},
+}
+
+
+def oppslagsverdier(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:
+    """POSTPROCESSING_HOOKS: the målgruppe slugs as enums, and the schemas in PARAMETERSKJEMA.
+    Run when the schema is generated, so a new målgruppe is in the next schema. Without a
+    database (the schema built offline) the slugs are left out, not invented."""
+    from django.db import DatabaseError
+
+    from tilbud.models import Malgruppe
+
+    try:
+        slugs = sorted(Malgruppe.objects.values_list("slug", flat=True))
+    except (DatabaseError, RuntimeError):  # RuntimeError: pytest-django's blocked database
+        slugs = []
+    return sett_oppslagsverdier(result, slugs)
+
+
+def sett_oppslagsverdier(result: dict[str, Any], slugs: list[str]) -> dict[str, Any]:
+    for sti, operasjoner in result.get("paths", {}).items():
+        for operasjon in operasjoner.values():
+            for parameter in operasjon.get("parameters", []) if isinstance(operasjon, dict) else []:
+                if parameter.get("in") != "query":
+                    continue
+                navn = parameter["name"]
+                if navn == "malgruppe" and slugs:
+                    verdier = slugs + MALGRUPPE_PARAMETERE.get(sti, MALGRUPPE_PARAMETERE[None])
+                    parameter["schema"] = {"type": "string", "enum": verdier}
+                elif (sti, navn) in PARAMETERSKJEMA:
+                    parameter["schema"] = dict(PARAMETERSKJEMA[(sti, navn)])
+    return result

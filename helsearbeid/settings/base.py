@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Cache-Control: no-store on personal data, Vary: Authorization on the API.
     "helsearbeid.ingen_lagring.IngenLagringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user is known (the 400 page has the site's header), before any view reads input.
+    "helsearbeid.feil.UgyldigTegnMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A referral that cannot be decrypted, or a wrong key: 503 and an ERROR line, not a 500.
     "henvisning.nokkelfeil.NokkelfeilMiddleware",
@@ -203,6 +205,12 @@ FERSKHET_ELDRE_MANEDER = int(env_str("FERSKHET_ELDRE_MANEDER", "12") or 12)
 FERSKHET_GAMMEL_MANEDER = int(env_str("FERSKHET_GAMMEL_MANEDER", "24") or 24)
 
 REST_FRAMEWORK = {
+    # JSON with a depth limit and no NUL/surrogates (helsearbeid/api/parsere.py); forms as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "helsearbeid.api.parsere.JSONParserMedGrenser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "helsearbeid.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["helsearbeid.api.filtering.StrictFilterBackend"],
@@ -244,6 +252,12 @@ SPECTACULAR_SETTINGS = {
     # A JSON API: request bodies are documented as JSON only (DRF still parses a form or
     # multipart body, but that is no part of the contract).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # drf-spectacular's own enum hook, then ours: reference-data enums (målgruppe) and the
+    # schemas of method filters (helsearbeid/api/skjema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helsearbeid.api.skjema.oppslagsverdier",
+    ],
 }
 
 # Error reports (DEBUG page, e-mails to ADMINS) hide the POST body and frame variables of
@@ -261,6 +275,9 @@ if OIDC_AKTIV:  # noqa: F405
 
 # Analyst API: key throttling (helsearbeid/settings/api.py).
 from .api import *  # noqa: E402, F403
+
+# Quotas on the anonymous forms: «Meld feil», password reset (settings/automatisering.py).
+from .automatisering import *  # noqa: E402, F403
 
 # Referrals: encryption keys, retention, the nightly removal of personal data.
 from .henvisning import *  # noqa: E402, F403

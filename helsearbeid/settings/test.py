@@ -35,3 +35,10 @@ HENVISNING_HMAC_NOKKEL = env_str("HENVISNING_HMAC_NOKKEL") or "dev-only-hmac-hel
 # no test is throttled by the ones before it. tests/sikkerhet/test_api_struping.py sets them low.
 API_STRUPING_ANONYM = "100000/min"
 API_STRUPING_INNLOGGET = "100000/min"
+# The same for the anonymous forms' quotas (counted in a cache no test clears): the tests of
+# the quotas set them low (tests/tilbud/test_meld_feil_kvote.py, test_passord_reset.py).
+FEILMELDING_STRUPING_ADRESSE = "100000/hour"
+FEILMELDING_STRUPING_TILBUD = "100000/hour"
+FEILMELDING_EPOST_STRUPING = "100000/day"
+PASSORD_STRUPING_KONTO = "100000/hour"
+PASSORD_STRUPING_ADRESSE = "100000/hour"

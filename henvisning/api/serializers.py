@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from helsearbeid.api.felt import StrengBoolsk, StrengTekst
 from tilbud.models import Tilbud
 
 from ..livssyklus import Avvisningsgrunn, Utfall
@@ -16,7 +17,7 @@ class UtkastInput(serializers.Serializer):
     diagnosekoder = serializers.ListField(
         child=serializers.CharField(max_length=12), required=False, max_length=10
     )
-    sykmeldt = serializers.BooleanField(required=False, allow_null=True)
+    sykmeldt = StrengBoolsk(required=False, allow_null=True)
     sykmelding_prosent = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=100
     )
@@ -77,7 +78,7 @@ class ForesporselInput(serializers.Serializer):
 
 
 class SvarInput(serializers.Serializer):
-    svar = serializers.CharField(max_length=5000)
+    svar = StrengTekst(max_length=5000)
 
 
 def _kort(h: Henvisning, idag: Any) -> dict[str, Any]:

@@ -30,7 +30,8 @@ from tilbud.models import Fylke, Malgruppe, Organisasjon
 
 from .views import AnalytikerApi
 
-PERIODE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
+# Years 1900–2999, as the schema's pattern says: «0000» reached date(0, 1, 1) (a 500).
+PERIODE = re.compile(r"^(19[0-9]{2}|2[0-9]{3})(?:-(0[1-9]|1[0-2]))?$")
 
 
 class SammendragParametere(serializers.Serializer):
@@ -48,8 +49,10 @@ class SammendragParametere(serializers.Serializer):
     malgruppe = serializers.CharField(
         required=False, help_text="Målgruppens kode (slug), eller «alle» for bare totalradene."
     )
-    periode = serializers.CharField(
+    periode = serializers.RegexField(
+        PERIODE.pattern,
         required=False,
+        error_messages={"invalid": "Bruk år (2026) eller måned (2026-03)."},
         help_text="År (2026) eller måned (2026-03). Uten: året til siste øyeblikksbilde.",
     )
     format = serializers.ChoiceField(required=False, choices=["json"], help_text="Svarformat.")

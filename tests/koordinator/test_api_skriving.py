@@ -353,7 +353,11 @@ def test_resolving_an_error_report_through_the_api_thanks_the_reporter(
     bodo, forde, koordinator_hn, django_capture_on_commit_callbacks
 ) -> None:
     melding = Feilmelding.objects.create(
-        tilbud=bodo, felt="ventetid", beskrivelse="Ventetiden er 12 uker", epost="lege@example.no"
+        tilbud=bodo,
+        felt="ventetid",
+        beskrivelse="Ventetiden er 12 uker",
+        epost="lege@example.no",
+        epost_bekreftet=timezone.now(),  # confirmed: only then is there a thank-you
     )
     Feilmelding.objects.create(tilbud=forde, felt="annet", beskrivelse="Helse Vest")
     k = api(koordinator_hn)

@@ -106,6 +106,7 @@ def test_resolving_an_error_report_thanks_the_reporter_after_commit(
         felt="ventetid",
         beskrivelse="Pasienten min med diagnose X ventet i 12 uker",
         epost="lege@example.no",
+        epost_bekreftet=timezone.now(),  # the reporter followed the confirmation link
     )
     c = klient(koordinator_hn)
     url = reverse("koordinator:feilmelding", kwargs={"pk": melding.pk})

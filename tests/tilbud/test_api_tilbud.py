@@ -123,7 +123,9 @@ def test_detail_shows_how_to_refer_and_the_source(api: APIClient) -> None:
         ({"status": "slettet"}, "status", "gyldig valg"),
         ({"kommun": "1804"}, "kommun", "Ukjent parameter"),
         ({"page": "abc"}, "page", "positivt heltall"),
-        ({"page": "999"}, "page", "finnes ikke"),
+        ({"page": "0"}, "page", "positivt heltall"),
+        ({"alder": "null"}, "alder", "tall"),
+        ({"alder": "7.5"}, "alder", "tall"),
         ({"page_size": "1000"}, "page_size", "fra 1 til 100"),
     ],
 )

@@ -151,11 +151,23 @@ def test_the_cards_read_with_the_page_equal_the_cards_read_apart() -> None:
     assert treff[5000:5025] == [] and treff.antall_opptil(1001) > 25
 
 
-@pytest.mark.parametrize("side", ["0", "41", "9999", "99999999999999999999999"])
-def test_a_page_that_cannot_exist_is_a_400_naming_the_page(api, side: str) -> None:
+@pytest.mark.parametrize("side", ["0", "00", "-1", "²", "1.0"])
+def test_a_page_number_the_schema_refuses_is_a_400_naming_the_page(api, side: str) -> None:
     svar = api.get("/api/v1/tilbud/", {"kommune": "1804", "diagnose": "L86", "page": side})
     assert svar.status_code == 400
     assert "page" in svar.json()
+
+
+@pytest.mark.parametrize("side", ["41", "9999", "99999999999999999999999", "9" * 5000])
+def test_a_page_past_the_last_is_an_empty_page_as_the_schema_allows(api, side: str) -> None:
+    """Was a 400, but the schema allows any page ≥ 1 (it cannot know the count): an empty page
+    whose `previous` is the last one (issue 15, finding 10)."""
+    svar = api.get("/api/v1/tilbud/", {"kommune": "1804", "diagnose": "L86", "page": side})
+    assert svar.status_code == 200, svar.content[:200]
+    side_ = svar.json()
+    assert side_["results"] == [] and side_["next"] is None and side_["count"] > 0
+    siste = api.get(side_["previous"])
+    assert siste.status_code == 200 and siste.json()["results"] and siste.json()["next"] is None
 
 
 def test_id_lists_go_to_the_server_as_one_array_literal() -> None:

@@ -37,6 +37,12 @@ from . import serializers as s
 # --- ETag and If-Match ---------------------------------------------------------------------------
 
 ANNET_OBJEKT = "If-Match gjelder ikke dette objektet. Hent det med GET og send ETag-en derfra."
+# A version is a PositiveIntegerField: 1 to 2**31 - 1 (ten digits) on every database.
+MAKS_VERSJON = 2**31 - 1
+UGYLDIG_VERSJON = (
+    f"Ugyldig If-Match: versjonen må være et heltall fra 1 til {MAKS_VERSJON}. "
+    "Send ETag-en fra GET uendret."
+)
 _TAGG = re.compile(r'^(?:W/)?"(?P<type>[a-z]+)-(?P<pk>\d+)-v(?P<versjon>\d+)(?:-[0-9a-f]+)?"$')
 
 
@@ -92,7 +98,15 @@ def versjon_fra_if_match(
     for tagg in header.split(","):
         treff = _TAGG.match(tagg.strip())
         if treff and f"{treff['type']}-{treff['pk']}" in gjelder:
-            versjon = int(treff["versjon"])
+            # Read as a number only when it can be one of ours: int() of a few thousand digits
+            # raised ValueError (Python's conversion limit), a 500.
+            siffer = treff["versjon"]
+            if len(siffer) > len(str(MAKS_VERSJON)) or not 1 <= int(siffer) <= MAKS_VERSJON:
+                return Response(
+                    {"detail": UGYLDIG_VERSJON},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            versjon = int(siffer)
             return versjon if versjon == naa else konflikt(versjon)
     return Response(
         {"detail": ANNET_OBJEKT},

@@ -29,6 +29,9 @@ class Feilmelding(models.Model):
     felt = models.CharField(_("hva er feil"), max_length=20, choices=Felt.choices)
     beskrivelse = models.TextField(_("beskrivelse"), max_length=MAKS_FEILMELDING)
     epost = models.EmailField(_("e-post for tilbakemelding"), blank=True)
+    # Set when the reporter followed the signed link in the one confirmation e-mail: until
+    # then nothing else is mailed to the address (anyone can type anyone's address).
+    epost_bekreftet = models.DateTimeField(_("e-post bekreftet"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.APEN, db_index=True
     )

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
+from helsearbeid.uri import NettadresseField
+
 
 def validate_organisasjonsnummer(value: str) -> None:
     """Nine digits with a valid mod-11 check digit (python-stdnum)."""
@@ -55,7 +57,7 @@ class Organisasjon(models.Model):
     aliaser = models.JSONField(
         _("andre navn"), default=list, blank=True, help_text=_("Skrivemåter brukt i kildene.")
     )
-    nettside = models.URLField(_("nettside"), blank=True)
+    nettside = NettadresseField(_("nettside"), blank=True)
     # Raised by every change; edits are UPDATE … WHERE versjon = <what the editor saw>, so that
     # of two concurrent saves exactly one wins (as for tilbud).
     versjon = models.PositiveIntegerField(_("versjon"), default=1)

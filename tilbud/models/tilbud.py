@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helsearbeid.uri import NettadresseField
+
 from .diagnose import Malgruppe
 from .geografi import Kommune
 from .organisasjon import Organisasjon
@@ -176,7 +178,7 @@ class Tilbud(models.Model):
     kapasitet_bekreftet = models.DateField(_("kapasitet bekreftet"), null=True, blank=True)
     kontakt = models.TextField(_("kontakt"), blank=True)
     kontakt_bekreftet = models.DateField(_("kontakt bekreftet"), null=True, blank=True)
-    nettside = models.URLField(_("nettside"), blank=True)
+    nettside = NettadresseField(_("nettside"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AKTIV
     )

@@ -1,0 +1,17 @@
+"""Text no field of ours can hold: the NUL character (PostgreSQL refuses it in text columns, and
+it has no meaning in a name or a search) and lone UTF-16 surrogates (not Unicode characters at
+all; they cannot be encoded as UTF-8, so the database driver failed on them)."""
+
+import re
+
+UGYLDIG = re.compile("[\x00\ud800-\udfff]")
+
+
+def ugyldig_tegn(tekst: str) -> str | None:
+    """A Norwegian message when `tekst` holds a character no text field may hold, else None."""
+    treff = UGYLDIG.search(tekst)
+    if treff is None:
+        return None
+    if treff.group() == "\x00":
+        return "Teksten inneholder et nulltegn (NUL), som ikke er tillatt."
+    return "Teksten inneholder et ugyldig tegn (en enslig surrogat), som ikke er tillatt."
