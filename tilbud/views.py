@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
@@ -196,6 +197,7 @@ def tilbud_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tilbud/detalj.html", _detalj_context(tilbud, FeilmeldingForm()))
 
 
+@never_cache  # a form sent back with its errors holds the reporter's e-mail address
 @require_POST
 def meld_feil(request: HttpRequest, pk: int) -> HttpResponse:
     """«Meld feil»: store the report with the tilbud for the coordinators (post/redirect/get)."""

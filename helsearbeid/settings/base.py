@@ -122,6 +122,8 @@ INGEN_LAGRING_STIER = [
     "/koordinator/",
     "/konto/",
     "/admin/",
+    # The «Meld feil» e-mail confirmation: its signed link carries the reporter's address.
+    "/tilbud/meld-feil/",
 ]
 
 LOGIN_URL = "login"

@@ -132,3 +132,22 @@ def _koordinator():
     from tests.factories import bruker_med_rolle
 
     return bruker_med_rolle("koordinator", rhf="HN")
+
+
+def test_answers_that_carry_the_reporters_address_are_not_stored(
+    client: Client, tilbud: Tilbud
+) -> None:
+    # A form sent back with an error shows the address it was given …
+    svar = client.post(
+        reverse("tilbud-meld-feil", kwargs={"pk": tilbud.pk}),
+        {"felt": "ventetid", "beskrivelse": "", "epost": "lege@example.no"},
+    )
+    assert svar.status_code == 400 and "lege@example.no" in svar.content.decode()
+    assert "no-store" in svar["Cache-Control"]
+    # … and so does the confirmation link, whose signed token carries it.
+    token = signing.dumps({"f": 1, "e": "lege@example.no"}, salt=BEKREFTELSE_SALT)
+    for metode in (client.get, client.post):
+        svar = metode(reverse("tilbud-bekreft-epost", kwargs={"token": token}))
+        assert "no-store" in svar["Cache-Control"], metode
+    # The public tilbud page itself may still be cached.
+    assert "no-store" not in client.get(f"/tilbud/{tilbud.pk}/").get("Cache-Control", "")
