@@ -16,7 +16,10 @@ if env_str("REDIS_URL"):
 from .base import *  # noqa: F403
 from .base import DATABASES
 
-DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
+# SQLite keeps Django's default: a private in-memory database per run (a name here would become
+# a file path under "test_/…" that cannot be opened).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-test-only-helsearbeid"
