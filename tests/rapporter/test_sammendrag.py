@@ -192,6 +192,25 @@ def test_one_hidden_status_count_takes_the_next_smallest_with_it() -> None:
     assert (to.status_sendt, to.status_venter, to.status_startet) == (None, None, 25)
 
 
+def test_a_cell_with_nothing_small_is_not_marked_and_a_marked_one_stays_marked() -> None:
+    tall = undertrykk_henvisningstall(Henvisningstall(henvisninger_totalt=40, status_sendt=40))
+    assert tall.undertrykt is False
+    assert tall == Henvisningstall(henvisninger_totalt=40, status_sendt=40)
+    assert undertrykk_henvisningstall(Henvisningstall(henvisninger_totalt=40, undertrykt=True)) == (
+        Henvisningstall(henvisninger_totalt=40, undertrykt=True)
+    )
+
+
+def test_the_small_cell_limit_applies_to_every_count_of_the_cell() -> None:
+    tall = Henvisningstall(henvisninger_totalt=4, status_sendt=4, ventetid_antall=3)
+    assert undertrykk_henvisningstall(tall) == Henvisningstall(
+        henvisninger_totalt=None, status_sendt=None, ventetid_antall=None, undertrykt=True
+    )
+    assert undertrykk_henvisningstall(tall, grense=3) == Henvisningstall(
+        henvisninger_totalt=4, status_sendt=4, ventetid_antall=3
+    )
+
+
 def test_one_year_earlier_handles_leap_day() -> None:
     assert ett_ar_for(date(2028, 2, 29)) == date(2027, 2, 28)
 
