@@ -64,3 +64,11 @@ test: lint nettleser
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules
+
+# Mutation testing of the rule modules with mutmut (slow; not part of `make test`). One module at
+# a time against its own tests on SQLite; kill rates in bench/mutasjon.json. MODULER="frister
+# rangering" runs some of them (names: bench/mutasjon.py).
+.PHONY: mutation
+mutation: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
+mutation: install
+	$(PY) bench/mutasjon.py $(MODULER)
