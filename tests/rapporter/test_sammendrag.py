@@ -201,6 +201,22 @@ def test_a_cell_with_nothing_small_is_not_marked_and_a_marked_one_stays_marked()
     )
 
 
+def test_shares_and_waiting_times_of_counts_that_are_shown_stay_shown() -> None:
+    tall = Henvisningstall(
+        henvisninger_totalt=40,
+        henvisninger_vurdert=30,
+        henvisninger_avvist=6,
+        andel_avvist=0.2,
+        henvisninger_fristgrunnlag=30,
+        henvisninger_innen_frist=25,
+        andel_vurdert_innen_10_dager=0.8333,
+        ventetid_antall=12,
+        ventetid_median_dager=20.0,
+        ventetid_p90_dager=41.5,
+    )
+    assert undertrykk_henvisningstall(tall) == tall
+
+
 def test_the_small_cell_limit_applies_to_every_count_of_the_cell() -> None:
     tall = Henvisningstall(henvisninger_totalt=4, status_sendt=4, ventetid_antall=3)
     assert undertrykk_henvisningstall(tall) == Henvisningstall(
