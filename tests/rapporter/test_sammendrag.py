@@ -171,7 +171,8 @@ def test_small_cell_rule_hides_shares_and_waiting_times_with_their_counts() -> N
     assert undertrykk_henvisningstall(
         Henvisningstall(ventetid_antall=3, ventetid_median_dager=9.0)
     ) == Henvisningstall(undertrykt=True)
-    with pytest.raises(ValueError):
+    # A negative count is a bug upstream: a clear message, not a hidden cell.
+    with pytest.raises(ValueError, match="Et antall kan ikke være negativt: -1"):
         undertrykk(-1)
 
 
