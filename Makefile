@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installert
 
-.PHONY: run test install lint import clean nettleser las fuzz
+.PHONY: run test install lint import clean nettleser las fuzz mutation
 
 # Browser tests: Debian's Chromium (never a browser downloaded by Playwright) and axe-core from
 # npm; the login tests' local OpenID Connect provider (oidc-provider) comes with the same
@@ -90,5 +90,13 @@ fuzz: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
 fuzz: export FUZZ_GRUNDIG := 1
 fuzz: install
 	@echo "==> schemathesis, grundig, mot $${DATABASE_URL:-SQLite}"
-	@$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_api_fuzz.py $(PYTEST_ARGS); rc=$$?; \
+	@# One role's thorough run takes minutes: a limit of its own instead of make test's 300 s.
+	@$(VENV)/bin/pytest -q -p no:cacheprovider -o timeout=1200 tests/test_api_fuzz.py $(PYTEST_ARGS); rc=$$?; \
 	cat bench/fuzz_resultat.json 2>/dev/null | head -20; exit $$rc
+
+# Mutation testing of the rule modules with mutmut (slow; not part of `make test`). One module at
+# a time against its own tests on SQLite; kill rates in bench/mutasjon.json. MODULER="frister
+# rangering" runs some of them (names: bench/mutasjon.py).
+mutation: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
+mutation: install
+	$(PY) bench/mutasjon.py $(MODULER)

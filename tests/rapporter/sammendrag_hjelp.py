@@ -1,9 +1,12 @@
 """An independent oracle for the summary figures: plain ORM filters and COUNTs per row, no
 GROUP BY, so a mistake in the rebuild's grouping cannot hide in both. The referral figures are
-counted the same way, per row, from the referrals the row's filters select, with percentiles from
-Python's `statistics`; and a helper that writes a referral row in a given state."""
+counted the same way, per row, from the referrals the row's filters select; the waiting-time
+percentiles and the small-cell rule are written out again here from their definitions (README
+«Rapporter», rapporter.henvisningstall's docstring), not taken from the product, so a mistake in
+the product's rule cannot hide in the oracle. And a helper that writes a referral row in a given
+state."""
 
-import statistics
+import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -11,11 +14,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from henvisning.models import Henvisning, Statusendring
-from rapporter.henvisningstall import (
-    ANTALL_FELT,
-    fra_tellinger,
-    undertrykk_henvisningstall,
-)
 from rapporter.models import HENVISNINGSFELT, HENVISNINGSSTATUSER, Sammendragsrad
 from rapporter.services.sammendrag import HF_TYPER, RADFELT, beregn_rader, ett_ar_for
 from tilbud.models import Organisasjon, Tilbud
@@ -83,14 +81,69 @@ def _periode(rad: dict, dato: date) -> tuple[datetime, datetime]:
     )
 
 
+# The published rule, written out: a count of 1 to 4 persons is hidden.
+MINSTE_VISTE_ANTALL = 5
+STATUSFELT = [f"status_{s}" for s in HENVISNINGSSTATUSER]
+ANTALL = [
+    "henvisninger_totalt",
+    *STATUSFELT,
+    "henvisninger_vurdert",
+    "henvisninger_rett",
+    "henvisninger_avvist",
+    "henvisninger_fristgrunnlag",
+    "henvisninger_innen_frist",
+    "ventetid_antall",
+]
+# share: (numerator, base); waiting time: its base
+ANDEL = {
+    "andel_avvist": ("henvisninger_avvist", "henvisninger_vurdert"),
+    "andel_vurdert_innen_10_dager": ("henvisninger_innen_frist", "henvisninger_fristgrunnlag"),
+}
+VENTETID = {"ventetid_median_dager": 0.5, "ventetid_p90_dager": 0.9}
+
+
 def _persentil(verdier: list[int], p: float) -> float | None:
+    """percentile_cont by its definition: the value at the 0-based rank p·(n−1) of the sorted
+    values, interpolated linearly between the two ranks around it."""
     if not verdier:
         return None
-    if len(verdier) == 1:
-        return float(verdier[0])
-    if p == 0.5:
-        return float(statistics.median(verdier))
-    return statistics.quantiles(verdier, n=10, method="inclusive")[int(p * 10) - 1]
+    ordnet = sorted(verdier)
+    rang = p * (len(ordnet) - 1)
+    under, over = math.floor(rang), math.ceil(rang)
+    return ordnet[under] + (ordnet[over] - ordnet[under]) * (rang - under)
+
+
+def _publisert(tall: dict[str, Any], *, smaa_celler: bool) -> dict[str, Any]:
+    """Counts → the published figures: shares to 4 decimals, days to 1; with `smaa_celler` the
+    small-cell rule applied as README «Rapporter» states it."""
+    vist: dict[str, Any] = {f: tall[f] for f in ANTALL}
+    for andel, (teller, nevner) in ANDEL.items():
+        vist[andel] = round(tall[teller] / tall[nevner], 4) if tall[nevner] else None
+    for ventetid in VENTETID:
+        vist[ventetid] = None if tall[ventetid] is None else round(tall[ventetid], 1)
+    vist["undertrykt"] = False
+    if not smaa_celler:
+        return vist
+    for f in ANTALL:
+        if 1 <= tall[f] < MINSTE_VISTE_ANTALL:
+            vist[f] = None
+            vist["undertrykt"] = True
+    # Exactly one status count hidden: the total minus the others would give it away, so the
+    # smallest other non-zero status count goes too (ties: the first by field name).
+    skjulte_statuser = [f for f in STATUSFELT if vist[f] is None]
+    if len(skjulte_statuser) == 1 and vist["henvisninger_totalt"] is not None:
+        andre = sorted((vist[f], f) for f in STATUSFELT if vist[f])
+        if andre:
+            vist[andre[0][1]] = None
+    for andel, (teller, nevner) in ANDEL.items():
+        if vist[andel] is not None and (vist[teller] is None or vist[nevner] is None):
+            vist[andel] = None
+            vist["undertrykt"] = True
+    for ventetid in VENTETID:
+        if vist[ventetid] is not None and vist["ventetid_antall"] is None:
+            vist[ventetid] = None
+            vist["undertrykt"] = True
+    return vist
 
 
 def direkte_henvisningstall(rad: dict, dato: date, *, raa: bool = False) -> dict[str, Any]:
@@ -114,7 +167,7 @@ def direkte_henvisningstall(rad: dict, dato: date, *, raa: bool = False) -> dict
     kohort = list(
         Henvisning.objects.filter(id__in=ider, sendt__gte=start, sendt__lt=slutt).values()
     )
-    tall: dict[str, Any] = dict.fromkeys(ANTALL_FELT, 0)
+    tall: dict[str, Any] = dict.fromkeys(ANTALL, 0)
     tall["henvisninger_totalt"] = len(kohort)
     for status in HENVISNINGSSTATUSER:
         tall[f"status_{status}"] = sum(h["status"] == status for h in kohort)
@@ -139,10 +192,11 @@ def direkte_henvisningstall(rad: dict, dato: date, *, raa: bool = False) -> dict
     ).values_list("henvisning__sendt", "tidspunkt")
     dager = [(timezone.localtime(t).date() - timezone.localtime(s).date()).days for s, t in startet]
     tall["ventetid_antall"] = len(dager)
-    tall["ventetid_median_dager"] = _persentil(dager, 0.5)
-    tall["ventetid_p90_dager"] = _persentil(dager, 0.9)
-    vist = fra_tellinger(tall) if raa else undertrykk_henvisningstall(fra_tellinger(tall))
-    return {f: getattr(vist, f) for f in (*HENVISNINGSFELT, "undertrykt")}
+    for ventetid, p in VENTETID.items():
+        tall[ventetid] = _persentil(dager, p)
+    vist = _publisert(tall, smaa_celler=not raa)
+    assert set(vist) == {*HENVISNINGSFELT, "undertrykt"}  # the oracle knows every figure
+    return vist
 
 
 def henviser() -> Any:

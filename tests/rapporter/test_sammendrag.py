@@ -171,7 +171,8 @@ def test_small_cell_rule_hides_shares_and_waiting_times_with_their_counts() -> N
     assert undertrykk_henvisningstall(
         Henvisningstall(ventetid_antall=3, ventetid_median_dager=9.0)
     ) == Henvisningstall(undertrykt=True)
-    with pytest.raises(ValueError):
+    # A negative count is a bug upstream: a clear message, not a hidden cell.
+    with pytest.raises(ValueError, match="Et antall kan ikke være negativt: -1"):
         undertrykk(-1)
 
 
@@ -190,6 +191,41 @@ def test_one_hidden_status_count_takes_the_next_smallest_with_it() -> None:
         Henvisningstall(henvisninger_totalt=30, status_sendt=2, status_venter=3, status_startet=25)
     )
     assert (to.status_sendt, to.status_venter, to.status_startet) == (None, None, 25)
+
+
+def test_a_cell_with_nothing_small_is_not_marked_and_a_marked_one_stays_marked() -> None:
+    tall = undertrykk_henvisningstall(Henvisningstall(henvisninger_totalt=40, status_sendt=40))
+    assert tall.undertrykt is False
+    assert tall == Henvisningstall(henvisninger_totalt=40, status_sendt=40)
+    assert undertrykk_henvisningstall(Henvisningstall(henvisninger_totalt=40, undertrykt=True)) == (
+        Henvisningstall(henvisninger_totalt=40, undertrykt=True)
+    )
+
+
+def test_shares_and_waiting_times_of_counts_that_are_shown_stay_shown() -> None:
+    tall = Henvisningstall(
+        henvisninger_totalt=40,
+        henvisninger_vurdert=30,
+        henvisninger_avvist=6,
+        andel_avvist=0.2,
+        henvisninger_fristgrunnlag=30,
+        henvisninger_innen_frist=25,
+        andel_vurdert_innen_10_dager=0.8333,
+        ventetid_antall=12,
+        ventetid_median_dager=20.0,
+        ventetid_p90_dager=41.5,
+    )
+    assert undertrykk_henvisningstall(tall) == tall
+
+
+def test_the_small_cell_limit_applies_to_every_count_of_the_cell() -> None:
+    tall = Henvisningstall(henvisninger_totalt=4, status_sendt=4, ventetid_antall=3)
+    assert undertrykk_henvisningstall(tall) == Henvisningstall(
+        henvisninger_totalt=None, status_sendt=None, ventetid_antall=None, undertrykt=True
+    )
+    assert undertrykk_henvisningstall(tall, grense=3) == Henvisningstall(
+        henvisninger_totalt=4, status_sendt=4, ventetid_antall=3
+    )
 
 
 def test_one_year_earlier_handles_leap_day() -> None:

@@ -1,0 +1,217 @@
+"""Mutation testing of the modules that hold the rules (`make mutation`; not part of `make test`).
+
+Each module is mutated on its own, in its own scratch directory (.mutasjon/<name>/, symlinks to
+the project plus a pyproject.toml with that module's [tool.mutmut] section), and is tested by its
+own test files only, on SQLite, one module at a time (the CI machine has two cores). The kill rate
+per module goes to bench/mutasjon.json; survivors are listed there by name.
+
+    .venv/bin/python bench/mutasjon.py                 # every module
+    .venv/bin/python bench/mutasjon.py frister rangering  # some of them
+    MUTASJON_MAKS_SEKUNDER=1800 ...                      # stop a module after 30 min
+    MUTASJON_FORTSETT=1 ...                              # go on where a stopped run ended
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROT = Path(__file__).resolve().parent.parent
+ARBEID = ROT / ".mutasjon"
+RESULTAT = ROT / "bench" / "mutasjon.json"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+
+# name: (files to mutate, mutant name glob or None for all, the module's own test files)
+MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
+    "frister": (["henvisning/frister.py"], None, ["tests/henvisning/test_frister.py"]),
+    "livssyklus": (["henvisning/livssyklus.py"], None, ["tests/henvisning/test_livssyklus.py"]),
+    "henvisning-tilgang": (
+        ["henvisning/tilgang.py", "henvisning/rules.py"],
+        None,
+        ["tests/henvisning/test_tilgang.py"],
+    ),
+    "tilbud-tilgang": (
+        ["tilbud/tilgang.py", "tilbud/rules.py"],
+        None,
+        ["tests/koordinator/test_tilgangsmatrise.py", "tests/koordinator/test_tilgang_par.py"],
+    ),
+    # The small-cell rule is two functions of a larger module: only they are mutated.
+    "smaa-celler": (
+        ["rapporter/henvisningstall.py"],
+        "rapporter.henvisningstall.x_undertrykk*",
+        # The rule's own tests; the property test (minutes per run) is left to `make test`.
+        ["tests/rapporter/test_sammendrag.py"],
+    ),
+    "filters": (
+        ["tilbud/filters.py"],
+        None,
+        ["tests/tilbud/test_api_tilbud.py", "tests/tilbud/test_sok.py"],
+    ),
+    "rangering": (["tilbud/rangering.py"], None, ["tests/tilbud/test_rangering.py"]),
+}
+
+# What the tests need besides the Python packages: settings find fixtures/ and templates/ next to
+# the packages (BASE_DIR), so they are copied into mutmut's mutants/ directory too.
+LENKER = [
+    "helsearbeid",
+    "tilbud",
+    "henvisning",
+    "rapporter",
+    "tests",
+    "fixtures",
+    "templates",
+    "static",
+    "manage.py",
+]
+
+
+def _toml_liste(verdier: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in verdier) + "]"
+
+
+def forbered(navn: str) -> Path:
+    filer, _glob, tester = MODULER[navn]
+    mappe = ARBEID / navn
+    # MUTASJON_FORTSETT=1 goes on from where a run stopped (mutmut keeps its results in
+    # mutants/); otherwise every run starts afresh from the code as it is now.
+    if mappe.exists() and not os.environ.get("MUTASJON_FORTSETT"):
+        shutil.rmtree(mappe)
+    mappe.mkdir(parents=True, exist_ok=True)
+    for lenke in LENKER:
+        if not (mappe / lenke).is_symlink():
+            (mappe / lenke).symlink_to(ROT / lenke)
+    # importlib mode: pytest must not put the scratch directory (the unmutated code) first on
+    # sys.path; mutmut puts mutants/ there. No cache: results must not depend on earlier runs.
+    (mappe / "pyproject.toml").write_text(
+        (ROT / "pyproject.toml").read_text()
+        + f"""
+[tool.mutmut]
+source_paths = ["helsearbeid", "tilbud", "henvisning", "rapporter"]
+only_mutate = {_toml_liste(filer)}
+also_copy = ["fixtures", "templates", "static", "manage.py"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "--import-mode=importlib", "-q"]
+pytest_add_cli_args_test_selection = {_toml_liste(tester)}
+use_git_change_detection = false
+# Each mutant's pytest run starts pytest (and Django) again in a fork, which alone takes longer
+# than mutmut's default CPU limit (15 × the tests' own time + 1 s) on a shared machine.
+timeout_constant = 120.0
+"""
+    )
+    return mappe
+
+
+def tell(mappe: Path, filer: list[str], glob: str | None) -> dict:
+    status = {
+        1: "killed",
+        3: "killed",
+        0: "survived",
+        5: "no tests",
+        33: "no tests",
+        34: "skipped",
+        36: "timeout",
+        24: "timeout",
+        -24: "timeout",
+        152: "timeout",
+        255: "timeout",
+        37: "caught by type check",
+        None: "not checked",
+    }
+    import fnmatch
+
+    antall: Counter = Counter()
+    overlevende: list[str] = []
+    for fil in filer:
+        meta = json.loads((mappe / "mutants" / (fil + ".meta")).read_text())
+        for mutant, kode in meta["exit_code_by_key"].items():
+            if glob and not fnmatch.fnmatch(mutant, glob):
+                continue
+            s = status.get(kode, "suspicious")
+            antall[s] += 1
+            if s != "killed":
+                overlevende.append(f"{mutant} ({s})")
+    totalt = sum(antall.values())
+    # Timeouts count as killed (the mutant made the tests hang, which CI notices).
+    drept = antall["killed"] + antall["timeout"]
+    return {
+        "filer": filer,
+        "mutanter": totalt,
+        "drept": drept,
+        "andel_drept": round(drept / totalt, 4) if totalt else None,
+        "etter_status": dict(sorted(antall.items())),
+        "ikke_drept": sorted(overlevende),
+    }
+
+
+def _prov_overlevende_igjen(mappe: Path, filer: list[str]) -> None:
+    """On a resumed run the survivors are tried again, against the tests as they are now (mutmut
+    keeps a survivor's verdict even when a new test would kill it)."""
+    for fil in filer:
+        sti = mappe / "mutants" / (fil + ".meta")
+        if not sti.exists():
+            continue
+        meta = json.loads(sti.read_text())
+        meta["exit_code_by_key"] = {
+            k: None if v == 0 else v for k, v in meta["exit_code_by_key"].items()
+        }
+        sti.write_text(json.dumps(meta, indent=4))
+
+
+def kjor(navn: str) -> dict:
+    filer, glob, tester = MODULER[navn]
+    mappe = forbered(navn)
+    miljo = {**os.environ, "DJANGO_SETTINGS_MODULE": "helsearbeid.settings.test"}
+    miljo.pop("DATABASE_URL", None)  # SQLite
+    miljo.pop("REDIS_URL", None)
+    if os.environ.get("MUTASJON_FORTSETT"):
+        _prov_overlevende_igjen(mappe, filer)
+    start = time.monotonic()
+    # A time limit per module (MUTASJON_MAKS_SEKUNDER): what is not done by then is reported as
+    # «not checked», never as killed.
+    maks = float(os.environ.get("MUTASJON_MAKS_SEKUNDER", "0")) or None
+    prosess = subprocess.Popen(  # noqa: S603 (our own venv's mutmut, fixed arguments)
+        [
+            str(MUTMUT),
+            "run",
+            "--max-children",
+            os.environ.get("MUTASJON_BARN", "1"),
+            *([glob] if glob else []),
+        ],
+        cwd=mappe,
+        env=miljo,
+        start_new_session=True,
+    )
+    try:
+        kode = prosess.wait(timeout=maks)
+    except subprocess.TimeoutExpired:
+        os.killpg(prosess.pid, signal.SIGTERM)
+        prosess.wait()
+        kode = None
+    resultat = tell(mappe, filer, glob)
+    resultat["tester"] = tester
+    resultat["sekunder"] = round(time.monotonic() - start)
+    resultat["avbrutt_etter_tidsgrense"] = kode is None
+    resultat["mutmut_kode"] = kode
+    return resultat
+
+
+def main(navn: list[str]) -> int:
+    ukjente = [n for n in navn if n not in MODULER]
+    if ukjente:
+        print(f"Ukjent modul: {', '.join(ukjente)}. Kjente: {', '.join(MODULER)}", file=sys.stderr)
+        return 2
+    alle = json.loads(RESULTAT.read_text()) if RESULTAT.exists() else {}
+    for n in navn or list(MODULER):
+        print(f"==> mutmut: {n}", flush=True)
+        alle[n] = kjor(n)
+        RESULTAT.write_text(json.dumps(alle, indent=2, ensure_ascii=False) + "\n")
+        print(f"    {alle[n]['drept']}/{alle[n]['mutanter']} drept", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
