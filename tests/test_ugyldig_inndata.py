@@ -7,11 +7,10 @@ import json
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from helsearbeid.api.parsere import MAKS_DYBDE
-from tests.factories import bruker_med_rolle
+from tests.factories import bruker_med_rolle, token_for
 from tests.test_url_dekning import ADMIN, _ruter
 from tilbud.api.redigering import etag
 from tilbud.models import Tilbud
@@ -29,7 +28,7 @@ def _uten_struping(settings) -> None:
 
 def _med_token(bruker) -> APIClient:
     klient = APIClient()
-    klient.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=bruker).key}")
+    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
     return klient
 
 
