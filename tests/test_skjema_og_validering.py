@@ -14,13 +14,12 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
 
 from helsearbeid.uri import streng_url
-from tests.factories import TilbudFactory, bruker_med_rolle
+from tests.factories import TilbudFactory, bruker_med_rolle, token_for
 from tilbud.api.redigering import etag
 from tilbud.models import Malgruppe, Organisasjon, Tilbud
 
@@ -56,7 +55,7 @@ def _uten_struping(settings) -> None:
 def _koordinator() -> APIClient:
     klient = APIClient()
     bruker = bruker_med_rolle("koordinator", rhf="HN")
-    klient.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=bruker).key}")
+    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
     return klient
 
 
