@@ -25,8 +25,8 @@ coverage phase under the owner, as above), every check (positive_data_acceptance
 counted but not failing: see below), FUZZ_EKSEMPLER (100) examples per operation under its
 owner and FUZZ_EKSEMPLER_ANDRE (10) under the other roles, and NUL bytes in generated strings.
 Both runs send every JSON operation, under every role, deeply nested documents and strings with
-NUL and lone surrogates (a few seconds). The thorough run writes its counts (operations, cases, server errors, schema violations, valid requests
-rejected) to bench/fuzz_resultat.json.
+NUL and lone surrogates (a few seconds). The thorough run writes its counts (operations, cases,
+server errors, schema violations, valid requests rejected) to bench/fuzz_resultat.json.
 
 Checks not run in the quick run, or widened, and why:
 - positive_data_acceptance ("a schema-valid request must not get 4xx"): the API answers 400 for
