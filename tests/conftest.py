@@ -38,3 +38,13 @@ def varme_referansedata() -> None:
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def uten_struping(settings) -> None:
+    """API quotas off, for tests that send hundreds of requests from one client address (the
+    quotas themselves: tests/sikkerhet/test_api_struping.py)."""
+    settings.API_ANONYM_STRUPING = None
+    for navn in ("API_STRUPING_ANONYM", "API_STRUPING_INNLOGGET"):
+        if hasattr(settings, navn):
+            setattr(settings, navn, None)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import factory
+from rest_framework.test import APIClient
 
 from tilbud.models import Lokasjon, Organisasjon, Tilbud
 
@@ -83,3 +84,10 @@ def token_for(bruker) -> str:
     from helsearbeid.tokens.services import token_opprett
 
     return token_opprett(bruker=bruker)[1]
+
+
+def token_klient(bruker) -> APIClient:
+    """An API client that sends a fresh token of `bruker`'s, as a client program would."""
+    klient = APIClient()
+    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
+    return klient

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from rapporter.services import api_nokkel_opprett
-from tests.factories import bruker_med_rolle, token_for
+from tests.factories import bruker_med_rolle, token_klient
 
 # At collection, as the fuzz module itself is: it fetches the schema through the WSGI handler,
 # which inside a test would close the test's database connection.
@@ -15,17 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _uten_struping(settings) -> None:
-    settings.API_ANONYM_STRUPING = None
-    for navn in ("API_STRUPING_ANONYM", "API_STRUPING_INNLOGGET"):
-        if hasattr(settings, navn):
-            setattr(settings, navn, None)
-
-
-def _med_token(bruker) -> APIClient:
-    klient = APIClient()
-    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
-    return klient
+def _uten_struping(uten_struping) -> None:
+    """Hundreds of requests from one client address: the quotas are tested elsewhere."""
 
 
 @pytest.fixture
@@ -57,7 +48,7 @@ def analytiker_nokkel() -> APIClient:
 )
 def test_a_non_numeric_id_is_a_json_404_not_a_500(metode: str, url: str) -> None:
     """Was: the router let any string through to `.filter(pk=…)` → ValueError → 500."""
-    klient = _med_token(bruker_med_rolle("koordinator", rhf="HN"))
+    klient = token_klient(bruker_med_rolle("koordinator", rhf="HN"))
     svar = getattr(klient, metode)(url, {}, format="json")
     assert svar.status_code == 404
     assert svar["Content-Type"] == "application/json"
@@ -72,7 +63,7 @@ def test_an_address_no_route_matches_under_api_is_json() -> None:
 
 def test_options_on_the_referral_list_describes_the_post() -> None:
     """Was: OPTIONS /api/v1/henvisninger/ → 500 (no serializer for the metadata)."""
-    svar = _med_token(bruker_med_rolle("henviser", henvisertype="fastlege")).options(
+    svar = token_klient(bruker_med_rolle("henviser", henvisertype="fastlege")).options(
         "/api/v1/henvisninger/"
     )
     assert svar.status_code == 200
@@ -139,7 +130,7 @@ def test_the_schema_documents_the_error_answers() -> None:
 )
 def test_an_id_filter_takes_whole_numbers_only(url: str) -> None:
     """Was: NumberFilter read `?tilbud=2661000289936842.0` as a decimal and answered 200."""
-    svar = _med_token(bruker_med_rolle("koordinator", rhf="HN")).get(url)
+    svar = token_klient(bruker_med_rolle("koordinator", rhf="HN")).get(url)
     assert svar.status_code == 400 and "tilbud" in svar.json()
 
 
@@ -174,7 +165,7 @@ def test_a_412_without_a_version_matches_the_schema() -> None:
     412 body, which required versjon, endret_av and endringer."""
     skjema = APIClient().get("/api/schema/?format=json").json()
     assert skjema["components"]["schemas"]["Konflikt"]["required"] == ["detail"]
-    klient = _med_token(bruker_med_rolle("koordinator", rhf="HN"))
+    klient = token_klient(bruker_med_rolle("koordinator", rhf="HN"))
     from tilbud.models import Tilbud
 
     tilbud = Tilbud.objects.filter(rhf__kode="HN").first()
@@ -220,7 +211,7 @@ def test_a_referral_as_fhir_is_documented_with_its_content_type() -> None:
         part=Part.SENDER,
         handling=Handling.SEND,
     )
-    svar = _med_token(sender).get(f"/api/v1/henvisninger/{h.pk}/fhir/")
+    svar = token_klient(sender).get(f"/api/v1/henvisninger/{h.pk}/fhir/")
     assert svar.status_code == 200 and svar["Content-Type"] == "application/fhir+json"
     skjema = APIClient().get("/api/schema/?format=json").json()
     dokumentert = skjema["paths"]["/api/v1/henvisninger/{id}/fhir/"]["get"]["responses"]["200"]
@@ -241,7 +232,7 @@ def test_an_action_without_input_refuses_a_body(kropp: str, type_: str) -> None:
     tilbud = TilbudFactory(organisasjon=klinikk, henvisning_til=Tilbud.HenvisningTil.LEVERANDOR)
     sender = bruker_med_rolle("henviser", henvisertype="fastlege")
     h = henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
-    klient = _med_token(sender)
+    klient = token_klient(sender)
     url = f"/api/v1/henvisninger/{h.pk}/send/"
     assert klient.generic("POST", url, kropp, content_type=type_).status_code == 400
     # Without a body, or with {}, it is sent.

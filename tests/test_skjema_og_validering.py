@@ -19,7 +19,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
 
 from helsearbeid.uri import streng_url
-from tests.factories import TilbudFactory, bruker_med_rolle, token_for
+from tests.factories import TilbudFactory, bruker_med_rolle, token_klient
 from tilbud.api.redigering import etag
 from tilbud.models import Malgruppe, Organisasjon, Tilbud
 
@@ -45,18 +45,12 @@ GYLDIGE = [
 
 
 @pytest.fixture(autouse=True)
-def _uten_struping(settings) -> None:
-    settings.API_ANONYM_STRUPING = None
-    for navn in ("API_STRUPING_ANONYM", "API_STRUPING_INNLOGGET"):
-        if hasattr(settings, navn):
-            setattr(settings, navn, None)
+def _uten_struping(uten_struping) -> None:
+    """Hundreds of requests from one client address: the quotas are tested elsewhere."""
 
 
 def _koordinator() -> APIClient:
-    klient = APIClient()
-    bruker = bruker_med_rolle("koordinator", rhf="HN")
-    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
-    return klient
+    return token_klient(bruker_med_rolle("koordinator", rhf="HN"))
 
 
 # --- Strict URLs everywhere they are written -------------------------------------------------

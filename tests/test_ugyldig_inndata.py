@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
 from helsearbeid.api.parsere import MAKS_DYBDE
-from tests.factories import bruker_med_rolle, token_for
+from tests.factories import bruker_med_rolle, token_klient
 from tests.test_url_dekning import ADMIN, _ruter
 from tilbud.api.redigering import etag
 from tilbud.models import Tilbud
@@ -19,17 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _uten_struping(settings) -> None:
-    settings.API_ANONYM_STRUPING = None
-    for navn in ("API_STRUPING_ANONYM", "API_STRUPING_INNLOGGET"):
-        if hasattr(settings, navn):
-            setattr(settings, navn, None)
-
-
-def _med_token(bruker) -> APIClient:
-    klient = APIClient()
-    klient.credentials(HTTP_AUTHORIZATION=f"Token {token_for(bruker)}")
-    return klient
+def _uten_struping(uten_struping) -> None:
+    """Hundreds of requests from one client address: the quotas are tested elsewhere."""
 
 
 def _nestet(dybde: int) -> str:
@@ -58,8 +49,8 @@ def _klient(rolle: str) -> APIClient:
     if rolle == "anonym":
         return APIClient()
     if rolle == "koordinator":
-        return _med_token(bruker_med_rolle("koordinator", rhf="HN"))
-    return _med_token(bruker_med_rolle("henviser", henvisertype="fastlege"))
+        return token_klient(bruker_med_rolle("koordinator", rhf="HN"))
+    return token_klient(bruker_med_rolle("henviser", henvisertype="fastlege"))
 
 
 @pytest.mark.parametrize("dybde", [MAKS_DYBDE + 1, 5_000, 100_000])
