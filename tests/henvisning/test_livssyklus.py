@@ -90,6 +90,199 @@ def test_trekk_krever_begrunnelse_etter_sending() -> None:
         gaa(Tilstand(Status.SENDT), Handling.TREKK, Part.SENDER)
 
 
+MANGLER_FORESPORSEL = (
+    "En henvisning kan ikke avvises for manglende opplysninger før henviseren er bedt om dem "
+    "(send en forespørsel først)."
+)
+VURDERT_RETT = Tilstand(Status.VURDERT, Utfall.RETT)
+
+
+@pytest.mark.parametrize(
+    ("tilstand", "handling", "kw", "felt", "melding"),
+    [
+        # Withdrawing after sending needs a reason; blank counts as missing.
+        *[
+            (
+                t,
+                Handling.TREKK,
+                {"begrunnelse": b},
+                "begrunnelse",
+                "Oppgi hvorfor henvisningen trekkes.",
+            )
+            for t in (
+                Tilstand(Status.SENDT),
+                Tilstand(Status.MOTTATT),
+                VURDERT_RETT,
+                Tilstand(Status.VENTER, Utfall.RETT),
+            )
+            for b in ("", "  ")
+        ],
+        # A rejection needs a ground and a reason.
+        (
+            Tilstand(Status.SENDT),
+            Handling.AVVIS,
+            {"begrunnelse": "Feil sted"},
+            "avvisningsgrunn",
+            "Velg en grunn for avvisningen.",
+        ),
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.AVVIS,
+            {"avvisningsgrunn": Avvisningsgrunn.FEIL_MOTTAKER, "begrunnelse": " "},
+            "begrunnelse",
+            "En avvisning må begrunnes.",
+        ),
+        (
+            Tilstand(Status.SENDT),
+            Handling.AVVIS,
+            {"avvisningsgrunn": Avvisningsgrunn.MANGLER_OPPLYSNINGER, "begrunnelse": "Mangler"},
+            "avvisningsgrunn",
+            MANGLER_FORESPORSEL,
+        ),
+        # An assessment needs an outcome, and what that outcome requires.
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.VURDER,
+            {"frist": IDAG, "begrunnelse": "Grunn", "videresendt_til": 7},
+            "utfall",
+            "Velg utfallet av vurderingen.",
+        ),
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.VURDER,
+            {"utfall": Utfall.RETT, "begrunnelse": "Grunn", "videresendt_til": 7},
+            "frist",
+            "Rett til helsehjelp krever en frist.",
+        ),
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.VURDER,
+            {"utfall": Utfall.RETT, "frist": IDAG - timedelta(days=1)},
+            "frist",
+            "Fristen kan ikke ligge i fortiden.",
+        ),
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.VURDER,
+            {"utfall": Utfall.IKKE_RETT, "frist": IDAG, "videresendt_til": 7},
+            "begrunnelse",
+            "«Ikke rett» må begrunnes.",
+        ),
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.VURDER,
+            {"utfall": Utfall.IKKE_RETT, "begrunnelse": " \t"},
+            "begrunnelse",
+            "«Ikke rett» må begrunnes.",
+        ),
+        (
+            Tilstand(Status.MOTTATT),
+            Handling.VURDER,
+            {"utfall": Utfall.VIDERESENDT, "frist": IDAG, "begrunnelse": "Grunn"},
+            "videresendt_til",
+            "Velg tilbudet henvisningen sendes videre til.",
+        ),
+    ],
+)
+def test_missing_or_wrong_values_are_refused_naming_the_field_with_a_message(
+    tilstand, handling, kw, felt, melding
+) -> None:
+    with pytest.raises(UgyldigOvergang) as e:
+        gaa(tilstand, handling, Part.SENDER if handling == Handling.TREKK else Part.MOTTAKER, **kw)
+    assert (e.value.felt, e.value.melding) == (felt, melding)
+    assert str(e.value) == f"{felt}: {melding}"
+
+
+@pytest.mark.parametrize(
+    ("kw", "resultat"),
+    [
+        ({"utfall": Utfall.RETT, "frist": IDAG}, VURDERT_RETT),
+        ({"utfall": Utfall.RETT, "frist": IDAG + timedelta(days=30)}, VURDERT_RETT),
+        ({"utfall": Utfall.IKKE_RETT, "begrunnelse": "Ikke behov"}, None),
+        ({"utfall": Utfall.VIDERESENDT, "videresendt_til": 7}, None),
+    ],
+)
+def test_an_assessment_needs_only_what_its_outcome_requires(kw, resultat) -> None:
+    ny = gaa(Tilstand(Status.MOTTATT), Handling.VURDER, Part.MOTTAKER, **kw)
+    assert ny == (resultat or Tilstand(Status.VURDERT, kw["utfall"]))
+    # «rett» goes on; «ikke rett» and «videresendt» end the referral here.
+    assert ny.er_avsluttet == (kw["utfall"] != Utfall.RETT)
+    forventet = [Handling.VENTER, Handling.START] if kw["utfall"] == Utfall.RETT else []
+    assert mulige_handlinger(ny, Part.MOTTAKER) == forventet
+
+
+@pytest.mark.parametrize("status", [Status.SENDT, Status.MOTTATT])
+@pytest.mark.parametrize(
+    ("grunn", "har_foresporsel"),
+    [
+        (Avvisningsgrunn.FEIL_MOTTAKER, False),
+        (Avvisningsgrunn.UTENFOR_MALGRUPPE, False),
+        (Avvisningsgrunn.ANNET, False),
+        (Avvisningsgrunn.MANGLER_OPPLYSNINGER, True),
+    ],
+)
+def test_the_receiver_rejects_with_a_ground_and_a_reason(status, grunn, har_foresporsel) -> None:
+    ny = gaa(
+        Tilstand(status),
+        Handling.AVVIS,
+        Part.MOTTAKER,
+        avvisningsgrunn=grunn,
+        begrunnelse="Begrunnelse",
+        har_foresporsel=har_foresporsel,
+    )
+    assert ny == Tilstand(Status.AVVIST) and ny.er_avsluttet
+
+
+@pytest.mark.parametrize(
+    ("tilstand", "begrunnelse"),
+    [
+        (Tilstand(Status.UTKAST), ""),
+        (Tilstand(Status.UTKAST), "Feil pasient"),
+        (Tilstand(Status.SENDT), "Feil pasient"),
+        (Tilstand(Status.MOTTATT), "Feil pasient"),
+        (VURDERT_RETT, "Pasienten er frisk"),
+        (Tilstand(Status.VENTER, Utfall.RETT), "Pasienten er frisk"),
+    ],
+)
+def test_the_sender_withdraws_until_treatment_starts(tilstand, begrunnelse) -> None:
+    ny = gaa(tilstand, Handling.TREKK, Part.SENDER, begrunnelse=begrunnelse)
+    assert ny == Tilstand(Status.TRUKKET) and ny.er_avsluttet
+    with pytest.raises(UmuligOvergang):  # the receiver cannot withdraw for the sender
+        gaa(tilstand, Handling.TREKK, Part.MOTTAKER, begrunnelse=begrunnelse)
+
+
+@pytest.mark.parametrize(
+    ("tilstand", "handling", "resultat"),
+    [
+        (Tilstand(Status.SENDT), Handling.MOTTA, Tilstand(Status.MOTTATT)),
+        (VURDERT_RETT, Handling.VENTER, Tilstand(Status.VENTER, Utfall.RETT)),
+        (VURDERT_RETT, Handling.START, Tilstand(Status.STARTET, Utfall.RETT)),
+        (
+            Tilstand(Status.VENTER, Utfall.RETT),
+            Handling.START,
+            Tilstand(Status.STARTET, Utfall.RETT),
+        ),
+        (
+            Tilstand(Status.STARTET, Utfall.RETT),
+            Handling.AVSLUTT,
+            Tilstand(Status.AVSLUTTET, Utfall.RETT),
+        ),
+    ],
+)
+def test_waiting_and_treatment_keep_the_right_to_health_care(tilstand, handling, resultat) -> None:
+    # Values that belong to other actions are ignored, not taken over.
+    ny = gaa(
+        tilstand,
+        handling,
+        Part.MOTTAKER,
+        utfall=Utfall.IKKE_RETT,
+        frist=IDAG,
+        begrunnelse="x",
+        avvisningsgrunn=Avvisningsgrunn.ANNET,
+    )
+    assert ny == resultat
+
+
 class Livssyklus(RuleBasedStateMachine):
     """Random actions by random parties: whatever happens, the state stays consistent."""
 
