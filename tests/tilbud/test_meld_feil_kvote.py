@@ -151,3 +151,28 @@ def test_answers_that_carry_the_reporters_address_are_not_stored(
         assert "no-store" in svar["Cache-Control"], metode
     # The public tilbud page itself may still be cached.
     assert "no-store" not in client.get(f"/tilbud/{tilbud.pk}/").get("Cache-Control", "")
+
+
+def test_a_confirmation_the_mail_server_refused_is_sent_on_the_retry(
+    tilbud: Tilbud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilbud.services import feilmelding as tjeneste
+
+    melding = Feilmelding.objects.create(
+        tilbud=tilbud, felt="annet", beskrivelse="x", epost="lege@example.no"
+    )
+    ekte_send = tjeneste.send_mail
+
+    def nede(**_kwargs) -> None:
+        raise OSError("SMTP-tjeneren svarer ikke")
+
+    monkeypatch.setattr(tjeneste, "send_mail", nede)
+    with pytest.raises(OSError):
+        tjeneste.feilmelding_send_epostbekreftelse(feilmelding_id=melding.pk)
+    assert mail.outbox == []
+    # The task's retry: the address's one mail a day is still there to send.
+    monkeypatch.setattr(tjeneste, "send_mail", ekte_send)
+    assert tjeneste.feilmelding_send_epostbekreftelse(feilmelding_id=melding.pk) is True
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lege@example.no"]
+    # … and only that one.
+    assert tjeneste.feilmelding_send_epostbekreftelse(feilmelding_id=melding.pk) is False

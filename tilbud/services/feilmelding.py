@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helsearbeid.kvote import bruk_kvote, minutter
+from helsearbeid.kvote import bruk_kvote, gi_tilbake_kvote, minutter
 from tilbud.models import Feilmelding, Tilbud
 
 MAKS_NOTAT = 5000
@@ -97,12 +97,19 @@ def feilmelding_send_epostbekreftelse(*, feilmelding_id: int) -> bool:
         "Lenken gjelder i %(dager)s dager. Var det ikke du, kan du se bort fra denne e-posten: "
         "du får ingen flere.\n"
     ) % {"lenke": lenke, "dager": dager}
-    send_mail(
-        subject=_("Bekreft e-postadressen din"),
-        message=tekst,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[feilmelding.epost],
-    )
+    try:
+        send_mail(
+            subject=_("Bekreft e-postadressen din"),
+            message=tekst,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[feilmelding.epost],
+        )
+    except Exception:
+        # Not sent: the task's retry must find the address's one mail still unused.
+        gi_tilbake_kvote(
+            "feilmelding-epost", feilmelding.epost.lower(), settings.FEILMELDING_EPOST_STRUPING
+        )
+        raise
     return True
 
 
