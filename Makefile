@@ -73,10 +73,14 @@ lint: install
 # The whole suite. DATABASE_URL / REDIS_URL select PostgreSQL and Redis; without them SQLite.
 # pytest's exit code 5 ("no tests collected") is turned into a failure, never a pass.
 test: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
+# The SQLite run is spread over two processes (pytest-xdist), each with its own in-memory
+# database: measured here 4 min 45 s against 6 min 36 s in one. The PostgreSQL run stays in one
+# process: its Celery, gunicorn and thread tests wait on real servers and time.
+test: XDIST := $(if $(DATABASE_URL),,-n 2)
 test: lint nettleser
 	$(PY) manage.py makemigrations --check --dry-run
 	@echo "==> pytest mot $${DATABASE_URL:-SQLite}$${REDIS_URL:+ og Redis}"
-	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FEIL: pytest fant ingen tester å kjøre" >&2; exit 1; fi; \
 	exit $$rc
 
