@@ -11,20 +11,20 @@ from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 
+from helsearbeid.hemmelighet import del_hemmelighet, hemmelighet_hash
 from tilbud.models import Lokasjon, Malgruppe, Organisasjon, Tilbud
 
 from .models import ApiNokkel, Niva, Periodetype, Sammendragsgenerasjon, Sammendragsrad
-from .services import api_nokkel_hash, del_api_nokkel
 
 
 def api_nokkel_for_klartekst(klartekst: str) -> ApiNokkel | None:
     """The key row for a clear-text key, revoked and expired ones included (the caller says
     why it is refused); None when no key matches."""
-    deler = del_api_nokkel(klartekst)
+    deler = del_hemmelighet(klartekst)
     if deler is None:
         return None
     nokkel = ApiNokkel.objects.filter(prefiks=deler[0]).first()
-    if nokkel is None or not hmac.compare_digest(nokkel.nokkel_hash, api_nokkel_hash(klartekst)):
+    if nokkel is None or not hmac.compare_digest(nokkel.nokkel_hash, hemmelighet_hash(klartekst)):
         return None
     return nokkel
 

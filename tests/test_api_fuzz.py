@@ -67,10 +67,10 @@ from schemathesis.openapi.checks import (
 )
 
 from helsearbeid.api.skjema import sett_oppslagsverdier
+from helsearbeid.hemmelighet import del_hemmelighet, hemmelighet_hash
 from helsearbeid.tokens.models import ApiToken
-from helsearbeid.tokens.services import passord_merke, token_hash
+from helsearbeid.tokens.services import passord_merke
 from rapporter.models import ApiNokkel
-from rapporter.services import api_nokkel_hash, del_api_nokkel
 from tests.factories import bruker_med_rolle
 
 ROLLER = [
@@ -217,14 +217,14 @@ def _lag_verden(rolle: str) -> dict[str, list[int]]:
         ApiToken.objects.create(
             bruker=brukere[rolle],
             prefiks=TOKEN[rolle].partition(".")[0],
-            token_hash=token_hash(TOKEN[rolle]),
+            token_hash=hemmelighet_hash(TOKEN[rolle]),
             passord_merke=passord_merke(brukere[rolle]),
             gyldig_til=timezone.now() + timedelta(hours=1),
         )
     if rolle == "analytiker":
-        prefiks = del_api_nokkel(NOKKEL)[0]
+        prefiks = del_hemmelighet(NOKKEL)[0]
         ApiNokkel.objects.create(
-            navn="Fuzz", eier="Test", prefiks=prefiks, nokkel_hash=api_nokkel_hash(NOKKEL)
+            navn="Fuzz", eier="Test", prefiks=prefiks, nokkel_hash=hemmelighet_hash(NOKKEL)
         )
     sender = brukere["henviser"] or roller["henviser"]()
     mottaker = brukere["mottaker"] or roller["mottaker"]()

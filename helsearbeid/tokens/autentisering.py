@@ -10,8 +10,10 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from helsearbeid.hemmelighet import del_hemmelighet, hemmelighet_hash
+
 from .models import ApiToken
-from .services import del_token, passord_merke, token_hash, token_trekk_tilbake
+from .services import passord_merke, token_trekk_tilbake
 
 NOKKELORD = "Token"
 
@@ -35,13 +37,13 @@ class TokenAutentisering(BaseAuthentication):
             klartekst = deler[1].decode("ascii")
         except UnicodeDecodeError:
             raise AuthenticationFailed("Ukjent token.", code="ukjent_token") from None
-        deltekst = del_token(klartekst)
+        deltekst = del_hemmelighet(klartekst)
         token = (
             ApiToken.objects.select_related("bruker").filter(prefiks=deltekst[0]).first()
             if deltekst
             else None
         )
-        if token is None or not hmac.compare_digest(token.token_hash, token_hash(klartekst)):
+        if token is None or not hmac.compare_digest(token.token_hash, hemmelighet_hash(klartekst)):
             raise AuthenticationFailed("Ukjent token.", code="ukjent_token")
         bruker = token.bruker
         if token.trukket_tilbake is None and not hmac.compare_digest(

@@ -1,32 +1,16 @@
 """Writes for API tokens: make one (its clear text is returned once and never stored) and revoke."""
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from helsearbeid.hemmelighet import lagre_ny_hemmelighet
+
 from .models import ApiToken
-
-# "<prefiks>.<hemmelighet>": 32 random bytes make the secret unguessable, so a plain SHA-256 is
-# enough (no slow password hash, and the look-up stays one indexed query), as for the API keys.
-SKILLE = "."
-
-
-def token_hash(klartekst: str) -> str:
-    return hashlib.sha256(klartekst.encode()).hexdigest()
-
-
-def del_token(klartekst: str) -> tuple[str, str] | None:
-    """'ab12cd34.secret' → ('ab12cd34', 'secret'); None when it cannot be one of our tokens."""
-    prefiks, skille, hemmelig = klartekst.partition(SKILLE)
-    if not skille or not prefiks or not hemmelig or len(prefiks) > 16:
-        return None
-    return prefiks, hemmelig
 
 
 def passord_merke(bruker: AbstractBaseUser) -> str:
@@ -43,26 +27,21 @@ def token_opprett(
     """A new token for `bruker`, valid API_TOKEN_TIMER hours (or `timer`). Returns the row and the
     clear text, which is never stored: show it once."""
     levetid = timedelta(hours=settings.API_TOKEN_TIMER if timer is None else timer)
-    for _forsok in range(5):
-        prefiks = secrets.token_hex(4)
-        klartekst = f"{prefiks}{SKILLE}{secrets.token_urlsafe(32)}"
+
+    def lag(prefiks: str, hash_: str) -> ApiToken:
         token = ApiToken(
             bruker=bruker,
             navn=navn,
             prefiks=prefiks,
-            token_hash=token_hash(klartekst),
+            token_hash=hash_,
             passord_merke=passord_merke(bruker),
             gyldig_til=timezone.now() + levetid,
         )
-        token.full_clean(exclude=["bruker"])
-        try:
-            # A savepoint, so that a (very unlikely) prefix collision only retries.
-            with transaction.atomic():
-                token.save()
-        except IntegrityError:
-            continue
-        return token, klartekst
-    raise RuntimeError("Fant ikke et ledig tokenprefiks etter fem forsøk.")
+        # The prefix's uniqueness is left to the database: a collision retries.
+        token.full_clean(exclude=["bruker"], validate_unique=False)
+        return token
+
+    return lagre_ny_hemmelighet(lag, "token")
 
 
 def token_trekk_tilbake(
