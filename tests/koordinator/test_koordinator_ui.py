@@ -294,3 +294,25 @@ def test_administrator_is_named_by_role(bodo) -> None:
     naa = Tilbud.objects.get(pk=bodo.pk)
     assert naa.bekreftet_av == redigering.ROLLE_ADMINISTRATOR
     assert admin.username not in naa.bekreftet_av
+
+
+@pytest.mark.django_db
+def test_migration_rewrites_user_names_stored_before(bodo, forde) -> None:
+    """Migration 0013: names stored by the portal before become role and region; the import's
+    source text stays."""
+    import importlib
+
+    from django.apps import apps
+
+    migrering = importlib.import_module("tilbud.migrations.0013_bekreftet_av_uten_brukernavn")
+    Tilbud.objects.filter(pk=bodo.pk).update(
+        bekreftet_av="Kari Nordmann", kilde="Registrert i portalen av kari.nordmann"
+    )
+    importert = Tilbud.objects.get(pk=forde.pk)
+    migrering.fjern_brukernavn(apps, None)
+    bodo.refresh_from_db()
+    assert bodo.bekreftet_av == "RHF-koordinator, Helse Nord"
+    assert bodo.kilde == "Registrert i portalen av RHF-koordinator, Helse Nord"
+    forde.refresh_from_db()
+    assert (forde.bekreftet_av, forde.kilde) == (importert.bekreftet_av, importert.kilde)
+    assert forde.bekreftet_av.startswith("Evalueringsrapport")
