@@ -219,5 +219,6 @@ def oversikt(request: HttpRequest) -> HttpResponse:
             "matriser": [("rhf", rhf_rader), ("fylke", fylke_rader)],
             "generasjoner": generasjoner,
             "etikett_bredde": ETIKETT_BREDDE,
+            "stolpe_maks": STOLPE_MAKS,
         },
     )

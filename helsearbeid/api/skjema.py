@@ -25,6 +25,10 @@ from drf_spectacular import openapi
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from .skjema_tekst import TAGGER
+
+TAGGNAVN = [t["name"] for t in TAGGER]
+
 SKRIVING = {"POST", "PUT", "PATCH", "DELETE"}
 # An optional query parameter sent empty (`?status=`, as a search form sends it) means "not
 # given": django-filter and DRF's serializers read it so. The schema says so with
@@ -57,7 +61,34 @@ BESKRIVELSER = {
 }
 
 
+def tagg_for(sti: str, metode: str) -> str | None:
+    """The one tag of an operation, from its path and method; None for a path no rule knows
+    (the schema test then names it)."""
+    lesing = metode.upper() in ("GET", "HEAD")
+    if (sti == "/api/v1/tilbud/" and lesing) or sti.startswith("/api/v1/diagnosekoder/"):
+        return "søk"
+    if sti.startswith("/api/v1/tilbud/") and sti.endswith("/historikk/"):
+        return "redigering"
+    if sti.startswith(("/api/v1/tilbud/", "/api/v1/organisasjoner/", "/api/v1/lokasjoner/")):
+        return "katalog" if lesing else "redigering"
+    if sti.startswith(("/api/v1/malgrupper/", "/api/v1/kommuner/")):
+        return "katalog"
+    if sti.startswith(("/api/v1/forslag/", "/api/v1/feilmeldinger/", "/api/v1/token/")):
+        return "redigering"
+    if sti.startswith("/api/v1/henvisninger/"):
+        return "henvisninger"
+    if sti.startswith(("/api/v1/synk/", "/api/v1/eksport/")):
+        return "synk"
+    if sti.startswith("/api/v1/rapporter/"):
+        return "rapporter"
+    return None
+
+
 class AutoSchema(openapi.AutoSchema):
+    def get_tags(self) -> list[str]:
+        tagg = tagg_for(self.path, self.method)
+        return [tagg] if tagg else super().get_tags()
+
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operasjon = super().get_operation(*args, **kwargs)
         if operasjon is None:

@@ -242,9 +242,13 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(env_str("ANTALL_PROXYER", "0") or 0),
 }
 
+from helsearbeid.api.skjema_tekst import BESKRIVELSE, TAGGER  # noqa: E402
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helse og arbeid – API",
-    "DESCRIPTION": "Katalog over Helse og arbeid-tilbud i spesialisthelsetjenesten.",
+    # How an analyst gets an API key, and the tags /api/docs/ groups by (helsearbeid/api/skjema.py).
+    "DESCRIPTION": BESKRIVELSE,
+    "TAGS": TAGGER,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI is served from our own static files: nothing is fetched from a CDN.

@@ -139,7 +139,8 @@ def test_confirm_and_end_show_on_the_public_page(bodo: Tilbud, koordinator_hn) -
     assert c.post(url, {"versjon": bodo.versjon}).status_code == 302
     bodo.refresh_from_db()
     assert bodo.sist_bekreftet == timezone.localdate()
-    assert bodo.bekreftet_av == koordinator_hn.get_full_name()
+    # Shown publicly: the role and the region, never the person (issue 13).
+    assert bodo.bekreftet_av == "RHF-koordinator, Helse Nord"
     # A stale version is refused with a message, nothing changes.
     svar = c.post(url, {"versjon": 1}, follow=True)
     assert "etter at du åpnet det" in svar.content.decode()

@@ -46,6 +46,7 @@ class Rute(NamedTuple):
 HTML: dict[str, Rute] = {
     "mine-tilbud": Rute(None, {"get": ("rolle", 200)}),
     "tilbud-ny": Rute(None, {"get": ("koordinator", 200), "post": ("koordinator", 400)}),
+    "tilbud-bekreft-flere": Rute(None, {"post": ("koordinator", 302)}),
     "organisasjon-ny": Rute(None, {"get": ("koordinator", 200), "post": ("koordinator", 400)}),
     "tilbud-rediger": Rute("tilbud", {"get": ("foresla", 200), "post": ("foresla", 400)}),
     "tilbud-bekreft": Rute("tilbud", {"post": ("endre", 302)}),

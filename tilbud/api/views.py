@@ -19,7 +19,15 @@ from rest_framework.response import Response
 from tilbud import selectors, tilgang
 from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
 from tilbud.koordinator import selectors as koordinator_selectors
-from tilbud.models import Avtale, Kommune, Lokasjon, Malgruppe, Opptaksomrade, Organisasjon
+from tilbud.models import (
+    Avtale,
+    Endringsforslag,
+    Kommune,
+    Lokasjon,
+    Malgruppe,
+    Opptaksomrade,
+    Organisasjon,
+)
 from tilbud.services import redigering
 from tilbud.services.organisasjon import (
     lokasjon_opprett,
@@ -136,30 +144,23 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
         endringer = dict(inn.validated_data)
         grunn = endringer.pop("grunn", "")
         ingen_felt(endringer)
-        if not tilgang.kan_endre(request.user, tilbud):
-            forslag = redigering.forslag_opprett(
-                bruker=request.user,
-                tilbud_id=tilbud.pk,
-                versjon=versjon,
-                endringer=endringer,
-                begrunnelse=grunn,
-            )
-            return Response(
-                {"forslag": forslag.pk, "status": forslag.status},
-                status=status.HTTP_202_ACCEPTED,
-                headers={"Location": reverse("forslag-detail", kwargs={"pk": forslag.pk})},
-            )
         try:
-            tilbud = redigering.tilbud_oppdater(
+            resultat = redigering.tilbud_endre(
                 bruker=request.user,
-                tilbud_id=tilbud.pk,
+                tilbud=tilbud,
                 versjon=versjon,
                 endringer=endringer,
                 grunn=grunn,
             )
         except Samtidighetskonflikt as konflikt:
             return konflikt_svar(konflikt)
-        return self._detalj(tilbud)
+        if isinstance(resultat, Endringsforslag):
+            return Response(
+                {"forslag": resultat.pk, "status": resultat.status},
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": reverse("forslag-detail", kwargs={"pk": resultat.pk})},
+            )
+        return self._detalj(resultat)
 
     def _koordinators(self, request: Request, pk: Any, melding: str) -> tuple[Any, int | Response]:
         """The tilbud (404 out of scope, 403 for a tilbudsredaktør) and the version the client

@@ -102,14 +102,18 @@ def mine_forslag(bruker: Any) -> list[Endringsforslag]:
     )
 
 
-def apne_feilmeldinger(bruker: Any) -> QuerySet[Feilmelding]:
-    return (
-        Feilmelding.objects.filter(
-            status=Feilmelding.Status.APEN, tilbud__in=tilbud_til_koordinering(bruker)
-        )
-        .select_related("tilbud", "tilbud__organisasjon")
-        .order_by("opprettet", "pk")
+def apne_feilmeldinger(bruker: Any, tilbud: Tilbud | None = None) -> QuerySet[Feilmelding]:
+    """Open reports in the user's region, oldest first; only one tilbud's when given."""
+    qs = Feilmelding.objects.filter(
+        status=Feilmelding.Status.APEN, tilbud__in=tilbud_til_koordinering(bruker)
     )
+    if tilbud is not None:
+        qs = qs.filter(tilbud=tilbud)
+    return qs.select_related("tilbud", "tilbud__organisasjon").order_by("opprettet", "pk")
+
+
+def antall_apne_feilmeldinger(tilbud: Tilbud) -> int:
+    return Feilmelding.objects.filter(tilbud=tilbud, status=Feilmelding.Status.APEN).count()
 
 
 def organisasjoner_for_nytt_tilbud(bruker: Any) -> QuerySet[Organisasjon]:

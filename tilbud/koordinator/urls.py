@@ -9,6 +9,7 @@ app_name = "koordinator"
 urlpatterns = [
     path("", views.mine_tilbud, name="mine-tilbud"),
     path("tilbud/ny/", views.tilbud_ny, name="tilbud-ny"),
+    path("tilbud/bekreft/", views.tilbud_bekreft_flere, name="tilbud-bekreft-flere"),
     path("tilbud/<int:pk>/", views.tilbud_rediger, name="tilbud-rediger"),
     path("tilbud/<int:pk>/bekreft/", views.tilbud_bekreft, name="tilbud-bekreft"),
     path("tilbud/<int:pk>/avslutt/", views.tilbud_avslutt, name="tilbud-avslutt"),

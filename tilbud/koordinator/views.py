@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tilbud import selectors as felles
@@ -82,7 +83,12 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
     valgt = {param: request.GET.get(param) in ("1", "on", "ja") for param in FILTRE}
     filtre = selectors.MineTilbudFiltre(**{FILTRE[p]: v for p, v in valgt.items()})
     rader = [
-        {"tilbud": t, "ferskhet": felles.ferskhet(t.sist_bekreftet)}
+        {
+            "tilbud": t,
+            "ferskhet": felles.ferskhet(t.sist_bekreftet),
+            # Bulk «Bekreft uendret» only for what this user changes directly.
+            "kan_bekrefte": tilgang.kan_endre(request.user, t),
+        }
         for t in selectors.mine_tilbud(request.user, filtre)
     ]
     # A tilbudsredaktør's own proposals, with the outcome and the coordinator's comment.
@@ -103,11 +109,60 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
             "mine_forslag": forslag,
             "valgt": valgt,
             "filtrert": any(valgt.values()),
+            "filtre_query": _filtre_query(request.GET),
+            "kan_bekrefte_noen": any(rad["kan_bekrefte"] for rad in rader),
             "maneder": settings.FERSKHET_ELDRE_MANEDER,
             "ventetid_maneder": selectors.VENTETID_GAMMEL_MANEDER,
             "er_koordinator": er_koordinator_eller_admin(request.user),
         },
     )
+
+
+def _filtre_query(data: Any) -> str:
+    """The «Mine tilbud» filters as a query string, only the known ones (to come back to the
+    same list after the bulk confirmation)."""
+    valgte = [p for p in FILTRE if data.get(p) in ("1", "on", "ja")]
+    return "&".join(f"{p}=1" for p in valgte)
+
+
+@innlogget
+@require_POST
+def tilbud_bekreft_flere(request: HttpRequest) -> HttpResponse:
+    """Bulk «Bekreft uendret» on «Mine tilbud»: one POST with the selected tilbud."""
+    krev_koordinator(request.user)
+    filtre = _filtre_query(request.POST)
+    tilbake = reverse("koordinator:mine-tilbud") + (f"?{filtre}" if filtre else "")
+    verdier = request.POST.getlist("tilbud")
+    if any(not v.isdigit() for v in verdier):
+        messages.error(request, _("Ugyldig utvalg av tilbud. Last siden på nytt og prøv igjen."))
+        return redirect(tilbake)
+    try:
+        utfall = redigering.tilbud_bekreft_flere(
+            bruker=request.user, tilbud_ider=[int(v) for v in verdier]
+        )
+    except ValidationError:
+        messages.error(request, _("Velg minst ett tilbud å bekrefte."))
+        return redirect(tilbake)
+    if utfall.avvist:
+        messages.error(
+            request,
+            _(
+                "Ingenting er bekreftet. Du kan bare bekrefte tilbud i regionen du er "
+                "koordinator for, og disse kan du ikke bekrefte: %(liste)s."
+            )
+            % {"liste": ", ".join(utfall.avvist.values())},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s tilbud er bekreftet uendret i dag.",
+                "%(n)s tilbud er bekreftet uendret i dag.",
+                utfall.bekreftet,
+            )
+            % {"n": utfall.bekreftet},
+        )
+    return redirect(tilbake)
 
 
 def _lokasjoner(tilbud: Tilbud) -> Any:
@@ -119,6 +174,8 @@ def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> 
     # The same check as GET /api/v1/tilbud/{id}/historikk/.
     kan_se_historikk = tilgang.kan_se_historikk(request.user, tilbud)
     historikk = felles.tilbud_historikk(tilbud) if kan_se_historikk else []
+    # Open «Meld feil» reports are the coordinator's to resolve (the same scope as the list).
+    kan_se_feilmeldinger = er_koordinator_eller_admin(request.user) and kan_endre
     for versjon in historikk:
         versjon["rader"] = endringsliste(versjon["endringer"])
     return {
@@ -126,6 +183,10 @@ def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> 
         "form": form,
         "kan_endre": kan_endre,
         "kan_se_historikk": kan_se_historikk,
+        "kan_se_feilmeldinger": kan_se_feilmeldinger,
+        "apne_feilmeldinger": selectors.antall_apne_feilmeldinger(tilbud)
+        if kan_se_feilmeldinger
+        else 0,
         "ferskhet": felles.ferskhet(tilbud.sist_bekreftet),
         "historikk": historikk,
         "historikk_aktiv": felles.settings.HISTORIKK_AKTIV,
@@ -198,35 +259,42 @@ def tilbud_rediger(request: HttpRequest, pk: int) -> HttpResponse:
     endringer = form.endringer(grunnlag)
     grunn = form.cleaned_data["grunn"]
     versjon = form.cleaned_data["versjon"]
-    if not endringer:
+    # «Lagre og bekreft»: the second submit button of the same form.
+    bekreft = "lagre_og_bekreft" in request.POST
+    if not endringer and not bekreft:
         messages.info(request, _("Ingen endringer å lagre."))
         return redirect("koordinator:tilbud-rediger", pk=pk)
     try:
-        if tilgang.kan_endre(request.user, tilbud):
-            redigering.tilbud_oppdater(
-                bruker=request.user, tilbud_id=pk, versjon=versjon, endringer=endringer, grunn=grunn
-            )
-            messages.success(request, _("Endringene er lagret og vises nå for fastlegene."))
-        else:
-            redigering.forslag_opprett(
-                bruker=request.user,
-                tilbud_id=pk,
-                versjon=versjon,
-                endringer=endringer,
-                begrunnelse=grunn,
-            )
-            messages.success(
-                request,
-                _(
-                    "Forslaget er sendt. Det venter på godkjenning fra koordinatoren i regionen, "
-                    "og vises for fastlegene først når det er godkjent."
-                ),
-            )
+        resultat = redigering.tilbud_endre(
+            bruker=request.user,
+            tilbud=tilbud,
+            versjon=versjon,
+            endringer=endringer,
+            grunn=grunn,
+            bekreft=bekreft,
+        )
     except Samtidighetskonflikt as konflikt:
         return _konflikt(request, konflikt, grunnlag, endringer, grunn)
     except ValidationError as feil:
         _legg_til_feil(form, feil)
         return _ugyldig(request, pk, form)
+    if isinstance(resultat, Endringsforslag):
+        messages.success(
+            request,
+            _(
+                "Forslaget er sendt. Det venter på godkjenning fra koordinatoren i regionen, "
+                "og vises for fastlegene først når det er godkjent."
+            ),
+        )
+    elif bekreft and endringer:
+        messages.success(
+            request,
+            _("Endringene er lagret, og opplysningene er bekreftet i dag. Fastlegene ser dem nå."),
+        )
+    elif bekreft:
+        messages.success(request, _("Ingen endringer å lagre. Opplysningene er bekreftet i dag."))
+    else:
+        messages.success(request, _("Endringene er lagret og vises nå for fastlegene."))
     return redirect("koordinator:tilbud-rediger", pk=pk)
 
 
@@ -642,11 +710,31 @@ def forslag_avvis_view(request: HttpRequest, pk: int) -> HttpResponse:
 @innlogget
 @require_GET
 def feilmelding_liste(request: HttpRequest) -> HttpResponse:
+    """Open reports in the region, oldest first; `?tilbud=<id>` narrows to one tilbud (the link
+    from its edit page). A tilbud out of scope is 404, as everywhere in the area."""
     krev_koordinator(request.user)
+    tilbud = None
+    if "tilbud" in request.GET:
+        verdi = request.GET["tilbud"]
+        if not verdi.isdigit():
+            return _side(
+                request,
+                "koordinator/feilmelding_liste.html",
+                {"feilmeldinger": [], "meny": "feil", "feil": _("Ugyldig tilbud i adressen.")},
+                status=400,
+            )
+        # The same scope as the reports themselves (kan_lose_feilmelding): 404 outside it.
+        tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=int(verdi))
+        if not tilgang.kan_endre(request.user, tilbud):
+            raise Http404("Finnes ikke.")
     return _side(
         request,
         "koordinator/feilmelding_liste.html",
-        {"feilmeldinger": selectors.apne_feilmeldinger(request.user), "meny": "feil"},
+        {
+            "feilmeldinger": selectors.apne_feilmeldinger(request.user, tilbud=tilbud),
+            "tilbud": tilbud,
+            "meny": "feil",
+        },
     )
 
 

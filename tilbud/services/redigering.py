@@ -19,7 +19,7 @@ from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
 from tilbud.services.sok import oppdater_sokeindeks
-from tilbud.tilgang import koordinerte_rhf
+from tilbud.tilgang import kan_endre, kan_foresla, koordinerte_rhf
 
 # What coordinators and editors edit; the rest (source references, ids, search columns, version)
 # is kept by the system.
@@ -89,6 +89,34 @@ class Samtidighetskonflikt(Exception):
 
 def brukernavn(bruker: Any) -> str:
     return bruker.get_full_name() or bruker.get_username()
+
+
+# Stored as text on the tilbud and shown to anyone (tilbud page, anonymous API, sync and
+# exports), so it names a role and a region, never a person: «RHF-koordinator, Helse Nord».
+ROLLE_KOORDINATOR = "RHF-koordinator"
+ROLLE_ADMINISTRATOR = "Administrator, Helse og arbeid-registeret"
+
+
+def regionnavn(rhf: Organisasjon) -> str:
+    """«Helse Nord» for «Helse Nord RHF»."""
+    return rhf.navn.removesuffix(" RHF").strip()
+
+
+def offentlig_avsender(bruker: Any, rhf: Organisasjon) -> str:
+    """Who confirmed or registered a tilbud, as the public may see it: the role and the region,
+    not the user name (that stays in the history, which only the region's coordinators read)."""
+    if rhf.pk in koordinerte_rhf(bruker):
+        return f"{ROLLE_KOORDINATOR}, {regionnavn(rhf)}"
+    if er_administrator(bruker):
+        return ROLLE_ADMINISTRATOR
+    # Only coordinators and administrators confirm; anything else still names no person.
+    return f"{ROLLE_KOORDINATOR}, {regionnavn(rhf)}"
+
+
+def _bekreftet_felt(bruker: Any, tilbud_id: int) -> dict[str, Any]:
+    """The fresh-facts fields «Bekreft opplysningene» sets: today, and by whom (publicly)."""
+    rhf = Tilbud.objects.select_related("rhf").only("rhf").get(pk=tilbud_id).rhf
+    return {"sist_bekreftet": timezone.localdate(), "bekreftet_av": offentlig_avsender(bruker, rhf)}
 
 
 def historikk(bruker: Any, grunn: str = "") -> Any:
@@ -190,12 +218,23 @@ def _versjonssjekket_update(tilbud_id: int, versjon: int, **felt: Any) -> None:
 
 
 def tilbud_oppdater(
-    *, bruker: Any, tilbud_id: int, versjon: int, endringer: dict[str, Any], grunn: str = ""
+    *,
+    bruker: Any,
+    tilbud_id: int,
+    versjon: int,
+    endringer: dict[str, Any],
+    grunn: str = "",
+    bekreft: bool = False,
 ) -> Tilbud:
-    """Apply a coordinator's changes, if nobody saved in between."""
+    """Apply a coordinator's changes, if nobody saved in between. With `bekreft` («Lagre og
+    bekreft») the same version-checked UPDATE also marks the entry as confirmed today, so the
+    change and the confirmation are one new version and one history entry."""
     kandidat = Tilbud.objects.get(pk=tilbud_id)
     _valider(kandidat, endringer)
     felt = {k: v for k, v in endringer.items() if k not in M2M_FELT}
+    if bekreft:
+        felt.update(_bekreftet_felt(bruker, tilbud_id))
+        grunn = f"{grunn.strip()} ({BEKREFTET})" if grunn.strip() else BEKREFTET
     with transaction.atomic(), historikk(bruker, grunn):
         _versjonssjekket_update(tilbud_id, versjon, **felt)
         for navn in M2M_FELT:
@@ -205,13 +244,57 @@ def tilbud_oppdater(
     return Tilbud.objects.get(pk=tilbud_id)
 
 
-def tilbud_bekreft(*, bruker: Any, tilbud_id: int, versjon: int) -> Tilbud:
+BEKREFTET = "Opplysningene bekreftet"
+BEKREFTET_UENDRET = "Bekreftet uendret (flere tilbud samtidig)"
+
+
+def tilbud_bekreft(*, bruker: Any, tilbud_id: int, versjon: int, grunn: str = BEKREFTET) -> Tilbud:
     """«Bekreft opplysningene»: the entry is checked and right as of today."""
-    with transaction.atomic(), historikk(bruker, "Opplysningene bekreftet"):
-        _versjonssjekket_update(
-            tilbud_id, versjon, sist_bekreftet=timezone.localdate(), bekreftet_av=brukernavn(bruker)
-        )
+    with transaction.atomic(), historikk(bruker, grunn):
+        _versjonssjekket_update(tilbud_id, versjon, **_bekreftet_felt(bruker, tilbud_id))
     return Tilbud.objects.get(pk=tilbud_id)
+
+
+@dataclass(frozen=True)
+class Massebekreftelse:
+    """What «Bekreft uendret» on several tilbud did: how many were confirmed, and the refused
+    ones (id → name, or «nr. <id>» for one that does not exist)."""
+
+    bekreftet: int
+    avvist: dict[int, str]
+
+
+def tilbud_bekreft_flere(*, bruker: Any, tilbud_ider: list[int]) -> Massebekreftelse:
+    """Bulk «Bekreft uendret» from «Mine tilbud»: the selected tilbud are confirmed today, each
+    with its own history entry (the trigger writes one event per row). Only tilbud the user may
+    change directly (kan_endre); if any selected one is not, nothing is confirmed and the
+    refused ones are named, so the coordinator can fix the selection and send again without
+    wondering which were done. A constant number of queries, however many are selected."""
+    ider = list(dict.fromkeys(tilbud_ider))
+    if not ider:
+        raise ValidationError({"tilbud": _("Velg minst ett tilbud å bekrefte.")})
+    funnet = {t.pk: t for t in Tilbud.objects.select_related("rhf").filter(pk__in=ider)}
+    avvist = {
+        pk: (f"«{funnet[pk].navn}»" if pk in funnet else _("nr. %(id)s") % {"id": pk})
+        for pk in ider
+        if pk not in funnet or not kan_endre(bruker, funnet[pk])
+    }
+    if avvist:
+        return Massebekreftelse(bekreftet=0, avvist=avvist)
+    # One UPDATE per public label (one per region at most), not one per tilbud.
+    per_avsender: dict[str, list[int]] = {}
+    for tilbud in funnet.values():
+        per_avsender.setdefault(offentlig_avsender(bruker, tilbud.rhf), []).append(tilbud.pk)
+    naa = timezone.now()
+    with transaction.atomic(), historikk(bruker, BEKREFTET_UENDRET):
+        for avsender, pker in per_avsender.items():
+            Tilbud.objects.filter(pk__in=pker).update(
+                sist_bekreftet=timezone.localdate(),
+                bekreftet_av=avsender,
+                endret=naa,
+                versjon=F("versjon") + 1,
+            )
+    return Massebekreftelse(bekreftet=len(funnet), avvist={})
 
 
 def tilbud_avslutt(*, bruker: Any, tilbud_id: int, versjon: int, dato: date, grunn: str) -> Tilbud:
@@ -257,6 +340,41 @@ def forslag_opprett(
         grunnversjon=versjon,
         begrunnelse=begrunnelse,
         foreslatt_av=bruker,
+    )
+
+
+def tilbud_endre(
+    *,
+    bruker: Any,
+    tilbud: Tilbud,
+    versjon: int,
+    endringer: dict[str, Any],
+    grunn: str = "",
+    bekreft: bool = False,
+) -> Tilbud | Endringsforslag:
+    """The one rule for a change to a tilbud, for the edit page and the API alike: the region's
+    coordinator (or an administrator) changes it directly; its tilbudsredaktør's change becomes
+    a proposal for the coordinator. Anyone else is refused. «Lagre og bekreft» (`bekreft`) is
+    for those who change directly: confirming is the coordinator's call."""
+    if kan_endre(bruker, tilbud):
+        if bekreft and not endringer:
+            return tilbud_bekreft(bruker=bruker, tilbud_id=tilbud.pk, versjon=versjon)
+        return tilbud_oppdater(
+            bruker=bruker,
+            tilbud_id=tilbud.pk,
+            versjon=versjon,
+            endringer=endringer,
+            grunn=grunn,
+            bekreft=bekreft,
+        )
+    if not kan_foresla(bruker, tilbud):
+        raise PermissionDenied(_("Bare regionens koordinator kan gjøre dette."))
+    if bekreft:
+        raise PermissionDenied(
+            _("Bare regionens koordinator kan bekrefte opplysningene. Send endringen som forslag.")
+        )
+    return forslag_opprett(
+        bruker=bruker, tilbud_id=tilbud.pk, versjon=versjon, endringer=endringer, begrunnelse=grunn
     )
 
 
@@ -329,9 +447,9 @@ def tilbud_opprett(
         kilde_id=f"portal_{uuid.uuid4().hex[:12]}",
         organisasjon=organisasjon,
         rhf=rhf,
-        kilde=f"Registrert i portalen av {brukernavn(bruker)}",
+        kilde=f"Registrert i portalen av {offentlig_avsender(bruker, rhf)}",
         sist_bekreftet=timezone.localdate(),
-        bekreftet_av=brukernavn(bruker),
+        bekreftet_av=offentlig_avsender(bruker, rhf),
     )
     tilbud.full_clean(exclude=M2M_FELT)
     with transaction.atomic(), historikk(bruker, "Nytt tilbud"):
