@@ -16,7 +16,7 @@ from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumFeil
 from stdnum.no import fodselsnummer as fnr
 
-from rapporter.services.ombygging import planlegg_etter_henvisning
+from helsearbeid import oppgaver
 from tilbud.models import Organisasjon, Rolle, Tilbud
 from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
@@ -307,8 +307,8 @@ def henvisning_overgang(
         begrunnelse=vurdering.begrunnelse.strip(),
     )
     _varsle_etter_commit(h, handling)
-    # The regional summaries count referrals: one debounced rebuild after commit.
-    planlegg_etter_henvisning(h)
+    # The regional summaries count referrals: rapporter.signals sees the Statusendring above and
+    # schedules one debounced rebuild after commit.
     return h
 
 
@@ -393,7 +393,7 @@ def foresporsel_opprett(
         utfort_av=bruker,
         begrunnelse="Forespørsel om opplysninger sendt til henviseren.",
     )
-    _paa_commit("varsle_sender", henvisning.pk)
+    _paa_commit("henvisning.tasks.varsle_sender", henvisning.pk)
     return foresporsel
 
 
@@ -420,7 +420,7 @@ def foresporsel_besvar(
     foresporsel.besvart_av = bruker
     foresporsel.besvart = timezone.now()
     foresporsel.save()
-    _paa_commit("varsle_mottaker", henvisning.pk)
+    _paa_commit("henvisning.tasks.varsle_mottaker", henvisning.pk)
     return foresporsel
 
 
@@ -432,18 +432,15 @@ def _paa_commit(oppgave: str, henvisning_id: int) -> None:
     e-mail: the worker sends it (and retries, henvisning.tasks), and `robust` keeps a broker that
     is down from turning an already committed referral into an error page (it is logged; the
     portal shows the status either way). HENVISNING_KO names a queue of its own (tests)."""
-    from . import tasks
-
-    task = getattr(tasks, oppgave)
     valg = {"queue": settings.HENVISNING_KO} if getattr(settings, "HENVISNING_KO", "") else {}
-    transaction.on_commit(lambda: task.apply_async((henvisning_id,), **valg), robust=True)
+    oppgaver.send_etter_commit(oppgave, henvisning_id, robust=True, **valg)
 
 
 def _varsle_etter_commit(h: Henvisning, handling: Handling) -> None:
     if handling == Handling.SEND:
-        _paa_commit("varsle_mottaker", h.pk)
+        _paa_commit("henvisning.tasks.varsle_mottaker", h.pk)
     else:
-        _paa_commit("varsle_sender", h.pk)
+        _paa_commit("henvisning.tasks.varsle_sender", h.pk)
 
 
 def _lenke(navn: str, **kwargs: Any) -> str:

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from helsearbeid import oppgaver
 from rapporter import regionsql
 from rapporter.henvisningstall import (
     INGEN_HENVISNINGER,
@@ -423,8 +424,6 @@ def planlegg_ombygging(rhf_kode: str, *, forsinkelse: float | None = None) -> bo
     (`ombygging_startet`): an edit made while a rebuild runs schedules the next one, so no edit
     is ever left out of the summary.
     """
-    from rapporter.tasks import bygg_sammendrag_for_region
-
     if forsinkelse is None:
         forsinkelse = float(
             getattr(settings, "RAPPORTER_OMBYGGING_FORSINKELSE", STANDARD_FORSINKELSE)
@@ -437,7 +436,7 @@ def planlegg_ombygging(rhf_kode: str, *, forsinkelse: float | None = None) -> bo
     ko = getattr(settings, "RAPPORTER_KO", None)
     if ko:
         valg["queue"] = ko
-    bygg_sammendrag_for_region.apply_async((rhf_kode,), **valg)
+    oppgaver.send("rapporter.tasks.bygg_sammendrag_for_region", rhf_kode, **valg)
     return True
 
 

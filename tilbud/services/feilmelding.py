@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helsearbeid import oppgaver
 from helsearbeid.kvote import bruk_kvote, gi_tilbake_kvote, minutter
 from tilbud.models import Feilmelding, Tilbud
 
@@ -61,10 +62,8 @@ def feilmelding_opprett(
         feilmelding.full_clean()
         feilmelding.save()
         if feilmelding.epost:
-            from tilbud.tasks import send_epostbekreftelse_for_feilmelding
-
-            transaction.on_commit(
-                lambda: send_epostbekreftelse_for_feilmelding.delay(feilmelding.pk)
+            oppgaver.send_etter_commit(
+                "tilbud.tasks.send_epostbekreftelse_for_feilmelding", feilmelding.pk
             )
     return feilmelding
 
@@ -155,9 +154,7 @@ def feilmelding_los(*, bruker: Any, feilmelding_id: int, notat: str) -> Feilmeld
     feilmelding.save()
     # Only to an address its owner confirmed: the form lets anyone type anyone's address.
     if feilmelding.epost and feilmelding.epost_bekreftet:
-        from tilbud.tasks import send_takk_for_feilmelding
-
-        transaction.on_commit(lambda: send_takk_for_feilmelding.delay(feilmelding.pk))
+        oppgaver.send_etter_commit("tilbud.tasks.send_takk_for_feilmelding", feilmelding.pk)
     return feilmelding
 
 
