@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helsearbeid.tekst import MAKS_TEKST
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
@@ -46,9 +47,6 @@ _NAVN = {
     Organisasjon: ("Organisasjonen", "den"),
     Lokasjon: ("Stedet", "det"),
 }
-
-# Long enough for any real description, short enough that nobody pastes a book.
-MAKS_TEKST = 10_000
 
 
 def for_lang(maks: int, lengde: int | None = None) -> str:
