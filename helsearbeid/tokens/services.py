@@ -5,10 +5,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from helsearbeid.typer import Bruker
 
 from .models import ApiToken
 
@@ -29,7 +30,7 @@ def del_token(klartekst: str) -> tuple[str, str] | None:
     return prefiks, hemmelig
 
 
-def passord_merke(bruker: AbstractBaseUser) -> str:
+def passord_merke(bruker: Bruker) -> str:
     # Keyed with SECRET_KEY like Django's session hash: changing SECRET_KEY ends tokens too.
     return salted_hmac(
         "helsearbeid.tokens.passord", bruker.password or "", algorithm="sha256"
@@ -38,7 +39,7 @@ def passord_merke(bruker: AbstractBaseUser) -> str:
 
 @transaction.atomic
 def token_opprett(
-    *, bruker: AbstractBaseUser, navn: str = "", timer: float | None = None
+    *, bruker: Bruker, navn: str = "", timer: float | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for `bruker`, valid API_TOKEN_TIMER hours (or `timer`). Returns the row and the
     clear text, which is never stored: show it once."""

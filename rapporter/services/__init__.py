@@ -4,10 +4,10 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from helsearbeid.typer import Bruker
 from rapporter.models import ApiNokkel
 
 # The key a client sends: "<prefiks>.<secret>". 32 random bytes make the secret unguessable, so
@@ -33,7 +33,7 @@ def api_nokkel_opprett(
     navn: str,
     eier: str,
     gyldig_til: datetime | None = None,
-    opprettet_av: AbstractBaseUser | None = None,
+    opprettet_av: Bruker | None = None,
 ) -> tuple[ApiNokkel, str]:
     """Create a key and return it with its clear text, which is never stored: show it once."""
     for _forsok in range(5):

@@ -85,11 +85,13 @@ class _Ventende:
                 ).values_list("lokasjon_id", flat=True)
             )
         if lokasjoner:
-            rhf_ider |= set(
-                Kommune.objects.filter(lokasjoner__id__in=lokasjoner)
+            rhf_ider |= {
+                i
+                for i in Kommune.objects.filter(lokasjoner__id__in=lokasjoner)
                 .values_list("fylke__rhf_id", flat=True)
                 .distinct()
-            )
+                if i
+            }
         from rapporter.services.sammendrag import planlegg_ombygging
 
         for kode in (
@@ -97,4 +99,5 @@ class _Ventende:
             .order_by("kode")
             .values_list("kode", flat=True)
         ):
-            planlegg_ombygging(kode)
+            if kode:  # every RHF has one (the import requires it)
+                planlegg_ombygging(kode)

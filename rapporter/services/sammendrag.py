@@ -290,11 +290,11 @@ def _andel(del_: int, av: int) -> float | None:
     return round(del_ / av, 4) if av else None
 
 
-def _folketall(enheter: dict[str, list[_Enhet]], ar: int) -> dict[tuple[str, str], int]:
+def _folketall(enheter: dict[Niva, list[_Enhet]], ar: int) -> dict[tuple[str, str], int]:
     """Latest loaded population at or before `ar` per unit; units without any stay out."""
     nokler = Q()
-    for niva, liste in enheter.items():
-        nokler |= Q(niva=niva, region_kode__in=[e.kode for e in liste])
+    for enhetsniva, liste in enheter.items():
+        nokler |= Q(niva=enhetsniva, region_kode__in=[e.kode for e in liste])
     tall: dict[tuple[str, str], int] = {}
     for niva, kode, innbyggere in (
         Folketall.objects.filter(nokler, ar__lte=ar)
@@ -401,11 +401,13 @@ def _rydd(rhf: Organisasjon, *, behold: Sammendragsgenerasjon) -> int:
 
 
 def rhf_koder() -> list[str]:
-    return list(
-        Organisasjon.objects.filter(type=Organisasjon.Type.RHF)
+    return [
+        kode
+        for kode in Organisasjon.objects.filter(type=Organisasjon.Type.RHF)
         .order_by("kode")
         .values_list("kode", flat=True)
-    )
+        if kode  # every RHF has one (the import requires it)
+    ]
 
 
 # --- Debouncing --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from helsearbeid import oppgaver
 from helsearbeid.kvote import bruk_kvote, gi_tilbake_kvote, minutter
+from helsearbeid.typer import Bruker
 from tilbud.models import Feilmelding, Tilbud
 
 MAKS_NOTAT = 5000
@@ -135,7 +136,7 @@ def feilmelding_bekreft_epost(*, token: str) -> int:
 
 
 @transaction.atomic
-def feilmelding_los(*, bruker: Any, feilmelding_id: int, notat: str) -> Feilmelding:
+def feilmelding_los(*, bruker: Bruker, feilmelding_id: int, notat: str) -> Feilmelding:
     """Mark a report as resolved (who, when, note). If the reporter left an e-mail address, a
     thank-you is sent once the transaction has committed."""
     feilmelding = Feilmelding.objects.select_for_update().get(pk=feilmelding_id)

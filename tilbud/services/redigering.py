@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helsearbeid.tekst import MAKS_TEKST
+from helsearbeid.typer import Bruker
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
@@ -85,11 +86,11 @@ class Samtidighetskonflikt(Exception):
         )
 
 
-def brukernavn(bruker: Any) -> str:
+def brukernavn(bruker: Bruker) -> str:
     return bruker.get_full_name() or bruker.get_username()
 
 
-def historikk(bruker: Any, grunn: str = "") -> Any:
+def historikk(bruker: Bruker, grunn: str = "") -> Any:
     """Who and why, for the history events of this write."""
     return historikk_kontekst(bruker_id=bruker.pk, bruker=brukernavn(bruker), grunn=grunn)
 
@@ -146,13 +147,15 @@ def endringer_siden(
     if not settings.HISTORIKK_AKTIV:
         return {}, ""
     modell = type(obj)
-    hendelser = modell.pgh_event_model.objects.filter(pgh_obj_id=obj.pk)
+    # pghistory.track adds pgh_event_model when the class is made; the stubs cannot see it.
+    hendelser = modell.pgh_event_model.objects.filter(pgh_obj_id=obj.pk)  # type: ignore[union-attr]
     for_ = hendelser.filter(versjon=versjon).order_by("-pgh_id").first()
     siste = hendelser.select_related("pgh_context").order_by("-pgh_id").first()
     if for_ is None or siste is None:
         return {}, ""
     # Foreign keys by their key (kommune number): no query per field.
-    felt = {navn: modell._meta.get_field(navn).attname for navn in _FELT_FOR[modell]}
+    felter = {f.name: f for f in modell._meta.get_fields() if isinstance(f, models.Field)}
+    felt = {navn: felter[navn].attname for navn in _FELT_FOR[modell]}
     endringer = {
         navn: {"fra": getattr(for_, attr), "til": getattr(obj, attr)}
         for navn, attr in felt.items()
@@ -188,7 +191,7 @@ def _versjonssjekket_update(tilbud_id: int, versjon: int, **felt: Any) -> None:
 
 
 def tilbud_oppdater(
-    *, bruker: Any, tilbud_id: int, versjon: int, endringer: dict[str, Any], grunn: str = ""
+    *, bruker: Bruker, tilbud_id: int, versjon: int, endringer: dict[str, Any], grunn: str = ""
 ) -> Tilbud:
     """Apply a coordinator's changes, if nobody saved in between."""
     kandidat = Tilbud.objects.get(pk=tilbud_id)
@@ -203,7 +206,7 @@ def tilbud_oppdater(
     return Tilbud.objects.get(pk=tilbud_id)
 
 
-def tilbud_bekreft(*, bruker: Any, tilbud_id: int, versjon: int) -> Tilbud:
+def tilbud_bekreft(*, bruker: Bruker, tilbud_id: int, versjon: int) -> Tilbud:
     """«Bekreft opplysningene»: the entry is checked and right as of today."""
     with transaction.atomic(), historikk(bruker, "Opplysningene bekreftet"):
         _versjonssjekket_update(
@@ -212,7 +215,9 @@ def tilbud_bekreft(*, bruker: Any, tilbud_id: int, versjon: int) -> Tilbud:
     return Tilbud.objects.get(pk=tilbud_id)
 
 
-def tilbud_avslutt(*, bruker: Any, tilbud_id: int, versjon: int, dato: date, grunn: str) -> Tilbud:
+def tilbud_avslutt(
+    *, bruker: Bruker, tilbud_id: int, versjon: int, dato: date, grunn: str
+) -> Tilbud:
     """End a tilbud: nothing is deleted, GPs see it is ended and why."""
     if not grunn.strip():
         raise ValidationError({"avsluttet_grunn": "Skriv hvorfor tilbudet avsluttes."})
@@ -244,7 +249,12 @@ def _json(verdi: Any) -> Any:
 
 
 def forslag_opprett(
-    *, bruker: Any, tilbud_id: int, versjon: int, endringer: dict[str, Any], begrunnelse: str = ""
+    *,
+    bruker: Bruker,
+    tilbud_id: int,
+    versjon: int,
+    endringer: dict[str, Any],
+    begrunnelse: str = "",
 ) -> Endringsforslag:
     """A tilbudsredaktør's change, validated like a direct edit, waiting for the coordinator."""
     kandidat = Tilbud.objects.get(pk=tilbud_id)
@@ -264,14 +274,14 @@ def _besluttet(forslag: Endringsforslag) -> None:
 
 
 def forslag_godkjenn(
-    *, bruker: Any, forslag_id: int, versjon: int, kommentar: str = ""
+    *, bruker: Bruker, forslag_id: int, versjon: int, kommentar: str = ""
 ) -> Endringsforslag:
     """Apply a proposal to the tilbud as the coordinator sees it now (`versjon`)."""
     with transaction.atomic():
         forslag = Endringsforslag.objects.select_for_update().get(pk=forslag_id)
         _besluttet(forslag)
         tilbud = Tilbud.objects.get(pk=forslag.tilbud_id)
-        felt = {f.name: f for f in Tilbud._meta.get_fields()}
+        felt = {f.name: f for f in Tilbud._meta.get_fields() if isinstance(f, models.Field)}
         endringer = {
             navn: felt[navn].to_python(verdi) if navn not in M2M_FELT else verdi
             for navn, verdi in forslag.endringer.items()
@@ -287,7 +297,7 @@ def forslag_godkjenn(
     return forslag
 
 
-def forslag_avvis(*, bruker: Any, forslag_id: int, kommentar: str) -> Endringsforslag:
+def forslag_avvis(*, bruker: Bruker, forslag_id: int, kommentar: str) -> Endringsforslag:
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv hvorfor forslaget avvises."})
     with transaction.atomic():
@@ -301,7 +311,7 @@ def forslag_avvis(*, bruker: Any, forslag_id: int, kommentar: str) -> Endringsfo
 
 
 def tilbud_opprett(
-    *, bruker: Any, rhf: Organisasjon, organisasjon: Organisasjon, felt: dict[str, Any]
+    *, bruker: Bruker, rhf: Organisasjon, organisasjon: Organisasjon, felt: dict[str, Any]
 ) -> Tilbud:
     """A new tilbud in the coordinator's region, verified today by its creator."""
     if not (er_administrator(bruker) or rhf.pk in koordinerte_rhf(bruker)):
@@ -341,13 +351,16 @@ def tilbud_opprett(
     return tilbud
 
 
-def tilbud_gjenopprett(*, bruker: Any, tilbud_id: int, versjon: int, gjenopprett: int) -> Tilbud:
+def tilbud_gjenopprett(*, bruker: Bruker, tilbud_id: int, versjon: int, gjenopprett: int) -> Tilbud:
     """Restore the editable fields of recorded version `gjenopprett` as a new change (the
     history keeps both). Many-to-many fields are not in the history and stay as they are."""
     if not settings.HISTORIKK_AKTIV:
         raise ValidationError("Historikk føres ikke i denne installasjonen.")
     hendelse = (
-        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud_id, versjon=gjenopprett)
+        # pghistory.track adds pgh_event_model when the class is made; the stubs cannot see it.
+        Tilbud.pgh_event_model.objects.filter(  # type: ignore[attr-defined]
+            pgh_obj_id=tilbud_id, versjon=gjenopprett
+        )
         .order_by("-pgh_id")
         .first()
     )
