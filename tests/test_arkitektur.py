@@ -1,9 +1,11 @@
-"""The house's floors hold (README «Arkitektur»): import-linter's contracts in pyproject.toml, and
-every task a service queues by name exists."""
+"""The house's floors hold (README «Arkitektur»): import-linter's contracts in pyproject.toml,
+every task a service queues by name exists, and the type-checked modules never type a user Any."""
 
+import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,32 @@ def test_every_task_a_service_queues_by_name_is_registered() -> None:
     } <= navn
     for oppgave in sorted(navn):
         assert oppgaver.oppgave(oppgave).name == oppgave
+
+
+# Parameter names that hold a user in the services, selectors and access checks.
+_BRUKERNAVN = {"bruker", "sender", "user"}
+
+
+def _mypy_filer() -> list[Path]:
+    """The files and folders [tool.mypy] checks, as Python files."""
+    oppsett = tomllib.loads((ROT / "pyproject.toml").read_text())["tool"]["mypy"]["files"]
+    filer: list[Path] = []
+    for sti in oppsett:
+        filer += sorted((ROT / sti).rglob("*.py")) if sti.endswith("/") else [ROT / sti]
+    return filer
+
+
+def test_a_user_is_never_typed_any_in_the_type_checked_modules() -> None:
+    """mypy accepts `bruker: Any`; the house rule does not (helsearbeid.typer)."""
+    filer = _mypy_filer()
+    assert ROT / "tilbud/tilgang.py" in filer and ROT / "henvisning/services.py" in filer
+    funn = [
+        f"{fil.relative_to(ROT)}:{arg.lineno} {arg.arg}"
+        for fil in filer
+        for node in ast.walk(ast.parse(fil.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for arg in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]
+        if arg.arg in _BRUKERNAVN
+        and (arg.annotation is None or "Any" in ast.unparse(arg.annotation))
+    ]
+    assert funn == []
