@@ -79,6 +79,9 @@ test: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
 test: XDIST := $(if $(DATABASE_URL),,-n 2)
 test: lint nettleser
 	$(PY) manage.py makemigrations --check --dry-run
+	@# Types of the services, selectors and access checks ([tool.mypy] in pyproject.toml). The
+	@# plugin loads the test settings: without the servers' URLs, so it claims no Redis database.
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/mypy
 	@echo "==> pytest mot $${DATABASE_URL:-SQLite}$${REDIS_URL:+ og Redis}"
 	@$(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FEIL: pytest fant ingen tester å kjøre" >&2; exit 1; fi; \

@@ -8,7 +8,7 @@ error rate per step, and checks that no update was lost. See bench/README.md («
 Everything runs on servers the script starts itself and stops afterwards: a private PostgreSQL
 cluster and Redis (tests/drift/tjenester.py: temporary directories, free ports), gunicorn with
 `--arbeidere` sync workers and one Celery worker, all with the project's test settings
-(tests/drift/innstillinger.py: DEBUG off, real broker). The shared PostgreSQL and Redis are not
+(tests/arbeider_innstillinger.py: DEBUG off, real broker). The shared PostgreSQL and Redis are not
 touched.
 
 The load generator is this file: one thread per simulated user, each in a closed loop (next
@@ -498,6 +498,7 @@ class Miljo:
         self.prosesser: list[Any] = []
 
     def __enter__(self) -> Miljo:
+        from tests import celery_arbeider
         from tests.drift import tjenester as t
 
         try:
@@ -515,7 +516,11 @@ class Miljo:
             self.gunicorn = t.Gunicorn(self.miljo, self.mappe / "gunicorn.log", self.arbeidere)
             self.prosesser.append(self.gunicorn)
             if self.celery:
-                self.prosesser.append(t.celery_worker(self.miljo, self.mappe / "celery.log"))
+                self.prosesser.append(
+                    celery_arbeider.start(
+                        self.miljo, self.mappe / "celery.log", navn=f"last-{t.ledig_port()}"
+                    )
+                )
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request, page_not_found
 
-from helsearbeid.tekst import UGYLDIG, ugyldig_tegn
-from tilbud.services.redigering import MAKS_TEKST
+from helsearbeid.tekst import MAKS_TEKST, UGYLDIG, ugyldig_tegn
 
 
 def _tall(n: float) -> str:

@@ -1,8 +1,12 @@
 """Text no field of ours can hold: the NUL character (PostgreSQL refuses it in text columns, and
 it has no meaning in a name or a search) and lone UTF-16 surrogates (not Unicode characters at
-all; they cannot be encoded as UTF-8, so the database driver failed on them)."""
+all; they cannot be encoded as UTF-8, so the database driver failed on them). And the longest
+text a field may hold, shared by the editing services and the 413 page."""
 
 import re
+
+# Long enough for any real description, short enough that nobody pastes a book.
+MAKS_TEKST = 10_000
 
 UGYLDIG = re.compile("[\x00\ud800-\udfff]")
 

@@ -27,6 +27,10 @@ class KryptertJson(models.TextField):
     """A JSON value (the diagnosis codes: a list of {kodeverk, kode, tittel}) stored encrypted.
     An empty list is stored as ""."""
 
+    # For mypy (django-stubs reads these): the attribute holds the list, not the stored text.
+    _pyi_private_set_type: list[dict[str, str]]
+    _pyi_private_get_type: list[dict[str, str]]
+
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return json.loads(krypto.dekrypter(value)) if value else []
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import rules
 
+from helsearbeid.typer import MuligBruker
 from tilbud.models import Rolle, Tilbud
 from tilbud.rules import _roller, er_administrator, er_analytiker, er_koordinator
 
@@ -17,19 +18,23 @@ LEGER = {
     Rolle.Henvisertype.AVTALESPESIALIST,
     Rolle.Henvisertype.SYKEHUSLEGE,
 }
-_NOKKELORD = {
+_NOKKELORD: dict[str, str] = {
     Rolle.Henvisertype.NAV: r"\bnav\b",
     Rolle.Henvisertype.BEDRIFTSLEGE: r"\bbedrifts(lege|helsetjeneste)",
     Rolle.Henvisertype.KIROPRAKTOR: r"\b(kiropraktor|manuellterapeut)",
 }
 
 
-def henviser_rolle(bruker: Any) -> Rolle | None:
+def henviser_rolle(bruker: MuligBruker) -> Rolle | None:
     return next((r for r in _roller(bruker) if r.type == Rolle.Type.HENVISER), None)
 
 
-def mottaker_organisasjoner(bruker: Any) -> set[int]:
-    return {r.organisasjon_id for r in _roller(bruker) if r.type == Rolle.Type.MOTTAKER}
+def mottaker_organisasjoner(bruker: MuligBruker) -> set[int]:
+    return {
+        r.organisasjon_id
+        for r in _roller(bruker)
+        if r.type == Rolle.Type.MOTTAKER and r.organisasjon_id is not None
+    }
 
 
 def henvisertype_godtas(henvisertype: str, henvisere: list[str]) -> bool:
@@ -43,7 +48,7 @@ def henvisertype_godtas(henvisertype: str, henvisere: list[str]) -> bool:
 
 
 @rules.predicate
-def kan_henvise_til(bruker: Any, tilbud: Tilbud | None) -> bool:
+def kan_henvise_til(bruker: MuligBruker, tilbud: Tilbud | None) -> bool:
     rolle = henviser_rolle(bruker)
     if rolle is None or tilbud is None:
         return False
@@ -53,12 +58,12 @@ def kan_henvise_til(bruker: Any, tilbud: Tilbud | None) -> bool:
 
 
 @rules.predicate
-def er_sender(bruker: Any, henvisning: Any) -> bool:
+def er_sender(bruker: MuligBruker, henvisning: Any) -> bool:
     return henvisning is not None and henvisning.sender_id == bruker.pk
 
 
 @rules.predicate
-def er_mottaker(bruker: Any, henvisning: Any) -> bool:
+def er_mottaker(bruker: MuligBruker, henvisning: Any) -> bool:
     # Drafts are the sender's own until they are sent.
     return (
         henvisning is not None
@@ -68,13 +73,17 @@ def er_mottaker(bruker: Any, henvisning: Any) -> bool:
 
 
 @rules.predicate
-def ser_antall(bruker: Any) -> bool:
+def ser_antall(bruker: MuligBruker) -> bool:
     """Counts only, never referrals: coordinators, analysts, administrators."""
     return er_koordinator(bruker) or er_analytiker(bruker) or er_administrator(bruker)
 
 
-def rhf_for_koordinator(bruker: Any) -> set[int]:
-    return {r.rhf_id for r in _roller(bruker) if r.type == Rolle.Type.KOORDINATOR}
+def rhf_for_koordinator(bruker: MuligBruker) -> set[int]:
+    return {
+        r.rhf_id
+        for r in _roller(bruker)
+        if r.type == Rolle.Type.KOORDINATOR and r.rhf_id is not None
+    }
 
 
 rules.add_perm("henvisning.add_henvisning", kan_henvise_til)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from helsearbeid.typer import Bruker, MuligBruker
 from tilbud.models import Tilbud
 from tilbud.rules import er_administrator, er_analytiker
 
@@ -28,12 +29,12 @@ def _liste(qs: QuerySet[Henvisning]) -> QuerySet[Henvisning]:
     )
 
 
-def henvisninger_sendt_av(bruker: Any) -> QuerySet[Henvisning]:
+def henvisninger_sendt_av(bruker: Bruker) -> QuerySet[Henvisning]:
     """«Mine henvisninger»."""
     return _liste(Henvisning.objects.filter(sender=bruker))
 
 
-def innboks(bruker: Any) -> QuerySet[Henvisning]:
+def innboks(bruker: MuligBruker) -> QuerySet[Henvisning]:
     """Referrals sent to the user's receiving unit(s); drafts are never shown."""
     return _liste(
         Henvisning.objects.filter(mottaker_id__in=mottaker_organisasjoner(bruker)).exclude(
@@ -46,13 +47,13 @@ def _forfalt(idag: date) -> Q:
     return Q(status__in=VENTER_PA_VURDERING, vurderingsfrist__lt=idag)
 
 
-def forfalte(bruker: Any, *, idag: date) -> QuerySet[Henvisning]:
+def forfalte(bruker: MuligBruker, *, idag: date) -> QuerySet[Henvisning]:
     """The receiver's overdue worklist: not yet assessed and past the 10-working-day deadline,
     oldest deadline first."""
     return innboks(bruker).filter(_forfalt(idag)).order_by("vurderingsfrist", "id")
 
 
-def forfalte_per_enhet(bruker: Any, *, idag: date) -> list[dict[str, Any]]:
+def forfalte_per_enhet(bruker: MuligBruker, *, idag: date) -> list[dict[str, Any]]:
     """Overdue referrals per receiving unit: a coordinator's region, or every region for analysts
     and administrators (analysts see small counts as «under 5»)."""
     qs = Henvisning.objects.filter(_forfalt(idag))

@@ -16,7 +16,8 @@ from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumFeil
 from stdnum.no import fodselsnummer as fnr
 
-from rapporter.services.ombygging import planlegg_etter_henvisning
+from helsearbeid import oppgaver
+from helsearbeid.typer import Bruker
 from tilbud.models import Organisasjon, Rolle, Tilbud
 from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
@@ -185,7 +186,7 @@ def _krev_komplett(henvisning: Henvisning) -> None:
 
 
 @transaction.atomic
-def henvisning_opprett(*, sender: Any, tilbud: Tilbud, data: dict[str, Any]) -> Henvisning:
+def henvisning_opprett(*, sender: Bruker, tilbud: Tilbud, data: dict[str, Any]) -> Henvisning:
     """A new draft. The caller has checked that the sender may refer to the tilbud
     (henvisning.tilgang.tilbud_for_henvisning)."""
     rolle = sender.roller.get(type=Rolle.Type.HENVISER)
@@ -208,7 +209,7 @@ def henvisning_opprett(*, sender: Any, tilbud: Tilbud, data: dict[str, Any]) -> 
 
 @transaction.atomic
 def henvisning_oppdater(
-    *, henvisning: Henvisning, bruker: Any, part: Part, data: dict[str, Any]
+    *, henvisning: Henvisning, bruker: Bruker, part: Part, data: dict[str, Any]
 ) -> Henvisning:
     """Change a draft. Only the sender, only while it is a draft."""
     henvisning = Henvisning.objects.select_for_update().get(pk=henvisning.pk)
@@ -236,7 +237,7 @@ class Vurdering:
 def henvisning_overgang(
     *,
     henvisning: Henvisning,
-    bruker: Any,
+    bruker: Bruker,
     part: Part,
     handling: Handling,
     vurdering: Vurdering | None = None,
@@ -307,12 +308,12 @@ def henvisning_overgang(
         begrunnelse=vurdering.begrunnelse.strip(),
     )
     _varsle_etter_commit(h, handling)
-    # The regional summaries count referrals: one debounced rebuild after commit.
-    planlegg_etter_henvisning(h)
+    # The regional summaries count referrals: rapporter.signals sees the Statusendring above and
+    # schedules one debounced rebuild after commit.
     return h
 
 
-def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning:
+def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Bruker) -> Henvisning:
     if tilbud is None or not selectors.kan_videresendes_til(h, tilbud):
         raise ValidationError(
             {
@@ -352,7 +353,7 @@ def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Any) -> Henvisning
 
 
 @transaction.atomic
-def sjekkliste_lagre(*, tilbud: Tilbud, bruker: Any, punkter: list[str]) -> Sjekkliste:
+def sjekkliste_lagre(*, tilbud: Tilbud, bruker: Bruker, punkter: list[str]) -> Sjekkliste:
     """Replace the tilbud's checklist. The caller has checked that the user may edit the tilbud
     (tilbud.tilgang.kan_endre: the region's coordinator or an administrator). Blank points are
     dropped, spaces tidied and repeats removed; the model checks count and length."""
@@ -376,7 +377,7 @@ def sjekkliste_lagre(*, tilbud: Tilbud, bruker: Any, punkter: list[str]) -> Sjek
 
 @transaction.atomic
 def foresporsel_opprett(
-    *, henvisning: Henvisning, bruker: Any, part: Part, sporsmal: str
+    *, henvisning: Henvisning, bruker: Bruker, part: Part, sporsmal: str
 ) -> Foresporsel:
     """The receiver asks the sender for missing information (before assessing)."""
     if part != Part.MOTTAKER or henvisning.status not in {Status.SENDT, Status.MOTTATT}:
@@ -393,13 +394,13 @@ def foresporsel_opprett(
         utfort_av=bruker,
         begrunnelse="Forespørsel om opplysninger sendt til henviseren.",
     )
-    _paa_commit("varsle_sender", henvisning.pk)
+    _paa_commit("henvisning.tasks.varsle_sender", henvisning.pk)
     return foresporsel
 
 
 @transaction.atomic
 def foresporsel_besvar(
-    *, henvisning: Henvisning, foresporsel_id: Any, bruker: Any, part: Part, svar: str
+    *, henvisning: Henvisning, foresporsel_id: Any, bruker: Bruker, part: Part, svar: str
 ) -> Foresporsel:
     foresporsel = (
         Foresporsel.objects.select_for_update()
@@ -420,7 +421,7 @@ def foresporsel_besvar(
     foresporsel.besvart_av = bruker
     foresporsel.besvart = timezone.now()
     foresporsel.save()
-    _paa_commit("varsle_mottaker", henvisning.pk)
+    _paa_commit("henvisning.tasks.varsle_mottaker", henvisning.pk)
     return foresporsel
 
 
@@ -432,18 +433,16 @@ def _paa_commit(oppgave: str, henvisning_id: int) -> None:
     e-mail: the worker sends it (and retries, henvisning.tasks), and `robust` keeps a broker that
     is down from turning an already committed referral into an error page (it is logged; the
     portal shows the status either way). HENVISNING_KO names a queue of its own (tests)."""
-    from . import tasks
-
-    task = getattr(tasks, oppgave)
-    valg = {"queue": settings.HENVISNING_KO} if getattr(settings, "HENVISNING_KO", "") else {}
-    transaction.on_commit(lambda: task.apply_async((henvisning_id,), **valg), robust=True)
+    ko = getattr(settings, "HENVISNING_KO", "")
+    valg = {"queue": ko} if ko else {}
+    oppgaver.send_etter_commit(oppgave, henvisning_id, robust=True, **valg)
 
 
 def _varsle_etter_commit(h: Henvisning, handling: Handling) -> None:
     if handling == Handling.SEND:
-        _paa_commit("varsle_mottaker", h.pk)
+        _paa_commit("henvisning.tasks.varsle_mottaker", h.pk)
     else:
-        _paa_commit("varsle_sender", h.pk)
+        _paa_commit("henvisning.tasks.varsle_sender", h.pk)
 
 
 def _lenke(navn: str, **kwargs: Any) -> str:

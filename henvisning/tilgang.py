@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from helsearbeid.typer import MuligBruker
 from tilbud import tilgang as tilbud_tilgang
 from tilbud.models import Tilbud
 
@@ -17,7 +18,7 @@ from .models import Henvisning, Tilgangslogg
 from .rules import er_mottaker, er_sender, mottaker_organisasjoner
 
 
-def parter(bruker: Any, henvisning: Henvisning) -> set[Part]:
+def parter(bruker: MuligBruker, henvisning: Henvisning) -> set[Part]:
     """The roles the user has for this referral (a user may in principle be both)."""
     funnet = set()
     if er_sender(bruker, henvisning):
@@ -28,7 +29,7 @@ def parter(bruker: Any, henvisning: Henvisning) -> set[Part]:
 
 
 def henvisning_for(
-    *, bruker: Any, henvisning_id: Any, handling: str = "les", part: Part | None = None
+    *, bruker: MuligBruker, henvisning_id: Any, handling: str = "les", part: Part | None = None
 ) -> tuple[Henvisning, Part]:
     """The referral and the user's part in it, or 404. `part` is the part the action needs; the
     user's other part is returned when they lack it, so that the lifecycle refuses (409)."""
@@ -51,7 +52,7 @@ def henvisning_for(
     return henvisning, valgt
 
 
-def synlige_henvisninger(bruker: Any) -> QuerySet[Henvisning]:
+def synlige_henvisninger(bruker: MuligBruker) -> QuerySet[Henvisning]:
     """Every referral the user may open: their own, and those sent to their unit."""
     if not bruker.is_authenticated:
         return Henvisning.objects.none()
@@ -64,7 +65,7 @@ def synlige_henvisninger(bruker: Any) -> QuerySet[Henvisning]:
 MAKS_TREFF = 50
 
 
-def henvisninger_for_fodselsnummer(*, bruker: Any, fodselsnummer: str) -> list[Henvisning]:
+def henvisninger_for_fodselsnummer(*, bruker: MuligBruker, fodselsnummer: str) -> list[Henvisning]:
     """The referrals for one person that the user may open, found exactly by the keyed hash
     (nothing is decrypted to search). The answer tells the user that this person has these
     referrals, so every hit is written to the access log («sok»)."""
@@ -90,7 +91,7 @@ def henvisninger_for_fodselsnummer(*, bruker: Any, fodselsnummer: str) -> list[H
     return treff
 
 
-def tilbud_for_henvisning(*, bruker: Any, tilbud_id: Any) -> Tilbud:
+def tilbud_for_henvisning(*, bruker: MuligBruker, tilbud_id: Any) -> Tilbud:
     """A tilbud the user may refer to, or 404."""
     tilbud = Tilbud.objects.select_related("organisasjon", "rhf").filter(pk=tilbud_id).first()
     if tilbud is None or not kan_henvise(bruker, tilbud):
@@ -98,21 +99,21 @@ def tilbud_for_henvisning(*, bruker: Any, tilbud_id: Any) -> Tilbud:
     return tilbud
 
 
-def kan_henvise(bruker: Any, tilbud: Tilbud) -> bool:
+def kan_henvise(bruker: MuligBruker, tilbud: Tilbud) -> bool:
     return bool(bruker.is_authenticated and bruker.has_perm("henvisning.add_henvisning", tilbud))
 
 
-def ser_antall(bruker: Any) -> bool:
+def ser_antall(bruker: MuligBruker) -> bool:
     return bool(bruker.is_authenticated and bruker.has_perm("henvisning.view_henvisning_antall"))
 
 
-def kan_endre_sjekkliste(bruker: Any, tilbud: Tilbud) -> bool:
+def kan_endre_sjekkliste(bruker: MuligBruker, tilbud: Tilbud) -> bool:
     """The tilbud's checklist is edited by those who edit the tilbud directly: the region's
     coordinator or an administrator."""
     return bool(bruker.is_authenticated and tilbud_tilgang.kan_endre(bruker, tilbud))
 
 
-def tilbud_for_sjekkliste(*, bruker: Any, tilbud_id: Any, endre: bool = False) -> Tilbud:
+def tilbud_for_sjekkliste(*, bruker: MuligBruker, tilbud_id: Any, endre: bool = False) -> Tilbud:
     """A tilbud whose checklist the user may read (who may refer to it or edit it) or, with
     `endre`, change. Out of scope: 404; may read but not change: PermissionDenied (403)."""
     tilbud = Tilbud.objects.select_related("organisasjon", "rhf").filter(pk=tilbud_id).first()

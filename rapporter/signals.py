@@ -1,9 +1,12 @@
-"""Catalogue changes schedule a debounced rebuild of the affected regions' summaries.
+"""Catalogue changes and referral transitions schedule a debounced rebuild of the affected
+regions' summaries.
 
 The receivers do no queries at save time: they note the tilbud and its region(s) for
 `rapporter.services.ombygging.planlegg_etter_commit`, which acts on commit. Regions affected:
 the tilbud's RHF (also its previous one, if it moved), its owner's RHF and the RHFs of the
-fylker where it has sites.
+fylker where it has sites. A referral's: its region, its tilbud's and that of the tilbud it was
+forwarded to. Listening here (rapporter sits above henvisning) keeps henvisning from importing
+rapporter.
 """
 
 from typing import Any
@@ -11,6 +14,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 
+from henvisning.livssyklus import Status
+from henvisning.models import Statusendring
 from rapporter.services.ombygging import ombygging_ved_endring_aktiv, planlegg_etter_commit
 from tilbud.models import Organisasjon, Tilbud
 
@@ -68,3 +73,18 @@ m2m_changed.connect(
 m2m_changed.connect(
     _m2m_endret, sender=Tilbud.lokasjoner.through, dispatch_uid="rapporter_tilbud_lokasjoner"
 )
+
+
+@receiver(post_save, sender=Statusendring, dispatch_uid="rapporter_henvisning_status")
+def _henvisning_status(
+    sender: type, instance: Statusendring, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    # A status log row is written by every transition (henvisning.services). Rows that change
+    # nothing the summaries count are left out: a new draft (drafts are not counted) and a
+    # forespørsel note (the status stays).
+    if raw or not created or not _aktiv():
+        return
+    if instance.til_status in {instance.fra_status, Status.UTKAST}:
+        return
+    h = instance.henvisning  # the object the service saved: no query
+    planlegg_etter_commit(rhf_ider=[h.rhf_id], tilbud_ider=[h.tilbud_id, h.videresendt_til_id])

@@ -5,15 +5,22 @@ for everything out of scope."""
 from typing import Any
 
 import rules
+from django.contrib.auth.models import User
+
+from helsearbeid.typer import MuligBruker
 
 from .models import Lokasjon, Organisasjon, Rolle, Tilbud
 
+_ROLLER = "_helsearbeid_roller"
 
-def _roller(bruker: Any) -> list[Rolle]:
+
+def _roller(bruker: MuligBruker) -> list[Rolle]:
     # Cached on the user object: one query per request, however many objects are checked.
-    if not hasattr(bruker, "_helsearbeid_roller"):
-        bruker._helsearbeid_roller = list(bruker.roller.all()) if bruker.is_authenticated else []
-    return bruker._helsearbeid_roller
+    roller: list[Rolle] | None = getattr(bruker, _ROLLER, None)
+    if roller is None:
+        roller = list(bruker.roller.all()) if isinstance(bruker, User) else []
+        setattr(bruker, _ROLLER, roller)
+    return roller
 
 
 def rhf_for(obj: Tilbud | Organisasjon | Lokasjon) -> set[int]:
@@ -35,12 +42,12 @@ def organisasjon_for(obj: Tilbud | Organisasjon | Lokasjon) -> int:
 
 
 @rules.predicate
-def er_administrator(bruker: Any) -> bool:
+def er_administrator(bruker: MuligBruker) -> bool:
     return bruker.is_superuser or any(r.type == Rolle.Type.ADMINISTRATOR for r in _roller(bruker))
 
 
 @rules.predicate
-def er_koordinator_for(bruker: Any, obj: Any) -> bool:
+def er_koordinator_for(bruker: MuligBruker, obj: Any) -> bool:
     if obj is None:
         return False
     mine = {r.rhf_id for r in _roller(bruker) if r.type == Rolle.Type.KOORDINATOR}
@@ -48,7 +55,7 @@ def er_koordinator_for(bruker: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def er_redaktor_for(bruker: Any, obj: Any) -> bool:
+def er_redaktor_for(bruker: MuligBruker, obj: Any) -> bool:
     if obj is None:
         return False
     mine = {r.organisasjon_id for r in _roller(bruker) if r.type == Rolle.Type.TILBUDSREDAKTOR}
@@ -56,17 +63,17 @@ def er_redaktor_for(bruker: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def er_koordinator(bruker: Any) -> bool:
+def er_koordinator(bruker: MuligBruker) -> bool:
     return any(r.type == Rolle.Type.KOORDINATOR for r in _roller(bruker))
 
 
 @rules.predicate
-def er_analytiker(bruker: Any) -> bool:
+def er_analytiker(bruker: MuligBruker) -> bool:
     return any(r.type == Rolle.Type.ANALYTIKER for r in _roller(bruker))
 
 
 @rules.predicate
-def er_mottaker(bruker: Any) -> bool:
+def er_mottaker(bruker: MuligBruker) -> bool:
     return any(r.type == Rolle.Type.MOTTAKER for r in _roller(bruker))
 
 

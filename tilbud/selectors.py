@@ -308,14 +308,15 @@ def henvisning_kort_tekst(
         else "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
         f"som vurderer og henviser videre til {organisasjon_navn}."
     )
-    til = {
+    tekster: dict[str, str] = {
         Tilbud.HenvisningTil.HF: til_hf,
         Tilbud.HenvisningTil.REGIONAL_VURDERING: (
             "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
             "til behandling."
         ),
         Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {organisasjon_navn}.",
-    }.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
+    }
+    til = tekster.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
     if henvisere:
         til += " Kan henvise: " + ", ".join(henvisere) + "."
     return til
@@ -573,7 +574,8 @@ def tilbud_historikk(tilbud: Tilbud) -> list[dict[str, Any]]:
     if not settings.HISTORIKK_AKTIV:
         return []
     hendelser = list(
-        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud.pk)
+        # pghistory.track adds pgh_event_model when the class is made; the stubs cannot see it.
+        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud.pk)  # type: ignore[attr-defined]
         .select_related("pgh_context")
         .order_by("pgh_id")
     )

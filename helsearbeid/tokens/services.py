@@ -3,17 +3,17 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from helsearbeid.hemmelighet import lagre_ny_hemmelighet
+from helsearbeid.typer import Bruker
 
 from .models import ApiToken
 
 
-def passord_merke(bruker: AbstractBaseUser) -> str:
+def passord_merke(bruker: Bruker) -> str:
     # Keyed with SECRET_KEY like Django's session hash: changing SECRET_KEY ends tokens too.
     return salted_hmac(
         "helsearbeid.tokens.passord", bruker.password or "", algorithm="sha256"
@@ -22,7 +22,7 @@ def passord_merke(bruker: AbstractBaseUser) -> str:
 
 @transaction.atomic
 def token_opprett(
-    *, bruker: AbstractBaseUser, navn: str = "", timer: float | None = None
+    *, bruker: Bruker, navn: str = "", timer: float | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for `bruker`, valid API_TOKEN_TIMER hours (or `timer`). Returns the row and the
     clear text, which is never stored: show it once."""

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from helsearbeid.hemmelighet import lagre_ny_hemmelighet
+from helsearbeid.typer import Bruker
 from rapporter.models import ApiNokkel
 
 
@@ -16,7 +16,7 @@ def api_nokkel_opprett(
     navn: str,
     eier: str,
     gyldig_til: datetime | None = None,
-    opprettet_av: AbstractBaseUser | None = None,
+    opprettet_av: Bruker | None = None,
 ) -> tuple[ApiNokkel, str]:
     """Create a key and return it with its clear text, which is never stored: show it once."""
 

@@ -1,11 +1,11 @@
 """After a change: schedule the debounced rebuild of every region whose summary it touches.
 
-Callers (the catalogue signals in rapporter.signals, the referral services in henvisning) say
-what changed: RHF ids, tilbud ids, sites. Nothing is queried at that moment; one
-`transaction.on_commit` callback per transaction works out the regions and calls
-`planlegg_ombygging` for each, so a rolled-back change schedules nothing, the rebuild sees the
-committed change, and an import or a bulk edit of many rows gives one rebuild per region (also
-when Celery runs eagerly, where the countdown, and with it the debounce, does not apply).
+Callers (the catalogue and referral signals in rapporter.signals) say what changed: RHF ids,
+tilbud ids, sites. Nothing is queried at that moment; one `transaction.on_commit` callback per
+transaction works out the regions and calls `planlegg_ombygging` for each, so a rolled-back
+change schedules nothing, the rebuild sees the committed change, and an import or a bulk edit of
+many rows gives one rebuild per region (also when Celery runs eagerly, where the countdown, and
+with it the debounce, does not apply).
 
 Regions of a tilbud: its RHF, its owner's RHF (the HF rows) and the RHFs of the fylker where it
 has sites (the fylke rows).
@@ -13,15 +13,12 @@ has sites (the fylke rows).
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from tilbud.models import Kommune, Organisasjon, Tilbud
-
-if TYPE_CHECKING:
-    from henvisning.models import Henvisning
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +50,6 @@ def planlegg_etter_commit(
         transaction.on_commit(ventende.kjor, robust=True)  # at once outside a transaction
         return
     ventende.legg_til(rhf_ider, tilbud_ider, lokasjon_ider)
-
-
-def planlegg_etter_henvisning(henvisning: "Henvisning") -> None:
-    """A referral changed state (henvisning.services): rebuild its region and the regions of
-    its tilbud, and of the tilbud it was forwarded to, after commit."""
-    planlegg_etter_commit(
-        rhf_ider=[henvisning.rhf_id],
-        tilbud_ider=[henvisning.tilbud_id, henvisning.videresendt_til_id],
-    )
 
 
 class _Ventende:
@@ -97,11 +85,13 @@ class _Ventende:
                 ).values_list("lokasjon_id", flat=True)
             )
         if lokasjoner:
-            rhf_ider |= set(
-                Kommune.objects.filter(lokasjoner__id__in=lokasjoner)
+            rhf_ider |= {
+                i
+                for i in Kommune.objects.filter(lokasjoner__id__in=lokasjoner)
                 .values_list("fylke__rhf_id", flat=True)
                 .distinct()
-            )
+                if i
+            }
         from rapporter.services.sammendrag import planlegg_ombygging
 
         for kode in (
@@ -109,4 +99,5 @@ class _Ventende:
             .order_by("kode")
             .values_list("kode", flat=True)
         ):
-            planlegg_ombygging(kode)
+            if kode:  # every RHF has one (the import requires it)
+                planlegg_ombygging(kode)

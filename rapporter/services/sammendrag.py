@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from helsearbeid import oppgaver
 from rapporter import regionsql
 from rapporter.henvisningstall import (
     INGEN_HENVISNINGER,
@@ -289,11 +290,11 @@ def _andel(del_: int, av: int) -> float | None:
     return round(del_ / av, 4) if av else None
 
 
-def _folketall(enheter: dict[str, list[_Enhet]], ar: int) -> dict[tuple[str, str], int]:
+def _folketall(enheter: dict[Niva, list[_Enhet]], ar: int) -> dict[tuple[str, str], int]:
     """Latest loaded population at or before `ar` per unit; units without any stay out."""
     nokler = Q()
-    for niva, liste in enheter.items():
-        nokler |= Q(niva=niva, region_kode__in=[e.kode for e in liste])
+    for enhetsniva, liste in enheter.items():
+        nokler |= Q(niva=enhetsniva, region_kode__in=[e.kode for e in liste])
     tall: dict[tuple[str, str], int] = {}
     for niva, kode, innbyggere in (
         Folketall.objects.filter(nokler, ar__lte=ar)
@@ -400,11 +401,13 @@ def _rydd(rhf: Organisasjon, *, behold: Sammendragsgenerasjon) -> int:
 
 
 def rhf_koder() -> list[str]:
-    return list(
-        Organisasjon.objects.filter(type=Organisasjon.Type.RHF)
+    return [
+        kode
+        for kode in Organisasjon.objects.filter(type=Organisasjon.Type.RHF)
         .order_by("kode")
         .values_list("kode", flat=True)
-    )
+        if kode  # every RHF has one (the import requires it)
+    ]
 
 
 # --- Debouncing --------------------------------------------------------------------------------
@@ -423,8 +426,6 @@ def planlegg_ombygging(rhf_kode: str, *, forsinkelse: float | None = None) -> bo
     (`ombygging_startet`): an edit made while a rebuild runs schedules the next one, so no edit
     is ever left out of the summary.
     """
-    from rapporter.tasks import bygg_sammendrag_for_region
-
     if forsinkelse is None:
         forsinkelse = float(
             getattr(settings, "RAPPORTER_OMBYGGING_FORSINKELSE", STANDARD_FORSINKELSE)
@@ -437,7 +438,7 @@ def planlegg_ombygging(rhf_kode: str, *, forsinkelse: float | None = None) -> bo
     ko = getattr(settings, "RAPPORTER_KO", None)
     if ko:
         valg["queue"] = ko
-    bygg_sammendrag_for_region.apply_async((rhf_kode,), **valg)
+    oppgaver.send("rapporter.tasks.bygg_sammendrag_for_region", rhf_kode, **valg)
     return True
 
 

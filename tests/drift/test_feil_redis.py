@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.last import django_kall, henvisningsdata
+from tests import celery_arbeider
 
 from .conftest import MAL
 from .tjenester import (
@@ -24,8 +25,8 @@ from .tjenester import (
     PrivatRedis,
     app_miljo,
     celery_beat,
-    celery_worker,
     hent,
+    ledig_port,
     manage,
     vent,
 )
@@ -65,7 +66,7 @@ def test_redis_nede_sider_svarer_og_oppgaver_sendes_nar_redis_er_tilbake(
     miljo = app_miljo(
         privat_pg.lag_database(db, MAL),
         redis_privat.url,
-        DRIFT_EPOST_MAPPE=str(epost),
+        TEST_EPOST_MAPPE=str(epost),
         UTBOKS_INTERVALL_SEKUNDER="1",
     )
     data = json.loads(django_kall(miljo, "oppsett"))
@@ -74,7 +75,9 @@ def test_redis_nede_sider_svarer_og_oppgaver_sendes_nar_redis_er_tilbake(
     try:
         web = Gunicorn(miljo, tmp_path / "gunicorn.log")
         prosesser.append(web)
-        arbeider = celery_worker(miljo, tmp_path / "worker.log")
+        arbeider = celery_arbeider.start(
+            miljo, tmp_path / "worker.log", navn=f"drift-{ledig_port()}"
+        )
         prosesser.append(arbeider)
         beat = celery_beat(miljo, tmp_path / "beat.log", tmp_path)
         prosesser.append(beat)

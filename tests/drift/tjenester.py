@@ -199,7 +199,8 @@ def app_miljo(database_url: str, redis_url: str | None, **ekstra: str) -> dict[s
         if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
     }
     miljo |= {
-        "DJANGO_SETTINGS_MODULE": "tests.drift.innstillinger",
+        # The one settings module of the processes tests start (tests/arbeider_innstillinger.py).
+        "DJANGO_SETTINGS_MODULE": "tests.arbeider_innstillinger",
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROT),
         "PYTHONUNBUFFERED": "1",
@@ -291,20 +292,6 @@ class Gunicorn(Prosess):
 class Celery(Prosess):
     def __init__(self, miljo: dict[str, str], logg: Path, *argv: str) -> None:
         super().__init__([str(BIN / "celery"), "-A", "helsearbeid", *argv], miljo, logg)
-
-
-def celery_worker(miljo: dict[str, str], logg: Path) -> Celery:
-    arbeider = Celery(
-        miljo, logg, "worker", "-c", "1", "-n", f"drift-{ledig_port()}@%h",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
-    )  # fmt: skip
-    try:
-        vent(lambda: "ready" in arbeider.tekst() or not arbeider.lever(), 60, "arbeideren starter")
-        assert arbeider.lever(), arbeider.tekst()[-3000:]
-    except BaseException:
-        arbeider.stopp()
-        raise
-    return arbeider
 
 
 def celery_beat(miljo: dict[str, str], logg: Path, mappe: Path) -> Celery:

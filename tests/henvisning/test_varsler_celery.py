@@ -10,11 +10,7 @@ rolled-back transaction), a queue of its own, and is killed in teardown; every w
 """
 
 import email
-import os
 import signal
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,17 +21,15 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from henvisning.models import Henvisning, Sjekkliste
-from tests.drift.tjenester import vent
+from tests import celery_arbeider
+from tests.drift.tjenester import Prosess, vent
 from tests.factories import TilbudFactory, bruker_med_rolle
 from tests.henvisning.conftest import FNR, komplett
 from tilbud.models import Organisasjon, Tilbud
 
-ROT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
 NOKKEL = Fernet.generate_key().decode()
 
 pytestmark = [
@@ -69,38 +63,20 @@ class Arbeider:
         self.mappe.mkdir()
         self.feil = tmp / "feil"  # how many sends fail before one goes through
         self.logg = tmp / "arbeider.log"
-        self.prosess: subprocess.Popen | None = None
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.henvisning.arbeider_innstillinger",
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
-            "REDIS_URL": settings.REDIS_URL,
-            "HENVISNING_NOKKEL": NOKKEL,
-            "HENVISNING_HMAC_NOKKEL": "test-hmac-nokkel-ikke-for-produksjon",
-            "PORTAL_URL": "https://portal.test",
-            "HENVISNING_TEST_EPOST_MAPPE": str(self.mappe),
-            "HENVISNING_TEST_EPOST_FEIL_FIL": str(self.feil),
-            "PYTHONPATH": str(ROT),
-        }
+        self.prosess: Prosess | None = None
+        self.env = celery_arbeider.miljo(
+            HENVISNING_NOKKEL=NOKKEL,
+            HENVISNING_HMAC_NOKKEL="test-hmac-nokkel-ikke-for-produksjon",
+            TEST_EPOST_MAPPE=str(self.mappe),
+            TEST_EPOST_FEIL_FIL=str(self.feil),
+        )
 
     def start(self) -> None:
-        self.prosess = subprocess.Popen(  # noqa: S603
-            [str(CELERY), "-A", "helsearbeid", "worker", "-Q", self.ko, "-c", "1",
-             "-n", f"{self.ko}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-l", "info"],
-            cwd=ROT, env=self.env, stdout=self.logg.open("w"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        vent(lambda: "ready" in self.logg.read_text(), 60, "arbeideren starter")
+        self.prosess = celery_arbeider.start(self.env, self.logg, navn=self.ko, ko=self.ko)
 
     def stopp(self) -> None:
-        if self.prosess is not None and self.prosess.poll() is None:
-            os.killpg(self.prosess.pid, signal.SIGKILL)
-            self.prosess.wait(timeout=10)
+        if self.prosess is not None:
+            self.prosess.stopp(signal.SIGKILL)
 
     def eposter(self) -> list[email.message.Message]:
         # The file backend writes each message followed by a line of dashes.
@@ -128,18 +104,7 @@ def arbeider(transactional_db, tmp_path, settings) -> Iterator[Arbeider]:
         import redis
 
         redis.Redis.from_url(settings.REDIS_URL).delete(a.ko)
-        # The killed worker's server session ends when PostgreSQL notices the closed socket;
-        # wait for that (bounded), so the test database can be flushed and dropped.
-        with connection.cursor() as cursor:
-            slutt = time.monotonic() + 15
-            while time.monotonic() < slutt:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0] == 0:
-                    break
-                time.sleep(0.2)
+        celery_arbeider.vent_til_arbeidernes_okter_er_borte()
 
 
 def tekst(melding: email.message.Message) -> str:

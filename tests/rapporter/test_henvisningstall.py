@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from henvisning.livssyklus import Avvisningsgrunn, Handling, Part
 from henvisning.models import Henvisning
-from henvisning.services import Vurdering, henvisning_overgang
+from henvisning.services import Vurdering, foresporsel_opprett, henvisning_overgang
 from rapporter.henvisningstall import henvisningstall, percentile_cont
 from rapporter.models import (
     HENVISNINGSFELT,
@@ -364,3 +364,25 @@ def test_a_referral_transition_schedules_its_regions_rebuild_on_commit(
     assert "HN" in koder and len(koder) == len(set(koder))
     for kode in rhf_koder():
         cache.delete(ombyggingsnokkel(kode))
+
+
+def test_a_foresporsel_changes_no_count_and_schedules_no_rebuild(
+    tilbud, django_capture_on_commit_callbacks
+) -> None:
+    """The status log gets a row for a forespørsel too, but the status stays: the summaries
+    count nothing new (rapporter.signals leaves such rows out)."""
+    for kode in rhf_koder():
+        cache.delete(ombyggingsnokkel(kode))
+    h = lag_henvisning(
+        tilbud, status="mottatt", sendt=oslo(2026, 3, 2, 9), vurderingsfrist=date(2026, 3, 16)
+    )
+    with (
+        mock.patch("rapporter.tasks.bygg_sammendrag_for_region.apply_async") as send,
+        mock.patch("henvisning.tasks.varsle_sender.apply_async"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        foresporsel_opprett(
+            henvisning=h, bruker=henviser(), part=Part.MOTTAKER, sporsmal="Mangler sykmelding."
+        )
+    assert h.statusendringer.count() == 1
+    assert not send.called

@@ -6,10 +6,7 @@ transaction), Redis from REDIS_URL, and a queue of their own; every worker is ki
 teardown and every wait is bounded.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,13 +27,11 @@ from henvisning.services import Vurdering, henvisning_overgang
 from rapporter.models import Sammendragsgenerasjon, Sammendragsrad
 from rapporter.services.sammendrag import ombyggingsnokkel, rhf_koder
 from rapporter.tasks import bygg_sammendrag_for_region
-from tests.drift.tjenester import vent
+from tests import celery_arbeider
+from tests.drift.tjenester import Prosess, vent
 from tilbud.models import Malgruppe, Tilbud
 
 from .sammendrag_hjelp import fra_scratch, henviser, lag_henvisning, lagret
-
-ROT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
 
 pytestmark = [
     # Real worker processes: a worker that never answers fails the test, not the run.
@@ -55,45 +50,29 @@ class Arbeidere:
     def __init__(self, ko: str, tmp: Path) -> None:
         self.ko = ko
         self.tmp = tmp
-        self.prosesser: list[tuple[subprocess.Popen, Path]] = []
+        self.prosesser: list[Prosess] = []
         self.pausefil = tmp / "pause"
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.rapporter.arbeider_innstillinger",
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
-            "REDIS_URL": settings.REDIS_URL,
-            "RAPPORTER_TEST_PAUSE_FIL": str(self.pausefil),
-            "PYTHONPATH": str(ROT),
-        }
+        # A short visibility timeout: a killed worker's task is redelivered within seconds.
+        self.env = celery_arbeider.miljo(
+            TEST_SYNLIGHET_SEKUNDER="5", RAPPORTER_TEST_PAUSE_FIL=str(self.pausefil)
+        )
 
-    def start(self) -> tuple[subprocess.Popen, Path]:
+    def start(self) -> Prosess:
         nr = len(self.prosesser) + 1
-        logg = self.tmp / f"arbeider{nr}.log"
-        prosess = subprocess.Popen(  # noqa: S603
-            [str(CELERY), "-A", "helsearbeid", "worker", "-Q", self.ko, "-c", "1",
-             "-n", f"a{nr}-{self.ko}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-l", "info"],
-            cwd=ROT, env=self.env, stdout=logg.open("w"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        self.prosesser.append((prosess, logg))
-        vent(lambda: "ready" in logg.read_text(), 60, f"arbeider {nr} starter")
-        return prosess, logg
+        prosess = celery_arbeider.start(
+            self.env, self.tmp / f"arbeider{nr}.log", navn=f"a{nr}-{self.ko}", ko=self.ko
+        )
+        self.prosesser.append(prosess)
+        return prosess
 
-    def drep(self, prosess: subprocess.Popen) -> None:
-        if prosess.poll() is None:
-            os.killpg(prosess.pid, signal.SIGKILL)
-            prosess.wait(timeout=10)
+    def drep(self, prosess: Prosess) -> None:
+        prosess.stopp(signal.SIGKILL)  # the whole worker: main process and pool child
 
     def fullforte(self) -> int:
-        return sum(logg.read_text().count("succeeded in") for _p, logg in self.prosesser)
+        return sum(prosess.tekst().count("succeeded in") for prosess in self.prosesser)
 
     def stopp_alle(self) -> None:
-        for prosess, _logg in self.prosesser:
+        for prosess in self.prosesser:
             self.drep(prosess)
 
 
@@ -113,18 +92,7 @@ def ekte_db(django_db_setup, django_db_blocker, settings) -> Iterator[None]:
         Sammendragsgenerasjon.objects.all().delete()
         for kode in rhf_koder():
             cache.delete(ombyggingsnokkel(kode))
-        # The killed workers' server sessions end when PostgreSQL notices the closed socket;
-        # wait for that (bounded), so the test database can be dropped at the end of the run.
-        with connection.cursor() as cursor:
-            slutt = time.monotonic() + 15
-            while time.monotonic() < slutt:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0] == 0:
-                    break
-                time.sleep(0.2)
+        celery_arbeider.vent_til_arbeidernes_okter_er_borte()
         connection.close()
 
 
@@ -211,7 +179,7 @@ def test_a_referral_transition_triggers_a_rebuild_that_counts_it(arbeidere, sett
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_rebuild_the_redelivered_task_gives_the_exact_aggregate(arbeidere):
-    forste, _ = arbeidere.start()
+    forste = arbeidere.start()
     arbeidere.pausefil.write_text("pause")
     bygg_sammendrag_for_region.apply_async(("HSO",), queue=arbeidere.ko)
     pauset = arbeidere.pausefil.with_suffix(".pauset")

@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from helsearbeid.typer import Bruker, MuligBruker
 from tilbud import tilgang
 from tilbud.models import Endringsforslag, Feilmelding, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator
@@ -53,7 +54,7 @@ def ikke_bekreftet_grense(idag: date | None = None) -> date:
     return maneder_tilbake(idag or timezone.localdate(), settings.FERSKHET_ELDRE_MANEDER)
 
 
-def mine_tilbud(bruker: Any, filtre: MineTilbudFiltre) -> QuerySet[Tilbud]:
+def mine_tilbud(bruker: MuligBruker, filtre: MineTilbudFiltre) -> QuerySet[Tilbud]:
     """«Mine tilbud» with open error reports and pending proposals counted per row (subqueries,
     so one query whatever the list size)."""
     idag = timezone.localdate()
@@ -80,7 +81,7 @@ def mine_tilbud(bruker: Any, filtre: MineTilbudFiltre) -> QuerySet[Tilbud]:
     return qs
 
 
-def ventende_forslag(bruker: Any) -> QuerySet[Endringsforslag]:
+def ventende_forslag(bruker: MuligBruker) -> QuerySet[Endringsforslag]:
     return (
         Endringsforslag.objects.filter(
             status=Endringsforslag.Status.VENTER, tilbud__in=tilbud_til_koordinering(bruker)
@@ -93,7 +94,7 @@ def ventende_forslag(bruker: Any) -> QuerySet[Endringsforslag]:
 MINE_FORSLAG = 20
 
 
-def mine_forslag(bruker: Any) -> list[Endringsforslag]:
+def mine_forslag(bruker: Bruker) -> list[Endringsforslag]:
     """The newest proposals this user made, whatever their outcome (one query)."""
     return list(
         Endringsforslag.objects.filter(foreslatt_av=bruker)
@@ -102,7 +103,7 @@ def mine_forslag(bruker: Any) -> list[Endringsforslag]:
     )
 
 
-def apne_feilmeldinger(bruker: Any, tilbud: Tilbud | None = None) -> QuerySet[Feilmelding]:
+def apne_feilmeldinger(bruker: MuligBruker, tilbud: Tilbud | None = None) -> QuerySet[Feilmelding]:
     """Open reports in the user's region, oldest first; only one tilbud's when given."""
     qs = Feilmelding.objects.filter(
         status=Feilmelding.Status.APEN, tilbud__in=tilbud_til_koordinering(bruker)
@@ -116,7 +117,7 @@ def antall_apne_feilmeldinger(tilbud: Tilbud) -> int:
     return Feilmelding.objects.filter(tilbud=tilbud, status=Feilmelding.Status.APEN).count()
 
 
-def organisasjoner_for_nytt_tilbud(bruker: Any) -> QuerySet[Organisasjon]:
+def organisasjoner_for_nytt_tilbud(bruker: MuligBruker) -> QuerySet[Organisasjon]:
     """Providers a coordinator may create tilbud for: HF and ideelle owned by the region, and
     private providers with an agreement with it."""
     qs = Organisasjon.objects.exclude(type=Organisasjon.Type.RHF)

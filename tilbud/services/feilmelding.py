@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helsearbeid import oppgaver
 from helsearbeid.kvote import bruk_kvote, gi_tilbake_kvote, minutter
+from helsearbeid.typer import Bruker
 from tilbud.models import Feilmelding, Tilbud
 
 MAKS_NOTAT = 5000
@@ -61,10 +63,8 @@ def feilmelding_opprett(
         feilmelding.full_clean()
         feilmelding.save()
         if feilmelding.epost:
-            from tilbud.tasks import send_epostbekreftelse_for_feilmelding
-
-            transaction.on_commit(
-                lambda: send_epostbekreftelse_for_feilmelding.delay(feilmelding.pk)
+            oppgaver.send_etter_commit(
+                "tilbud.tasks.send_epostbekreftelse_for_feilmelding", feilmelding.pk
             )
     return feilmelding
 
@@ -136,7 +136,7 @@ def feilmelding_bekreft_epost(*, token: str) -> int:
 
 
 @transaction.atomic
-def feilmelding_los(*, bruker: Any, feilmelding_id: int, notat: str) -> Feilmelding:
+def feilmelding_los(*, bruker: Bruker, feilmelding_id: int, notat: str) -> Feilmelding:
     """Mark a report as resolved (who, when, note). If the reporter left an e-mail address, a
     thank-you is sent once the transaction has committed."""
     feilmelding = Feilmelding.objects.select_for_update().get(pk=feilmelding_id)
@@ -155,9 +155,7 @@ def feilmelding_los(*, bruker: Any, feilmelding_id: int, notat: str) -> Feilmeld
     feilmelding.save()
     # Only to an address its owner confirmed: the form lets anyone type anyone's address.
     if feilmelding.epost and feilmelding.epost_bekreftet:
-        from tilbud.tasks import send_takk_for_feilmelding
-
-        transaction.on_commit(lambda: send_takk_for_feilmelding.delay(feilmelding.pk))
+        oppgaver.send_etter_commit("tilbud.tasks.send_takk_for_feilmelding", feilmelding.pk)
     return feilmelding
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -156,17 +156,20 @@ def _krev(verdi: Any, fil: str, post: str, felt: str, monster: str | None = None
 # --------------------------------------------------------------------------- synchronising
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
 def _synk(
-    modell: type[models.Model], noekkel: str | tuple[str, ...], rader: Iterable[dict[str, Any]]
-) -> tuple[Telling, dict[Any, models.Model]]:
+    modell: type[_M], noekkel: str | tuple[str, ...], rader: Iterable[dict[str, Any]]
+) -> tuple[Telling, dict[Any, _M]]:
     """Create or update rows by natural key; rows that are equal are left alone."""
     noekler = (noekkel,) if isinstance(noekkel, str) else noekkel
-    eksisterende = {tuple(getattr(o, k) for k in noekler): o for o in modell.objects.all()}
+    eksisterende = {tuple(getattr(o, k) for k in noekler): o for o in modell._default_manager.all()}
     telling = Telling()
-    nye: list[models.Model] = []
-    endrede: list[models.Model] = []
+    nye: list[_M] = []
+    endrede: list[_M] = []
     endrede_felt: set[str] = set()
-    alle: dict[Any, models.Model] = {}
+    alle: dict[Any, _M] = {}
     for rad in rader:
         k = tuple(rad[n] for n in noekler)
         obj = eksisterende.get(k)
@@ -188,9 +191,9 @@ def _synk(
             else:
                 telling.uendret += 1
         alle[k[0] if len(k) == 1 else k] = obj
-    modell.objects.bulk_create(nye, batch_size=2000)
+    modell._default_manager.bulk_create(nye, batch_size=2000)
     if endrede:
-        modell.objects.bulk_update(endrede, sorted(endrede_felt), batch_size=2000)
+        modell._default_manager.bulk_update(endrede, sorted(endrede_felt), batch_size=2000)
     return telling, alle
 
 
@@ -232,7 +235,8 @@ class KatalogImport:
         fil = "organisasjoner.csv"
         rader = _les_csv(self.kilde, fil, {"navn", "type", "rhf", "aliaser", "organisasjonsnummer"})
         typer = {t.value for t in Organisasjon.Type}
-        rhf_rader, andre = [], []
+        rhf_rader: list[tuple[str, dict[str, str], str, str]] = []
+        andre: list[tuple[str, dict[str, str], str, str]] = []
         for post, rad in rader:
             navn = _krev(rad["navn"], fil, post, "navn")
             type_ = _krev(rad["type"], fil, post, "type")
@@ -245,7 +249,7 @@ class KatalogImport:
             kode = _krev(rad["rhf"], fil, post, "rhf", r"[A-Z]{2,3}")
             rhf_data.append(self._org_rad(fil, post, rad, navn, "rhf", kode=kode, rhf=None))
         telling_rhf, rhf = _synk(Organisasjon, "navn", rhf_data)
-        self.rhf_etter_kode = {o.kode: o for o in rhf.values()}
+        self.rhf_etter_kode = {o.kode: o for o in rhf.values() if o.kode}
         data, agreements = [], []
         for post, rad, navn, type_ in andre:
             koder = [k for k in rad["rhf"].split("|") if k]
@@ -757,7 +761,7 @@ class TilbudBygger:
             "sist_bekreftet": BEKREFTET_2020,
             "bekreftet_av": f"{KILDE_RAPPORT}, kartlegging høsten 2020",
         }
-        avtaler = []
+        avtaler: list[str] = []
         if org.type == Organisasjon.Type.PRIVAT:
             k = kategori.lower()
             avtaler += [Avtale.Type.ARR] if "rehabilitering" in k else []

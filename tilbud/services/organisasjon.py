@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from helsearbeid.typer import Bruker
 from tilbud.models import Avtale, Lokasjon, Organisasjon
 from tilbud.services.redigering import (
     LOKASJON_FELT,
@@ -48,7 +49,7 @@ def _sett(obj: Any, felt: list[str], endringer: dict[str, Any]) -> dict[str, Any
 
 def organisasjon_oppdater(
     *,
-    bruker: Any,
+    bruker: Bruker,
     organisasjon_id: int,
     versjon: int,
     endringer: dict[str, Any],
@@ -68,7 +69,7 @@ def organisasjon_oppdater(
 
 def lokasjon_oppdater(
     *,
-    bruker: Any,
+    bruker: Bruker,
     lokasjon_id: int,
     versjon: int,
     endringer: dict[str, Any],
@@ -83,7 +84,7 @@ def lokasjon_oppdater(
 
 
 def lokasjon_opprett(
-    *, bruker: Any, organisasjon_id: int, navn: str, kommune: Any, grunn: str = ""
+    *, bruker: Bruker, organisasjon_id: int, navn: str, kommune: Any, grunn: str = ""
 ) -> Lokasjon:
     with transaction.atomic(), historikk(bruker, grunn):
         lokasjon = Lokasjon(organisasjon_id=organisasjon_id, navn=navn, kommune=kommune)
@@ -94,7 +95,7 @@ def lokasjon_opprett(
 
 def organisasjon_opprett(
     *,
-    bruker: Any,
+    bruker: Bruker,
     rhf: Organisasjon,
     navn: str,
     type: str,

@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helsearbeid.tekst import MAKS_TEKST
+from helsearbeid.typer import Bruker
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
@@ -46,9 +48,6 @@ _NAVN = {
     Organisasjon: ("Organisasjonen", "den"),
     Lokasjon: ("Stedet", "det"),
 }
-
-# Long enough for any real description, short enough that nobody pastes a book.
-MAKS_TEKST = 10_000
 
 
 def for_lang(maks: int, lengde: int | None = None) -> str:
@@ -87,7 +86,7 @@ class Samtidighetskonflikt(Exception):
         )
 
 
-def brukernavn(bruker: Any) -> str:
+def brukernavn(bruker: Bruker) -> str:
     return bruker.get_full_name() or bruker.get_username()
 
 
@@ -102,7 +101,7 @@ def regionnavn(rhf: Organisasjon) -> str:
     return rhf.navn.removesuffix(" RHF").strip()
 
 
-def offentlig_avsender(bruker: Any, rhf: Organisasjon) -> str:
+def offentlig_avsender(bruker: Bruker, rhf: Organisasjon) -> str:
     """Who confirmed or registered a tilbud, as the public may see it: the role and the region,
     not the user name (that stays in the history, which only the region's coordinators read)."""
     if rhf.pk in koordinerte_rhf(bruker):
@@ -113,13 +112,13 @@ def offentlig_avsender(bruker: Any, rhf: Organisasjon) -> str:
     return f"{ROLLE_KOORDINATOR}, {regionnavn(rhf)}"
 
 
-def _bekreftet_felt(bruker: Any, tilbud_id: int) -> dict[str, Any]:
+def _bekreftet_felt(bruker: Bruker, tilbud_id: int) -> dict[str, Any]:
     """The fresh-facts fields «Bekreft opplysningene» sets: today, and by whom (publicly)."""
     rhf = Tilbud.objects.select_related("rhf").only("rhf").get(pk=tilbud_id).rhf
     return {"sist_bekreftet": timezone.localdate(), "bekreftet_av": offentlig_avsender(bruker, rhf)}
 
 
-def historikk(bruker: Any, grunn: str = "") -> Any:
+def historikk(bruker: Bruker, grunn: str = "") -> Any:
     """Who and why, for the history events of this write."""
     return historikk_kontekst(bruker_id=bruker.pk, bruker=brukernavn(bruker), grunn=grunn)
 
@@ -176,13 +175,15 @@ def endringer_siden(
     if not settings.HISTORIKK_AKTIV:
         return {}, ""
     modell = type(obj)
-    hendelser = modell.pgh_event_model.objects.filter(pgh_obj_id=obj.pk)
+    # pghistory.track adds pgh_event_model when the class is made; the stubs cannot see it.
+    hendelser = modell.pgh_event_model.objects.filter(pgh_obj_id=obj.pk)  # type: ignore[union-attr]
     for_ = hendelser.filter(versjon=versjon).order_by("-pgh_id").first()
     siste = hendelser.select_related("pgh_context").order_by("-pgh_id").first()
     if for_ is None or siste is None:
         return {}, ""
     # Foreign keys by their key (kommune number): no query per field.
-    felt = {navn: modell._meta.get_field(navn).attname for navn in _FELT_FOR[modell]}
+    felter = {f.name: f for f in modell._meta.get_fields() if isinstance(f, models.Field)}
+    felt = {navn: felter[navn].attname for navn in _FELT_FOR[modell]}
     endringer = {
         navn: {"fra": getattr(for_, attr), "til": getattr(obj, attr)}
         for navn, attr in felt.items()
@@ -219,7 +220,7 @@ def _versjonssjekket_update(tilbud_id: int, versjon: int, **felt: Any) -> None:
 
 def tilbud_oppdater(
     *,
-    bruker: Any,
+    bruker: Bruker,
     tilbud_id: int,
     versjon: int,
     endringer: dict[str, Any],
@@ -248,7 +249,9 @@ BEKREFTET = "Opplysningene bekreftet"
 BEKREFTET_UENDRET = "Bekreftet uendret (flere tilbud samtidig)"
 
 
-def tilbud_bekreft(*, bruker: Any, tilbud_id: int, versjon: int, grunn: str = BEKREFTET) -> Tilbud:
+def tilbud_bekreft(
+    *, bruker: Bruker, tilbud_id: int, versjon: int, grunn: str = BEKREFTET
+) -> Tilbud:
     """«Bekreft opplysningene»: the entry is checked and right as of today."""
     with transaction.atomic(), historikk(bruker, grunn):
         _versjonssjekket_update(tilbud_id, versjon, **_bekreftet_felt(bruker, tilbud_id))
@@ -264,7 +267,7 @@ class Massebekreftelse:
     avvist: dict[int, str]
 
 
-def tilbud_bekreft_flere(*, bruker: Any, tilbud_ider: list[int]) -> Massebekreftelse:
+def tilbud_bekreft_flere(*, bruker: Bruker, tilbud_ider: list[int]) -> Massebekreftelse:
     """Bulk «Bekreft uendret» from «Mine tilbud»: the selected tilbud are confirmed today, each
     with its own history entry (the trigger writes one event per row). Only tilbud the user may
     change directly (kan_endre); if any selected one is not, nothing is confirmed and the
@@ -297,7 +300,9 @@ def tilbud_bekreft_flere(*, bruker: Any, tilbud_ider: list[int]) -> Massebekreft
     return Massebekreftelse(bekreftet=len(funnet), avvist={})
 
 
-def tilbud_avslutt(*, bruker: Any, tilbud_id: int, versjon: int, dato: date, grunn: str) -> Tilbud:
+def tilbud_avslutt(
+    *, bruker: Bruker, tilbud_id: int, versjon: int, dato: date, grunn: str
+) -> Tilbud:
     """End a tilbud: nothing is deleted, GPs see it is ended and why."""
     if not grunn.strip():
         raise ValidationError({"avsluttet_grunn": "Skriv hvorfor tilbudet avsluttes."})
@@ -329,7 +334,12 @@ def _json(verdi: Any) -> Any:
 
 
 def forslag_opprett(
-    *, bruker: Any, tilbud_id: int, versjon: int, endringer: dict[str, Any], begrunnelse: str = ""
+    *,
+    bruker: Bruker,
+    tilbud_id: int,
+    versjon: int,
+    endringer: dict[str, Any],
+    begrunnelse: str = "",
 ) -> Endringsforslag:
     """A tilbudsredaktør's change, validated like a direct edit, waiting for the coordinator."""
     kandidat = Tilbud.objects.get(pk=tilbud_id)
@@ -345,7 +355,7 @@ def forslag_opprett(
 
 def tilbud_endre(
     *,
-    bruker: Any,
+    bruker: Bruker,
     tilbud: Tilbud,
     versjon: int,
     endringer: dict[str, Any],
@@ -384,14 +394,14 @@ def _besluttet(forslag: Endringsforslag) -> None:
 
 
 def forslag_godkjenn(
-    *, bruker: Any, forslag_id: int, versjon: int, kommentar: str = ""
+    *, bruker: Bruker, forslag_id: int, versjon: int, kommentar: str = ""
 ) -> Endringsforslag:
     """Apply a proposal to the tilbud as the coordinator sees it now (`versjon`)."""
     with transaction.atomic():
         forslag = Endringsforslag.objects.select_for_update().get(pk=forslag_id)
         _besluttet(forslag)
         tilbud = Tilbud.objects.get(pk=forslag.tilbud_id)
-        felt = {f.name: f for f in Tilbud._meta.get_fields()}
+        felt = {f.name: f for f in Tilbud._meta.get_fields() if isinstance(f, models.Field)}
         endringer = {
             navn: felt[navn].to_python(verdi) if navn not in M2M_FELT else verdi
             for navn, verdi in forslag.endringer.items()
@@ -407,7 +417,7 @@ def forslag_godkjenn(
     return forslag
 
 
-def forslag_avvis(*, bruker: Any, forslag_id: int, kommentar: str) -> Endringsforslag:
+def forslag_avvis(*, bruker: Bruker, forslag_id: int, kommentar: str) -> Endringsforslag:
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv hvorfor forslaget avvises."})
     with transaction.atomic():
@@ -421,7 +431,7 @@ def forslag_avvis(*, bruker: Any, forslag_id: int, kommentar: str) -> Endringsfo
 
 
 def tilbud_opprett(
-    *, bruker: Any, rhf: Organisasjon, organisasjon: Organisasjon, felt: dict[str, Any]
+    *, bruker: Bruker, rhf: Organisasjon, organisasjon: Organisasjon, felt: dict[str, Any]
 ) -> Tilbud:
     """A new tilbud in the coordinator's region, verified today by its creator."""
     if not (er_administrator(bruker) or rhf.pk in koordinerte_rhf(bruker)):
@@ -461,13 +471,16 @@ def tilbud_opprett(
     return tilbud
 
 
-def tilbud_gjenopprett(*, bruker: Any, tilbud_id: int, versjon: int, gjenopprett: int) -> Tilbud:
+def tilbud_gjenopprett(*, bruker: Bruker, tilbud_id: int, versjon: int, gjenopprett: int) -> Tilbud:
     """Restore the editable fields of recorded version `gjenopprett` as a new change (the
     history keeps both). Many-to-many fields are not in the history and stay as they are."""
     if not settings.HISTORIKK_AKTIV:
         raise ValidationError("Historikk føres ikke i denne installasjonen.")
     hendelse = (
-        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud_id, versjon=gjenopprett)
+        # pghistory.track adds pgh_event_model when the class is made; the stubs cannot see it.
+        Tilbud.pgh_event_model.objects.filter(  # type: ignore[attr-defined]
+            pgh_obj_id=tilbud_id, versjon=gjenopprett
+        )
         .order_by("-pgh_id")
         .first()
     )

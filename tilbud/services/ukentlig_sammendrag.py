@@ -32,7 +32,7 @@ def send_ukentlige_sammendrag() -> int:
         return 0
     rhf_ider = {r.rhf_id for r in roller}
     grense = ikke_bekreftet_grense()
-    gamle: dict[int, list[Tilbud]] = defaultdict(list)
+    gamle: dict[int | None, list[Tilbud]] = defaultdict(list)
     for t in (
         Tilbud.objects.filter(rhf_id__in=rhf_ider, sist_bekreftet__lt=grense)
         .exclude(status=Tilbud.Status.AVSLUTTET)
@@ -40,7 +40,7 @@ def send_ukentlige_sammendrag() -> int:
         .order_by("sist_bekreftet", "navn")
     ):
         gamle[t.rhf_id].append(t)
-    feil: dict[int, list[Feilmelding]] = defaultdict(list)
+    feil: dict[int | None, list[Feilmelding]] = defaultdict(list)
     for f in (
         Feilmelding.objects.filter(Q(tilbud__rhf_id__in=rhf_ider), status=Feilmelding.Status.APEN)
         .select_related("tilbud")
@@ -50,7 +50,8 @@ def send_ukentlige_sammendrag() -> int:
 
     meldinger = []
     for rolle in roller:
-        if not gamle[rolle.rhf_id] and not feil[rolle.rhf_id]:
+        # rhf is never None here (rhf__isnull=False above); the check tells mypy too.
+        if rolle.rhf is None or (not gamle[rolle.rhf_id] and not feil[rolle.rhf_id]):
             continue
         context = {
             "navn": brukernavn(rolle.bruker),
