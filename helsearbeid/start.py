@@ -125,20 +125,24 @@ def startvalg(bruker: Any) -> list[Startvalg]:
             )
         )
     if Rolle.Type.ADMINISTRATOR in typer:
-        valg += [
+        valg.append(
             Startvalg(
                 "rapporter",
                 _("Rapporter"),
                 _("Tilbud og henvisninger per region."),
                 reverse("rapporter:oversikt"),
-            ),
+            )
+        )
+    if getattr(bruker, "is_staff", False):
+        # Django's admin lets staff in only; for others the link would be a dead end.
+        valg.append(
             Startvalg(
                 "admin",
                 _("Administrasjon"),
                 _("Brukere, roller, API-nøkler og innloggingssperrer."),
                 reverse("admin:index"),
-            ),
-        ]
+            )
+        )
     return valg
 
 

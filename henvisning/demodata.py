@@ -60,7 +60,11 @@ class Resultat:
     nye_henvisninger: int = 0
 
 
-def _bruker(brukernavn: str, fornavn: str, etternavn: str, skriv: Callable[[str], None], res):
+def _bruker(
+    brukernavn: str, fornavn: str, etternavn: str, skriv: Callable[[str], None], res: Resultat
+) -> Any | None:
+    """The demo user, made with password `demo` the first time; None when a user with that
+    name exists that is not a demo user (a real «admin»): it is left as it is."""
     Bruker = get_user_model()
     bruker, ny = Bruker.objects.get_or_create(
         username=brukernavn,
@@ -75,12 +79,16 @@ def _bruker(brukernavn: str, fornavn: str, etternavn: str, skriv: Callable[[str]
         bruker.save(update_fields=["password"])
         res.nye_brukere += 1
         skriv(f"  + bruker {brukernavn}")
+    elif not bruker.email.lower().endswith(f"@{DEMO_DOMENE}"):
+        skriv(f"  ! {brukernavn} finnes alt og er ikke en demobruker: ikke endret")
+        return None
     return bruker
 
 
-def _rolle(bruker: Any, type_: str, **omfang: Any) -> None:
+def _rolle(bruker: Any | None, type_: str, **omfang: Any) -> None:
     # One role per type and user (the model's constraint); the scope is set when it is made.
-    Rolle.objects.get_or_create(bruker=bruker, type=type_, defaults=omfang)
+    if bruker is not None:
+        Rolle.objects.get_or_create(bruker=bruker, type=type_, defaults=omfang)
 
 
 def _tilbud_for(rhf: Organisasjon, fastlege: Any) -> Tilbud:
@@ -196,11 +204,13 @@ def lag_demodata(*, skriv: Callable[[str], None] = lambda _t: None) -> Resultat:
     with transaction.atomic():
         skriv("Demobrukere (passord «demo»):")
         fastlege = _bruker("fastlege", "Fanny", "Fastlege", skriv, res)
+        if fastlege is None:
+            raise DemodataNektet("Brukeren «fastlege» finnes alt og er ikke en demobruker.")
         _rolle(fastlege, Rolle.Type.HENVISER, henvisertype=Rolle.Henvisertype.FASTLEGE)
         analytiker = _bruker("analytiker", "Anders", "Analytiker", skriv, res)
         _rolle(analytiker, Rolle.Type.ANALYTIKER)
         admin = _bruker("admin", "Ada", "Administrator", skriv, res)
-        if not (admin.is_staff and admin.is_superuser):
+        if admin is not None and not (admin.is_staff and admin.is_superuser):
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
         _rolle(admin, Rolle.Type.ADMINISTRATOR)
@@ -218,6 +228,10 @@ def lag_demodata(*, skriv: Callable[[str], None] = lambda _t: None) -> Resultat:
                 f"redaktor-{r}", "Redaktør", tilbud.organisasjon.navn[:150], skriv, res
             )
             _rolle(redaktor, Rolle.Type.TILBUDSREDAKTOR, organisasjon=tilbud.organisasjon)
+            if mottaker is None:
+                raise DemodataNektet(
+                    f"Brukeren «mottaker-{r}» finnes alt og er ikke en demobruker."
+                )
             regioner[r] = (tilbud, mottaker)
             skriv(f"  {rhf.navn}: tilbud «{tilbud.navn}», henvisningene går til {mottak.navn}")
 
@@ -246,13 +260,14 @@ def lag_demodata(*, skriv: Callable[[str], None] = lambda _t: None) -> Resultat:
 
 
 def demobrukere_som_finnes() -> list[str]:
-    """Usernames of demo users in the database: a demo e-mail address, or a demo username that
-    still has the password `demo`."""
-    Bruker = get_user_model()
+    """Usernames of active demo users in the database: a demo e-mail address, or a demo
+    username that still has the password `demo`. (Deactivated ones cannot log in; they stay,
+    because referrals and their history point to them.)"""
+    aktive = get_user_model().objects.filter(is_active=True)
     funnet = set(
-        Bruker.objects.filter(email__iendswith=f"@{DEMO_DOMENE}").values_list("username", flat=True)
+        aktive.filter(email__iendswith=f"@{DEMO_DOMENE}").values_list("username", flat=True)
     )
-    for bruker in Bruker.objects.filter(username__in=demobrukernavn()).exclude(username__in=funnet):
+    for bruker in aktive.filter(username__in=demobrukernavn()).exclude(username__in=funnet):
         if bruker.check_password(DEMO_PASSORD):
             funnet.add(bruker.username)
     return sorted(funnet)
@@ -272,8 +287,9 @@ def sjekk_demobrukere(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
         checks.Error(
             f"Demobrukere med passordet «demo» finnes: {', '.join(navn)}.",
             hint=(
-                "De er laget av `manage.py lag_demodata` for utvikling. Slett dem (admin eller "
-                "`manage.py shell`) før portalen settes i drift."
+                "De er laget av `manage.py lag_demodata` for utvikling og har et kjent passord. "
+                "Deaktiver dem i admin (Brukere › Aktiv), eller bruk en database uten demodata, "
+                "før portalen settes i drift."
             ),
             id=DEMO_SJEKK_ID,
         )
