@@ -208,7 +208,7 @@ def trygg_neste(request: HttpRequest, neste: str | None) -> str | None:
 
 
 class Innlogging(auth_views.LoginView):
-    """Django's login, but every success goes through /start/, which checks `next`."""
+    """Django's login: to `next` when the user may see it, otherwise through /start/."""
 
     redirect_authenticated_user = True
 
@@ -218,6 +218,9 @@ class Innlogging(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         neste = self.request.POST.get("next") or self.request.GET.get("next")
+        if trygg := trygg_neste(self.request, neste):
+            return trygg
+        # /start/ says why `next` was not followed, and picks the role's page.
         url = reverse("start")
         return f"{url}?{urlencode({'next': neste})}" if neste else url
 
