@@ -84,8 +84,7 @@ def serverfeil(request: HttpRequest) -> HttpResponse:
 class ApiJsonMiddleware:
     """Under /api/, an error answer that is an HTML page becomes JSON with the same status: with
     DEBUG on Django answers a 404 and a 500 with its technical pages instead of calling the
-    handlers, and a CSRF failure is Django's own page. DRF's answers (its browsable API
-    included) are left as they are."""
+    handlers. DRF's answers (its browsable API included) are left as they are."""
 
     def __init__(self, get_response):
         self.get_response = get_response

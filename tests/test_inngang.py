@@ -351,12 +351,11 @@ def test_the_500_page_needs_no_database(django_assert_num_queries) -> None:
     assert "Logg ut" not in html
 
 
-def test_csrf_failure_under_api_is_json() -> None:
-    klient = Client(enforce_csrf_checks=True)
-    klient.force_login(bruker_med_rolle("koordinator", rhf="HN"))
-    svar = klient.post("/api/v1/token/", {"navn": "x"})
-    assert svar.status_code == 403
-    assert svar["Content-Type"] == "application/json"
+def test_the_browsable_api_keeps_its_own_html_error_pages() -> None:
+    # DRF's answers under /api/ are its own (JSON, or its browsable HTML for a browser).
+    svar = Client().get("/api/v1/tilbud/999999/", HTTP_ACCEPT="text/html")
+    assert svar.status_code == 404
+    assert svar["Content-Type"].startswith("text/html")
 
 
 # ------------------------------------------------------------------------------ demo data

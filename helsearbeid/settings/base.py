@@ -41,7 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request, and the answer, carry its X-Request-ID.
     "helsearbeid.logg.ForesporselIdMiddleware",
-    # Error answers under /api/ are JSON, also Django's own pages (DEBUG, CSRF failure).
+    # Error answers under /api/ are JSON, also Django's technical pages (DEBUG on).
     "helsearbeid.feil.ApiJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
