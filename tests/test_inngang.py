@@ -509,3 +509,19 @@ def test_make_run_steps_print_no_spurious_warnings_or_repeated_start_up_lines(tm
     oppstart = [linje for linje in linjer if linje.strip()]
     assert len(oppstart) == len(set(oppstart)), oppstart
     assert "Demodata klar" in utskrift[2]
+
+
+def test_make_run_makes_the_demo_data_and_its_banner_lists_every_login() -> None:
+    """The Makefile's `run` target runs the steps the test above runs, with the same
+    environment, and its banner names every demo login once."""
+    make = (ROT / "Makefile").read_text(encoding="utf-8")
+    run = make[make.index("\nrun: ") : make.index("\nimport: ")]
+    steg = re.findall(r"manage\.py (\w+)", run)
+    assert steg == ["migrate", "importer_katalog", "lag_demodata", "runserver"], steg
+    assert "run: export DJANGO_RUNSERVER_HIDE_WARNING := true" in run
+    banner = re.search(r"^DEMOBRUKERE := (.*)$", make, re.M).group(1)
+    for stamme in ("fastlege", "koordinator-", "mottaker-", "redaktor-", "analytiker", "admin"):
+        assert stamme in banner
+    for region in ("sor-ost", "vest", "midt", "nord"):
+        assert region in banner
+    assert "passord «demo»" in run
