@@ -53,13 +53,22 @@ $(AXE) $(OIDC_TILBYDER) &: package.json package-lock.json
 
 nettleser: $(CHROMIUM) $(AXE) $(OIDC_TILBYDER)
 
-# The embedded default: SQLite in db.sqlite3, Celery eager, the real catalogue imported.
+# The embedded default: SQLite in db.sqlite3, Celery eager, the real catalogue imported, demo
+# users for every role (password «demo»; the command refuses outside DEBUG) with demo referrals.
+# The banner is printed here, once: runserver's autoreloader loads the settings twice.
+DEMOBRUKERE := fastlege; koordinator-, mottaker- og redaktor-{sor-ost,vest,midt,nord}; analytiker; admin
 run: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.dev
+# Django 5.2's «This is a development server» warning: `make run` is that by definition
+# (production runs gunicorn, see docker-compose.yml).
+run: export DJANGO_RUNSERVER_HIDE_WARNING := true
 run: install
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py importer_katalog
+	@$(PY) manage.py lag_demodata
 	@echo ""
 	@echo "==> Helse og arbeid-portalen kjører på http://127.0.0.1:$(PORT)/  (API: http://127.0.0.1:$(PORT)/api/v1/)"
+	@echo "    Logg inn på http://127.0.0.1:$(PORT)/konto/login/ med passord «demo» som:"
+	@echo "    $(DEMOBRUKERE)"
 	@echo ""
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -1,5 +1,6 @@
 """handler500: a database that is down or restarting is a 503 with a friendly Norwegian page
-(JSON under /api/) and Retry-After, never a traceback; every other error keeps Django's 500.
+(JSON under /api/) and Retry-After, never a traceback; every other error is the styled 500 of
+helsearbeid.feil (JSON under /api/).
 
 Django calls the handler from inside its `except` block, so the exception is still in
 sys.exc_info(). The page renders without the request (no context processors, no session, no
@@ -13,7 +14,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.defaults import server_error
 
 # Seconds a client (or a proxy) should wait before trying again.
 PROV_IGJEN_OM = 30
@@ -44,4 +44,6 @@ def utilgjengelig(request: HttpRequest) -> HttpResponse:
 def serverfeil(request: HttpRequest) -> HttpResponse:
     if database_utilgjengelig(sys.exc_info()[1]):
         return utilgjengelig(request)
-    return server_error(request)
+    from helsearbeid.feil import serverfeil as annen_feil
+
+    return annen_feil(request)

@@ -1,6 +1,10 @@
 """Clear answers for requests Django refuses before any view runs: a body larger than
 DATA_UPLOAD_MAX_MEMORY_SIZE (e.g. a pasted 10 MB description) is a 413 that names the limit,
-as JSON under /api/ and as a page elsewhere, instead of an anonymous 400."""
+as JSON under /api/ and as a page elsewhere, instead of an anonymous 400.
+
+And the error pages: 403, 404 and 500 are styled pages in Norwegian that say what to do next
+(templates/403.html, 404.html, 500.html); under /api/ they are JSON, also with DEBUG on, when
+Django answers with its technical pages instead of calling the handlers (ApiJsonMiddleware)."""
 
 from typing import Any
 
@@ -8,8 +12,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.defaults import bad_request, page_not_found
+from django.views.defaults import bad_request
 
 from helsearbeid.tekst import MAKS_TEKST, UGYLDIG, ugyldig_tegn
 
@@ -36,12 +41,67 @@ def ugyldig_foresporsel(request: HttpRequest, exception: Exception) -> HttpRespo
     return render(request, "for_stor.html", {"melding": for_stor_melding()}, status=413)
 
 
+def _api(request: HttpRequest | None) -> bool:
+    return request is not None and request.path.startswith("/api/")
+
+
+def api_melding(status: int) -> str:
+    """The JSON `detail` of an error answer under /api/ that no API view wrote."""
+    return {
+        403: _("Du har ikke tilgang til dette."),
+        404: _("Ikke funnet."),
+        500: _("Det oppsto en feil hos oss. Prøv igjen om litt; vedvarer feilen, si fra til oss."),
+    }.get(status, _("Forespørselen kunne ikke behandles."))
+
+
+def ingen_tilgang(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: who is logged in, in which role, and the ways on (another login, the start
+    page, the search, whom to contact). JSON under /api/."""
+    if _api(request):
+        return JsonResponse({"detail": api_melding(403)}, status=403)
+    from helsearbeid.start import KONTAKT
+
+    return render(request, "403.html", {"kontakt": KONTAKT}, status=403)
+
+
 def ikke_funnet(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: JSON under /api/ (an address no route matches, such as `/api/v1/tilbud/x/`),
-    the same body as the API's own 404; Django's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Ikke funnet.")}, status=404)
-    return page_not_found(request, exception)
+    the same body as the API's own 404; a page with the ways on elsewhere."""
+    if _api(request):
+        return JsonResponse({"detail": api_melding(404)}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def serverfeil(request: HttpRequest) -> HttpResponse:
+    """A 500 that needs nothing that may have failed: no database, no session, no request
+    context (the template renders without the request, like Django's own handler)."""
+    if _api(request):
+        return JsonResponse({"detail": api_melding(500)}, status=500)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+class ApiJsonMiddleware:
+    """Under /api/, an error answer that is an HTML page becomes JSON with the same status: with
+    DEBUG on Django answers a 404 and a 500 with its technical pages instead of calling the
+    handlers. DRF's answers (its browsable API included) are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        svar = self.get_response(request)
+        if (
+            svar.status_code >= 400
+            and _api(request)
+            and svar.get("Content-Type", "").startswith("text/html")
+            and getattr(svar, "accepted_renderer", None) is None
+        ):
+            ny = JsonResponse({"detail": api_melding(svar.status_code)}, status=svar.status_code)
+            for navn in ("Retry-After", "Cache-Control", "Vary", "X-Request-ID"):
+                if navn in svar:
+                    ny[navn] = svar[navn]
+            return ny
+        return svar
 
 
 def for_stor_api(exception: Any) -> dict[str, str] | None:

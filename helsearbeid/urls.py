@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health
+from . import health, start
 
 urlpatterns = [
     path("", include("tilbud.urls")),
@@ -20,6 +20,9 @@ urlpatterns = [
     ),
     path("koordinator/", include("tilbud.koordinator.urls")),
     path("rapporter/", include("rapporter.urls")),
+    # Where each role lands after logging in, and the analyst's API page.
+    path("start/", start.start, name="start"),
+    path("konto/api/", start.api_side, name="start-api"),
     path("konto/", include("tilbud.koordinator.konto_urls")),
     # Login through OpenID Connect (HelseID); answers 404 unless OIDC_AKTIV.
     path("konto/oidc/", include("helsearbeid.oidc")),
@@ -31,7 +34,9 @@ urlpatterns = [
 
 # An oversized body (DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413 naming the limit, not a bare 400.
 handler400 = "helsearbeid.feil.ugyldig_foresporsel"
-# JSON under /api/ for an address no route matches (the API documents 404 as JSON).
+# Styled pages in Norwegian that say what to do next; JSON under /api/ (also with DEBUG on).
+handler403 = "helsearbeid.feil.ingen_tilgang"
 handler404 = "helsearbeid.feil.ikke_funnet"
-# A database that is down or restarting is a friendly 503 (page or JSON), not a traceback.
+# A database that is down or restarting is a friendly 503 (page or JSON), not a traceback; any
+# other error a styled 500 page that needs no database.
 handler500 = "helsearbeid.driftsfeil.serverfeil"

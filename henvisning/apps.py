@@ -7,4 +7,7 @@ class HenvisningConfig(AppConfig):
     verbose_name = _("Henvisninger")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the key check
+        from . import (
+            checks,  # noqa: F401 - registers the key check
+            demodata,  # noqa: F401 - registers the deploy check for demo users
+        )

@@ -64,8 +64,12 @@ OFFENTLIG: dict[str, str] = {
     "password_reset_complete": "glemt passord",
     "oidc-start": "innlogging med HelseID (404 når OIDC er av)",
     "oidc-tilbake": "svar fra HelseID",
+    # Where each role lands after logging in, and a person's own API tokens: any logged-in
+    # user, who sees only their own (tests/test_inngang.py, every role).
+    "start": "krever innlogging; rollens startside eller valg",
+    "start-api": "krever innlogging; bare egne tokener",
 }
-KREVER_INNLOGGING = {"password_change", "password_change_done"}
+KREVER_INNLOGGING = {"password_change", "password_change_done", "start", "start-api"}
 # Under /admin/: django.contrib.admin lets only active staff users in (AdminSite.has_permission).
 ADMIN = "admin"
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request, and the answer, carry its X-Request-ID.
     "helsearbeid.logg.ForesporselIdMiddleware",
+    # Error answers under /api/ are JSON, also Django's technical pages (DEBUG on).
+    "helsearbeid.feil.ApiJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helsearbeid.sikkerhet.innlogging",
+                # The header: who is logged in, in which roles, and their start pages.
+                "helsearbeid.start.inngang",
             ],
         },
     },
@@ -127,7 +131,8 @@ INGEN_LAGRING_STIER = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "koordinator:mine-tilbud"
+# Every role lands on its own start page (helsearbeid/start.py), also after HelseID.
+LOGIN_REDIRECT_URL = "start"
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses every login attempt for a locked-out user name (django-axes).

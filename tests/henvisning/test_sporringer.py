@@ -21,10 +21,10 @@ def lag(sender, tilbud, antall: int) -> None:
     Henvisning.objects.update(vurderingsfrist=date(2020, 1, 2))
 
 
-# (who, url, queries): session, user, the user's roles (not for the sender's own list), then per
-# list a count and a page.
+# (who, url, queries): session, user, the user's roles (for the sender's own list only for the
+# header's name and roles), then per list a count and a page.
 LISTER = [
-    ("sender", "/henvisninger/", 4),
+    ("sender", "/henvisninger/", 5),
     ("mottaker", "/henvisninger/innboks/", 7),  # the overdue list and the whole inbox
     ("sender", "/api/v1/henvisninger/?rolle=sendt", 5),
     ("mottaker", "/api/v1/henvisninger/?rolle=innboks", 5),

@@ -1,4 +1,4 @@
-"""Log in and out at /konto/ (Django auth). After logging in without ?next=, «Mine tilbud».
+"""Log in and out at /konto/ (Django auth). After logging in, /start/ (helsearbeid/start.py).
 
 Password reset is rate limited per typed address and per client address, and switched off
 (404) when login goes through OpenID Connect (OIDC_AKTIV): the identity provider (HelseID)
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from helsearbeid.kvote import bruk_kvote, minutter
 from helsearbeid.sikkerhet import klientadresse
+from helsearbeid.start import Innlogging
 
 RESET_NAVN = {
     "password_reset",
@@ -64,9 +65,8 @@ class PassordReset(UtenOidc, auth_views.PasswordResetView):
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            next_page=reverse_lazy("koordinator:mine-tilbud"), redirect_authenticated_user=True
-        ),
+        # Through /start/: each role lands on its own page, and `next` only when allowed.
+        Innlogging.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("sok")), name="logout"),
