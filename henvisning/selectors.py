@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from tilbud.models import Tilbud
 from tilbud.rules import er_administrator, er_analytiker
+from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
 from .livssyklus import Part, Tilstand, mulige_handlinger
 from .models import Henvisning, Sjekkliste, kryptert_helsedata
@@ -145,3 +146,31 @@ def sjekkliste_for(tilbud: Tilbud) -> list[str]:
         Sjekkliste.objects.filter(tilbud=tilbud).values_list("punkter", flat=True).first() or []
     )
     return [str(p) for p in punkter]
+
+
+# --------------------------------------------------------------------------- prefill from search
+
+MAKS_KODER_FRA_SOK = 10
+
+
+def diagnosekoder_fra_sok(verdier: list[str]) -> tuple[list[str], list[str]]:
+    """The search's `diagnose` values (one or more, each possibly «L86, P76») split into the
+    codes the code lists know, as typed (upper case), and the rest (a word such as «utbrent», a
+    code that does not exist, garbage), which the form leaves out and names. At most
+    MAKS_KODER_FRA_SOK of each; nothing here raises."""
+    kjente: list[str] = []
+    ukjente: list[str] = []
+    for verdi in verdier:
+        for tekst in str(verdi).split(","):
+            tekst = " ".join(tekst.split())[:20]
+            if not tekst or tekst.upper() in kjente or tekst in ukjente:
+                continue
+            try:
+                diagnose_slaa_opp(tekst)
+            except (UgyldigKode, UkjentKode):
+                if len(ukjente) < MAKS_KODER_FRA_SOK:
+                    ukjente.append(tekst)
+                continue
+            if len(kjente) < MAKS_KODER_FRA_SOK:
+                kjente.append(tekst.upper())
+    return kjente, ukjente
