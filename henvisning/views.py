@@ -230,6 +230,18 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     return _detalj(request, h, part)
 
 
+@innlogget
+def utskrift(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sent referral on one A4 page (print CSS in portal.css). A draft has nothing to print
+    yet: its page is the form."""
+    h, _part = tilgang.henvisning_for(bruker=request.user, henvisning_id=pk, handling="utskrift")
+    if h.status == "utkast":
+        return redirect("henvisning:detalj", pk=h.pk)
+    return render(
+        request, "henvisning/utskrift.html", {"henvisning": h, "henviser": selectors.henviser(h)}
+    )
+
+
 def _detalj(
     request: HttpRequest, h: Any, part: Part, *, status: int = 200, **skjemaer: Any
 ) -> HttpResponse:
@@ -240,7 +252,8 @@ def _detalj(
         "handlinger": handlinger,
         "forfalt": selectors.er_forfalt(h, idag=services.idag()),
         "foresporsler": h.foresporsler.all(),
-        "statuslogg": h.statusendringer.select_related("utfort_av"),
+        "statuslogg": selectors.statuslogg(h),
+        "henviser": selectors.henviser(h),
         "kan_sporre": part == Part.MOTTAKER and h.status in {"sendt", "mottatt"},
         "vurder_form": skjemaer.get("vurder_form")
         or (_vurder_form(h, None) if "vurder" in handlinger else None),

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from henvisning import tilgang
+from henvisning import selectors, tilgang
 
 register = template.Library()
 
@@ -38,3 +38,9 @@ def henvis_url(context: Any, tilbud: Any) -> str:
         [d[:50] for d in request.GET.getlist("diagnose")[:10] if d.strip()] if request else []
     )
     return f"{url}?{urlencode({'diagnose': diagnoser}, doseq=True)}" if diagnoser else url
+
+
+@register.filter
+def henviser(henvisning: Any) -> Any:
+    """Who referred (henvisning.selectors.henviser), for the inbox and the referral page."""
+    return selectors.henviser(henvisning)
