@@ -30,6 +30,10 @@ def fjern_tomme_utkast(apps, schema_editor) -> None:
     Tilgangslogg.objects.filter(henvisning__in=tomme).delete()
     # Status log and forespørsler cascade.
     tomme.delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The deletes leave deferred foreign-key checks pending, and PostgreSQL refuses the
+        # ALTER TABLE below in the same transaction until they have run.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
