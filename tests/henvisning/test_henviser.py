@@ -201,3 +201,14 @@ def test_historikken_med_ord(client, lege, mottaker, sendt) -> None:
     assert "→" not in side.split('id="logg"')[1]
     logg = client.get(f"/api/v1/henvisninger/{sendt.pk}/").json()["statuslogg"]
     assert logg[1]["tekst"] == f"Sendt {dato} av Kari Lege" and logg[1]["til"] == "sendt"
+
+
+def test_utskrift_bare_av_sendte_henvisninger(client, lege, tilbud, sendt) -> None:
+    utkast = henvisning_opprett(sender=lege, tilbud=tilbud, data={"navn": "Kari Utkast"})
+    client.force_login(lege)
+    svar = client.get(f"/henvisninger/{utkast.pk}/utskrift/")
+    assert svar.status_code == 302 and svar["Location"] == f"/henvisninger/{utkast.pk}/"
+    side = client.get(f"/henvisninger/{sendt.pk}/utskrift/").content.decode()
+    assert "Ola Testpasient" in side and "Kari Lege, HPR-nummer 9123456" in side
+    detalj = client.get(f"/henvisninger/{sendt.pk}/").content.decode()
+    assert f'href="/henvisninger/{sendt.pk}/utskrift/"' in detalj
