@@ -150,6 +150,9 @@ def _lagre_eller_send(
             )
         return _skjema(request, tilbud, form, henvisning, status=400)
     except services.Konflikt as feil:
+        # Only a draft can be changed: someone sent or withdrew it meanwhile.
+        if henvisning is None:
+            raise
         messages.error(request, str(feil))
         return redirect("henvisning:detalj", pk=henvisning.pk)
     if "send" in request.POST:
