@@ -37,6 +37,7 @@ DEMO_SJEKK_ID = "helsearbeid.E020"
 # RHF code → the suffix in the usernames.
 REGIONER = {"HSO": "sor-ost", "HV": "vest", "HMN": "midt", "HN": "nord"}
 FELLES = ["fastlege", "analytiker", "admin"]
+DEMO_HPR = "9000001"
 REGIONALE = ["koordinator", "mottaker", "redaktor"]
 
 
@@ -206,7 +207,15 @@ def lag_demodata(*, skriv: Callable[[str], None] = lambda _t: None) -> Resultat:
         fastlege = _bruker("fastlege", "Fanny", "Fastlege", skriv, res)
         if fastlege is None:
             raise DemodataNektet("Brukeren «fastlege» finnes alt og er ikke en demobruker.")
-        _rolle(fastlege, Rolle.Type.HENVISER, henvisertype=Rolle.Henvisertype.FASTLEGE)
+        _rolle(
+            fastlege,
+            Rolle.Type.HENVISER,
+            henvisertype=Rolle.Henvisertype.FASTLEGE,
+            # Made up, and marked so: the receiver's inbox shows who referred.
+            hpr_nummer=DEMO_HPR,
+            praksis="Demolegekontoret (ikke ekte)",
+            telefon="+4700000000",
+        )
         analytiker = _bruker("analytiker", "Anders", "Analytiker", skriv, res)
         _rolle(analytiker, Rolle.Type.ANALYTIKER)
         admin = _bruker("admin", "Ada", "Administrator", skriv, res)

@@ -137,6 +137,25 @@ class Henvisning(models.Model):
                 | models.Q(personopplysninger_slettet__isnull=False),
                 name="henvisning_sendt_har_samtykke",
             ),
+            # No empty drafts (henvisning.services.utkast_har_innhold says why this minimum).
+            # Empty encrypted fields are stored as "" (henvisning.kryptertfelt), so the rule can
+            # be checked without the key.
+            models.CheckConstraint(
+                condition=~models.Q(status="utkast")
+                | models.Q(personopplysninger_slettet__isnull=False)
+                | ~models.Q(fodselsnummer_kryptert="")
+                | ~models.Q(navn_kryptert="")
+                | ~models.Q(diagnosekoder="")
+                | ~models.Q(sporsmal="")
+                | ~models.Q(arbeidssituasjon="")
+                | ~models.Q(arbeidsgiverkontakt="")
+                | ~models.Q(nav_kontakt=""),
+                name="henvisning_utkast_har_innhold",
+                violation_error_message=_(
+                    "Et utkast må ha pasientens fødselsnummer eller navn, en diagnosekode eller "
+                    "en tekst før det kan lagres."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["mottaker", "status"], name="henvisning_mottaker_status_idx"),

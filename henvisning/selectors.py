@@ -1,14 +1,19 @@
 """Reads for referrals: the sender's list, the receiver's inbox and overdue worklist, counts of
 overdue referrals per unit (for coordinators and analysts: never the referrals themselves)."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helsearbeid.typer import Bruker, MuligBruker
-from tilbud.models import Tilbud
+from tilbud.models import Rolle, Tilbud
 from tilbud.rules import er_administrator, er_analytiker
+from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
 from .livssyklus import Part, Tilstand, mulige_handlinger
 from .models import Henvisning, Sjekkliste, kryptert_helsedata
@@ -22,10 +27,58 @@ VENTER_PA_VURDERING = ["sendt", "mottatt"]
 def _liste(qs: QuerySet[Henvisning]) -> QuerySet[Henvisning]:
     # Lists show no health text: not decrypting it saves a Fernet operation per field and row,
     # and one unreadable referral does not take the whole inbox down (its page is the 503).
+    # The sender and their henviser role come along (who referred: one query per page).
     return (
-        qs.select_related("tilbud", "mottaker", "rhf")
+        qs.select_related("tilbud", "mottaker", "rhf", "sender")
+        .prefetch_related(_henviserroller())
         .defer(*kryptert_helsedata())
         .order_by("-endret", "-id")
+    )
+
+
+def _henviserroller() -> Prefetch:
+    return Prefetch(
+        "sender__roller",
+        queryset=Rolle.objects.filter(type=Rolle.Type.HENVISER),
+        to_attr="henviserroller",
+    )
+
+
+@dataclass(frozen=True)
+class Henviser:
+    """Who referred, as the receiving unit sees it: the sender's name and their henviser role's
+    HPR-nummer, practice and phone (tilbud.models.Rolle). Empty strings where not given."""
+
+    navn: str
+    hpr_nummer: str
+    praksis: str
+    telefon: str
+    henvisertype: str
+
+    def som_dict(self) -> dict[str, str]:
+        return {
+            "navn": self.navn,
+            "hpr_nummer": self.hpr_nummer,
+            "praksis": self.praksis,
+            "telefon": self.telefon,
+            "henvisertype": self.henvisertype,
+        }
+
+
+def henviser(henvisning: Henvisning) -> Henviser:
+    """The referrer of a referral the caller has already been allowed to see (lists from this
+    module, or henvisning.tilgang.henvisning_for). Uses the prefetched role when there is one."""
+    sender = henvisning.sender
+    roller = getattr(sender, "henviserroller", None)
+    if roller is None:
+        roller = [r for r in sender.roller.all() if r.type == Rolle.Type.HENVISER]
+    rolle = roller[0] if roller else None
+    return Henviser(
+        navn=sender.get_full_name() or sender.get_username(),
+        hpr_nummer=rolle.hpr_nummer if rolle else "",
+        praksis=rolle.praksis if rolle else "",
+        telefon=rolle.telefon if rolle else "",
+        henvisertype=henvisning.henvisertype,
     )
 
 
@@ -146,3 +199,76 @@ def sjekkliste_for(tilbud: Tilbud) -> list[str]:
         Sjekkliste.objects.filter(tilbud=tilbud).values_list("punkter", flat=True).first() or []
     )
     return [str(p) for p in punkter]
+
+
+# --------------------------------------------------------------------------- prefill from search
+
+MAKS_KODER_FRA_SOK = 10
+
+
+def diagnosekoder_fra_sok(verdier: list[str]) -> tuple[list[str], list[str]]:
+    """The search's `diagnose` values (one or more, each possibly «L86, P76») split into the
+    codes the code lists know, as typed (upper case), and the rest (a word such as «utbrent», a
+    code that does not exist, garbage), which the form leaves out and names. At most
+    MAKS_KODER_FRA_SOK of each; nothing here raises."""
+    kjente: list[str] = []
+    ukjente: list[str] = []
+    for verdi in verdier:
+        for tekst in str(verdi).split(","):
+            tekst = " ".join(tekst.split())[:20]
+            if not tekst or tekst.upper() in kjente or tekst in ukjente:
+                continue
+            try:
+                diagnose_slaa_opp(tekst)
+            except (UgyldigKode, UkjentKode):
+                if len(ukjente) < MAKS_KODER_FRA_SOK:
+                    ukjente.append(tekst)
+                continue
+            if len(kjente) < MAKS_KODER_FRA_SOK:
+                kjente.append(tekst.upper())
+    return kjente, ukjente
+
+
+# --------------------------------------------------------------------------- status history
+
+_HENDELSER = {
+    "utkast": gettext_lazy("Utkast laget"),
+    "sendt": gettext_lazy("Sendt"),
+    "mottatt": gettext_lazy("Mottatt"),
+    "vurdert": gettext_lazy("Vurdert"),
+    "venter": gettext_lazy("Satt på venteliste"),
+    "startet": gettext_lazy("Behandling startet"),
+    "avsluttet": gettext_lazy("Avsluttet"),
+    "trukket": gettext_lazy("Trukket"),
+    "avvist": gettext_lazy("Avvist"),
+}
+
+
+def statuslogg(henvisning: Henvisning) -> list[dict[str, Any]]:
+    """The status history in words, oldest first: «Sendt 03.12.2026 av Kari Lege». An entry
+    that keeps the status is the only one the services write that way: a request for missing
+    information (henvisning.services.foresporsel_opprett). One query."""
+    linjer = []
+    for s in henvisning.statusendringer.select_related("utfort_av"):
+        if s.fra_status and s.fra_status == s.til_status:
+            hendelse = str(_("Forespørsel om opplysninger sendt"))
+        else:
+            hendelse = str(_HENDELSER.get(s.til_status, s.til_status))
+            if s.til_status == "vurdert" and henvisning.utfall:
+                hendelse += ": " + str(henvisning.get_utfall_display()).lower()
+        if s.utfort_av is None:
+            av = str(_("portalen"))
+        else:
+            av = s.utfort_av.get_full_name() or s.utfort_av.get_username()
+        dato = timezone.localtime(s.tidspunkt).strftime("%d.%m.%Y")
+        linjer.append(
+            {
+                "tekst": _("%(hendelse)s %(dato)s av %(av)s")
+                % {"hendelse": hendelse, "dato": dato, "av": av},
+                "tidspunkt": s.tidspunkt,
+                "fra": s.fra_status,
+                "til": s.til_status,
+                "begrunnelse": s.begrunnelse,
+            }
+        )
+    return linjer

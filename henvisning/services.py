@@ -184,41 +184,122 @@ def _krev_komplett(henvisning: Henvisning) -> None:
 
 # --------------------------------------------------------------------------- drafts
 
+TOMT_UTKAST = (
+    "Et utkast må ha pasientens fødselsnummer eller navn, en diagnosekode eller en tekst "
+    "før det kan lagres."
+)
+
+
+def utkast_har_innhold(henvisning: Henvisning) -> bool:
+    """The minimum a draft must hold: the patient's identity (fødselsnummer or name) or
+    clinical content the GP wrote (a diagnosis code or one of the free texts).
+
+    Why this minimum: a draft exists to keep work the GP would otherwise lose, and to be found
+    again in «Mine henvisninger». The identity says whom it is for; the codes and texts are the
+    work. The rest (sykmeldt yes/no, grade, date, consent, checklist ticks) are a few clicks
+    that mean nothing without a patient or a question, and a row holding only those is the
+    «Pasient ()» nobody can tell apart. The same rule is a check constraint on the table."""
+    return any(
+        [
+            henvisning.fodselsnummer_kryptert,
+            henvisning.navn_kryptert,
+            henvisning.diagnosekoder,
+            *(getattr(henvisning, felt) for felt in _TEKSTFELT),
+        ]
+    )
+
+
+def _krev_innhold(henvisning: Henvisning) -> None:
+    if not utkast_har_innhold(henvisning):
+        raise ValidationError(TOMT_UTKAST, code="tomt_utkast")
+
+
+def _nytt_utkast(sender: Any, tilbud: Tilbud) -> Henvisning:
+    rolle = sender.roller.get(type=Rolle.Type.HENVISER)
+    return Henvisning(
+        tilbud=tilbud,
+        sender=sender,
+        henvisertype=rolle.henvisertype,
+        mottaker=mottaker_for(tilbud),
+        rhf=tilbud.rhf,
+    )
+
+
+def _lagre_utkast(henvisning: Henvisning, sender: Any) -> Henvisning:
+    ny = henvisning.pk is None
+    henvisning.full_clean()
+    henvisning.save()
+    if ny:
+        Statusendring.objects.create(
+            henvisning=henvisning, fra_status="", til_status=Status.UTKAST, utfort_av=sender
+        )
+    return henvisning
+
+
+def _utkast_for_endring(henvisning: Henvisning, part: Part) -> Henvisning:
+    henvisning = Henvisning.objects.select_for_update().get(pk=henvisning.pk)
+    if part != Part.SENDER or henvisning.status != Status.UTKAST:
+        raise Konflikt("Bare et utkast kan endres, og bare av henviseren.")
+    return henvisning
+
 
 @transaction.atomic
 def henvisning_opprett(*, sender: Bruker, tilbud: Tilbud, data: dict[str, Any]) -> Henvisning:
     """A new draft. The caller has checked that the sender may refer to the tilbud
-    (henvisning.tilgang.tilbud_for_henvisning)."""
-    rolle = sender.roller.get(type=Rolle.Type.HENVISER)
-    mottaker = mottaker_for(tilbud)
-    henvisning = Henvisning(
-        tilbud=tilbud,
-        sender=sender,
-        henvisertype=rolle.henvisertype,
-        mottaker=mottaker,
-        rhf=tilbud.rhf,
-    )
+    (henvisning.tilgang.tilbud_for_henvisning). An empty draft is refused (utkast_har_innhold)."""
+    henvisning = _nytt_utkast(sender, tilbud)
     _bruk_data(henvisning, data, dag=idag())
-    henvisning.full_clean()
-    henvisning.save()
-    Statusendring.objects.create(
-        henvisning=henvisning, fra_status="", til_status=Status.UTKAST, utfort_av=sender
-    )
-    return henvisning
+    _krev_innhold(henvisning)
+    return _lagre_utkast(henvisning, sender)
 
 
 @transaction.atomic
 def henvisning_oppdater(
     *, henvisning: Henvisning, bruker: Bruker, part: Part, data: dict[str, Any]
 ) -> Henvisning:
-    """Change a draft. Only the sender, only while it is a draft."""
-    henvisning = Henvisning.objects.select_for_update().get(pk=henvisning.pk)
-    if part != Part.SENDER or henvisning.status != Status.UTKAST:
-        raise Konflikt("Bare et utkast kan endres, og bare av henviseren.")
+    """Change a draft. Only the sender, only while it is a draft; it may not become empty."""
+    henvisning = _utkast_for_endring(henvisning, part)
     _bruk_data(henvisning, data, dag=idag())
-    henvisning.full_clean()
-    henvisning.save()
-    return henvisning
+    _krev_innhold(henvisning)
+    return _lagre_utkast(henvisning, bruker)
+
+
+@transaction.atomic
+def henvisning_lagre_og_send(
+    *,
+    sender: Any,
+    data: dict[str, Any],
+    tilbud: Tilbud | None = None,
+    henvisning: Henvisning | None = None,
+    part: Part = Part.SENDER,
+) -> Henvisning:
+    """«Send henvisningen» from the form: a new referral to `tilbud`, or the draft `henvisning`
+    with `data` applied, checked complete, saved and sent in one transaction. When it is not
+    complete, nothing is stored, not even a draft: the GP gets every missing field at once and
+    decides whether to «Lagre utkast»."""
+    if henvisning is None:
+        if tilbud is None:
+            raise ValueError("tilbud or henvisning")
+        h = _nytt_utkast(sender, tilbud)
+    else:
+        h = _utkast_for_endring(henvisning, part)
+    feil: dict[str, list[str]] = {}
+    try:
+        _bruk_data(h, data, dag=idag())
+    except ValidationError as e:
+        feil = dict(e.message_dict)
+    try:
+        _krev_komplett(h)
+    except ValidationError as e:
+        # A field given in a bad shape keeps that message, not also «må fylles ut».
+        for felt, meldinger in e.message_dict.items():
+            feil.setdefault(felt, meldinger)
+    if feil:
+        raise ValidationError(feil)
+    _lagre_utkast(h, sender)
+    return henvisning_overgang(
+        henvisning=h, bruker=sender, part=Part.SENDER, handling=Handling.SEND
+    )
 
 
 # --------------------------------------------------------------------------- transitions

@@ -15,6 +15,7 @@ html = (
         path("sjekkliste/<int:tilbud_id>/", views.sjekkliste, name="sjekkliste"),
         path("<int:pk>/", views.detalj, name="detalj"),
         path("<int:pk>/endre/", views.endre, name="endre"),
+        path("<int:pk>/utskrift/", views.utskrift, name="utskrift"),
         path("<int:pk>/foresporsel/", views.foresporsel, name="foresporsel"),
         path("<int:pk>/foresporsel/<int:foresporsel_id>/svar/", views.svar, name="svar"),
         path("<int:pk>/<slug:navn>/", views.handling, name="handling"),

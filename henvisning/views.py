@@ -53,6 +53,9 @@ def innlogget(view: Any) -> Any:
 
 
 def _feil_til_form(form: Any, feil: ValidationError) -> None:
+    if not hasattr(feil, "error_dict"):  # a rule for the whole referral (an empty draft)
+        form.add_error(None, feil.messages)
+        return
     for felt, meldinger in feil.message_dict.items():
         form.add_error(felt if felt in form.fields else None, meldinger)
 
@@ -61,16 +64,24 @@ def _feil_til_form(form: Any, feil: ValidationError) -> None:
 def ny(request: HttpRequest, tilbud_id: int) -> HttpResponse:
     """«Henvis pasienten»: a new referral to this tilbud, saved as a draft or sent at once."""
     tilbud = tilgang.tilbud_for_henvisning(bruker=request.user, tilbud_id=tilbud_id)
-    form = HenvisningForm(request.POST or None, sjekkliste=selectors.sjekkliste_for(tilbud))
-    if request.method == "POST" and form.is_valid():
-        try:
-            h = services.henvisning_opprett(
-                sender=request.user, tilbud=tilbud, data=form.data_for_tjeneste()
+    start: dict[str, Any] = {}
+    if request.method != "POST":
+        # The diagnosis from the search the GP came from (?diagnose=Z73.0): known codes are
+        # filled in, anything else is left out with a message. Nothing is stored yet.
+        koder, ukjente = selectors.diagnosekoder_fra_sok(request.GET.getlist("diagnose"))
+        if koder:
+            start["diagnosekoder"] = ", ".join(koder)
+        if ukjente:
+            messages.warning(
+                request,
+                _("Fra søket ble ikke fylt inn (ukjent diagnosekode): %(koder)s")
+                % {"koder": ", ".join(ukjente)},
             )
-        except ValidationError as feil:
-            _feil_til_form(form, feil)
-        else:
-            return _lagret_eller_send(request, h, form)
+    form = HenvisningForm(
+        request.POST or None, initial=start, sjekkliste=selectors.sjekkliste_for(tilbud)
+    )
+    if request.method == "POST" and form.is_valid():
+        return _lagre_eller_send(request, form, tilbud=tilbud)
     return _skjema(request, tilbud, form, None, status=400 if form.errors else 200)
 
 
@@ -100,31 +111,55 @@ def endre(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=start, sjekkliste=selectors.sjekkliste_for(h.tilbud)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            h = services.henvisning_oppdater(
-                henvisning=h, bruker=request.user, part=part, data=form.data_for_tjeneste()
-            )
-        except ValidationError as feil:
-            _feil_til_form(form, feil)
-        else:
-            return _lagret_eller_send(request, h, form)
+        return _lagre_eller_send(request, form, henvisning=h, part=part)
     return _skjema(request, h.tilbud, form, h, status=400 if form.errors else 200)
 
 
-def _lagret_eller_send(request: HttpRequest, h: Any, form: HenvisningForm) -> HttpResponse:
-    if "send" not in request.POST:
-        messages.success(request, _("Utkastet er lagret."))
-        return redirect("henvisning:endre", pk=h.pk)
+def _lagre_eller_send(
+    request: HttpRequest,
+    form: HenvisningForm,
+    *,
+    tilbud: Tilbud | None = None,
+    henvisning: Any = None,
+    part: Part = Part.SENDER,
+) -> HttpResponse:
+    """«Lagre utkast» stores the draft (not an empty one); «Send henvisningen» stores nothing
+    unless the referral is complete and sent."""
+    tilbud = tilbud or henvisning.tilbud
+    data = form.data_for_tjeneste()
     try:
-        services.henvisning_overgang(
-            henvisning=h, bruker=request.user, part=Part.SENDER, handling=Handling.SEND
-        )
+        if "send" in request.POST:
+            h = services.henvisning_lagre_og_send(
+                sender=request.user, data=data, tilbud=tilbud, henvisning=henvisning, part=part
+            )
+        elif henvisning is None:
+            h = services.henvisning_opprett(sender=request.user, tilbud=tilbud, data=data)
+        else:
+            h = services.henvisning_oppdater(
+                henvisning=henvisning, bruker=request.user, part=part, data=data
+            )
     except ValidationError as feil:
         _feil_til_form(form, feil)
-        messages.warning(request, _("Utkastet er lagret, men ikke sendt: rett feilene under."))
-        return _skjema(request, h.tilbud, form, h, status=400)
-    messages.success(request, _("Henvisningen er sendt."))
-    return redirect("henvisning:detalj", pk=h.pk)
+        if "send" in request.POST:
+            messages.warning(
+                request,
+                _(
+                    "Henvisningen er ikke sendt, og ingenting er lagret: rett feilene under, "
+                    "eller trykk «Lagre utkast» for å lagre det du har skrevet."
+                ),
+            )
+        return _skjema(request, tilbud, form, henvisning, status=400)
+    except services.Konflikt as feil:
+        # Only a draft can be changed: someone sent or withdrew it meanwhile.
+        if henvisning is None:
+            raise
+        messages.error(request, str(feil))
+        return redirect("henvisning:detalj", pk=henvisning.pk)
+    if "send" in request.POST:
+        messages.success(request, _("Henvisningen er sendt."))
+        return redirect("henvisning:detalj", pk=h.pk)
+    messages.success(request, _("Utkastet er lagret."))
+    return redirect("henvisning:endre", pk=h.pk)
 
 
 def _skjema(
@@ -198,6 +233,18 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     return _detalj(request, h, part)
 
 
+@innlogget
+def utskrift(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sent referral on one A4 page (print CSS in portal.css). A draft has nothing to print
+    yet: its page is the form."""
+    h, _part = tilgang.henvisning_for(bruker=request.user, henvisning_id=pk, handling="utskrift")
+    if h.status == "utkast":
+        return redirect("henvisning:detalj", pk=h.pk)
+    return render(
+        request, "henvisning/utskrift.html", {"henvisning": h, "henviser": selectors.henviser(h)}
+    )
+
+
 def _detalj(
     request: HttpRequest, h: Any, part: Part, *, status: int = 200, **skjemaer: Any
 ) -> HttpResponse:
@@ -208,7 +255,8 @@ def _detalj(
         "handlinger": handlinger,
         "forfalt": selectors.er_forfalt(h, idag=services.idag()),
         "foresporsler": h.foresporsler.all(),
-        "statuslogg": h.statusendringer.select_related("utfort_av"),
+        "statuslogg": selectors.statuslogg(h),
+        "henviser": selectors.henviser(h),
         "kan_sporre": part == Part.MOTTAKER and h.status in {"sendt", "mottatt"},
         "vurder_form": skjemaer.get("vurder_form")
         or (_vurder_form(h, None) if "vurder" in handlinger else None),

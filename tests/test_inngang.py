@@ -22,7 +22,7 @@ from django.utils import timezone
 from helsearbeid import feil
 from helsearbeid.driftsfeil import serverfeil
 from helsearbeid.tokens.models import ApiToken
-from henvisning.demodata import DEMO_SJEKK_ID, demobrukernavn, sjekk_demobrukere
+from henvisning.demodata import DEMO_HPR, DEMO_SJEKK_ID, demobrukernavn, sjekk_demobrukere
 from henvisning.models import Henvisning
 from tests.factories import BrukerFactory, bruker_med_rolle
 from tilbud.models import Organisasjon, Rolle, Tilbud
@@ -432,6 +432,8 @@ def test_the_demo_inbox_shows_the_overdue_referral_first(settings) -> None:
     )
     forfalte = html[html.index('id="forfalte"') : html.index('id="alle"')]
     assert f"Nr. {forfalt.pk}" in forfalte
+    # Who referred: the demo GP's (made-up) HPR-nummer is on the inbox.
+    assert DEMO_HPR in forfalte
 
 
 def test_check_deploy_fails_while_a_demo_user_exists(settings) -> None:

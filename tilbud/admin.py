@@ -317,10 +317,10 @@ class FeilmeldingAdmin(OmfangAdmin):
 
 @admin.register(Rolle)
 class RolleAdmin(KunAdministratorer):
-    list_display = ["bruker", "type", "rhf", "organisasjon"]
+    list_display = ["bruker", "type", "rhf", "organisasjon", "hpr_nummer"]
     list_filter = ["type", "rhf"]
     list_select_related = ["bruker", "rhf", "organisasjon"]
-    search_fields = ["bruker__username", "bruker__email", "organisasjon__navn"]
+    search_fields = ["bruker__username", "bruker__email", "organisasjon__navn", "hpr_nummer"]
     autocomplete_fields = ["organisasjon"]
 
 

@@ -82,12 +82,14 @@ class SvarInput(serializers.Serializer):
 
 
 def _kort(h: Henvisning, idag: Any) -> dict[str, Any]:
-    from ..selectors import er_forfalt
+    from ..selectors import er_forfalt, henviser
 
     return {
         "id": h.pk,
         "tilbud": {"id": h.tilbud_id, "navn": h.tilbud.navn},
         "mottaker": {"id": h.mottaker_id, "navn": h.mottaker.navn},
+        # Who referred (name, HPR-nummer, practice, phone): for whoever may see the referral.
+        "henviser": henviser(h).som_dict(),
         "status": h.status,
         "status_tekst": h.get_status_display(),
         "utfall": h.utfall or None,
@@ -113,6 +115,8 @@ def liste_ut(h: Henvisning, idag: Any) -> dict[str, Any]:
 
 
 def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> dict[str, Any]:
+    from ..selectors import statuslogg
+
     data = _kort(h, idag)
     data.update(
         {
@@ -148,12 +152,13 @@ def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> 
             ],
             "statuslogg": [
                 {
-                    "fra": s.fra_status,
-                    "til": s.til_status,
-                    "tidspunkt": s.tidspunkt,
-                    "begrunnelse": s.begrunnelse,
+                    "fra": s["fra"],
+                    "til": s["til"],
+                    "tekst": s["tekst"],
+                    "tidspunkt": s["tidspunkt"],
+                    "begrunnelse": s["begrunnelse"],
                 }
-                for s in h.statusendringer.all()
+                for s in statuslogg(h)
             ],
         }
     )

@@ -1,8 +1,10 @@
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 
-from henvisning import tilgang
+from henvisning import selectors, tilgang
 
 register = template.Library()
 
@@ -23,3 +25,22 @@ def kan_endre_sjekkliste(context: Any, tilbud: Any) -> bool:
     if request is None or tilbud is None:
         return False
     return tilgang.kan_endre_sjekkliste(request.user, tilbud)
+
+
+@register.simple_tag(takes_context=True)
+def henvis_url(context: Any, tilbud: Any) -> str:
+    """The referral form's address for this tilbud, carrying the diagnosis of the search the
+    user came from (`?diagnose=` on the tilbud page), so the form opens with it filled in. The
+    form checks the codes; here they are only passed on."""
+    url = reverse("henvisning:ny", kwargs={"tilbud_id": tilbud.pk})
+    request = context.get("request")
+    diagnoser = (
+        [d[:50] for d in request.GET.getlist("diagnose")[:10] if d.strip()] if request else []
+    )
+    return f"{url}?{urlencode({'diagnose': diagnoser}, doseq=True)}" if diagnoser else url
+
+
+@register.filter
+def henviser(henvisning: Any) -> Any:
+    """Who referred (henvisning.selectors.henviser), for the inbox and the referral page."""
+    return selectors.henviser(henvisning)

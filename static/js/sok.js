@@ -154,7 +154,7 @@
     dl.appendChild(div);
   }
 
-  function visKort(t) {
+  function visKort(t, p) {
     var li = el("li", "kort" + (t.niva && t.niva.kode === "utenfor" ? " kort-utenfor" : ""));
     if (t.niva) {
       li.appendChild(
@@ -164,6 +164,10 @@
     var h3 = el("h3", "kort-tittel");
     var a = el("a", null, t.navn);
     a.href = "/tilbud/" + encodeURIComponent(t.id) + "/";
+    // The search's diagnosis goes along to the tilbud page, whose «Henvis» fills it in.
+    if (p && p.get("diagnose")) {
+      a.href += "?diagnose=" + encodeURIComponent(p.get("diagnose"));
+    }
     h3.appendChild(a);
     li.appendChild(h3);
     li.appendChild(
@@ -232,7 +236,7 @@
   function visSvar(svar, p) {
     liste.textContent = "";
     (svar.results || []).forEach(function (t) {
-      liste.appendChild(visKort(t));
+      liste.appendChild(visKort(t, p));
     });
     status.textContent = antallTekst(svar);
     document.title = status.textContent + " – " + skjema.dataset.tittel;

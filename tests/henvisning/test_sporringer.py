@@ -22,14 +22,15 @@ def lag(sender, tilbud, antall: int) -> None:
 
 
 # (who, url, queries): session, user, the user's roles (for the sender's own list only for the
-# header's name and roles), then per list a count and a page.
+# header's name and roles), then per list a count, a page and the senders' henviser roles (who
+# referred).
 LISTER = [
-    ("sender", "/henvisninger/", 5),
-    ("mottaker", "/henvisninger/innboks/", 7),  # the overdue list and the whole inbox
-    ("sender", "/api/v1/henvisninger/?rolle=sendt", 5),
-    ("mottaker", "/api/v1/henvisninger/?rolle=innboks", 5),
-    ("mottaker", "/api/v1/henvisninger/", 5),
-    ("mottaker", "/api/v1/henvisninger/forfalte/", 5),
+    ("sender", "/henvisninger/", 6),
+    ("mottaker", "/henvisninger/innboks/", 9),  # the overdue list and the whole inbox
+    ("sender", "/api/v1/henvisninger/?rolle=sendt", 6),
+    ("mottaker", "/api/v1/henvisninger/?rolle=innboks", 6),
+    ("mottaker", "/api/v1/henvisninger/", 6),
+    ("mottaker", "/api/v1/henvisninger/forfalte/", 6),
 ]
 
 
@@ -70,12 +71,13 @@ def test_api_sidestorrelse_1_og_25(
 @pytest.mark.parametrize(
     ("hvem", "url", "sporringer"),
     [
-        # session, user, roles, the referral, the access log entry, forespørsler, status log
-        ("sender", "/henvisninger/{pk}/", 7),
-        ("sender", "/api/v1/henvisninger/{pk}/", 7),
+        # session, user, roles, the referral, the access log entry, forespørsler, status log,
+        # the sender's henviser role (who referred)
+        ("sender", "/henvisninger/{pk}/", 8),
+        ("sender", "/api/v1/henvisninger/{pk}/", 8),
         # the receiver's page also lists the tilbud it may forward to
-        ("mottaker", "/henvisninger/{pk}/", 8),
-        ("mottaker", "/api/v1/henvisninger/{pk}/", 7),
+        ("mottaker", "/henvisninger/{pk}/", 9),
+        ("mottaker", "/api/v1/henvisninger/{pk}/", 8),
     ],
 )
 def test_detalj_uavhengig_av_historikken(

@@ -31,6 +31,7 @@ TABELL: list[tuple[str, str, dict[str, int]]] = [
                                       "koordinator": 200, "analytiker": 404}),
     ("henvisning:detalj", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
     ("henvisning:endre", "get", {"sender": 302, "mottaker": 302, **SKJUL}),
+    ("henvisning:utskrift", "get", {"sender": 200, "mottaker": 200, **SKJUL}),
     ("henvisning:foresporsel", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
     ("henvisning:svar", "post", {"sender": 400, "mottaker": 400, **SKJUL}),
     ("henvisning:handling", "post", {"sender": 409, "mottaker": 302, **SKJUL}),

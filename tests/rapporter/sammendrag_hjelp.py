@@ -234,6 +234,8 @@ def lag_henvisning(
         vurdert=vurdert,
         lukket=lukket,
         vurderingsfrist=vurderingsfrist,
+        # A draft must hold something (henvisning_utkast_har_innhold).
+        sporsmal="Utkast" if status == "utkast" else "",
     )
     if startet is not None:
         endring = Statusendring.objects.create(
