@@ -192,3 +192,64 @@ def test_tilgangsloggen_skrives_ved_hver_apning(
         logg = Tilgangslogg.objects.filter(henvisning=sendt, bruker=bruker)
         assert logg.count() == gang
         assert logg.first().rolle == rolle
+
+
+# --- What the matrix's status codes cannot show (found by mutation testing, bench/README.md) ---
+
+
+def test_coordinator_counts_overdue_referrals_of_own_region_only(api, sendt, sender) -> None:
+    """«Forfalte per enhet»: the coordinator of the referral's region sees its unit's count, a
+    coordinator of another region sees nothing of it."""
+    from datetime import date
+
+    from tests.factories import bruker_med_rolle
+
+    Henvisning.objects.filter(pk=sendt.pk).update(vurderingsfrist=date(2020, 1, 6))
+    egen = sendt.rhf.kode
+    annen = next(k for k in ("HSO", "HV", "HMN", "HN") if k != egen)
+    for kode, forventet in ((egen, [(sendt.mottaker.navn, egen, 1)]), (annen, [])):
+        api.force_authenticate(bruker_med_rolle("koordinator", rhf=kode))
+        svar = api.get("/api/v1/henvisninger/forfalte-per-enhet/")
+        assert svar.status_code == 200
+        rader = [(r["mottaker"], r["rhf"], r["antall"]) for r in svar.json()["resultater"]]
+        assert rader == forventet, kode
+
+
+def test_fodselsnummer_search_lists_newest_first_and_logs_each_hit_in_its_role(
+    api, sendt, sender, mottaker, tilbud
+) -> None:
+    from henvisning.tilgang import henvisninger_for_fodselsnummer
+
+    nyere = henvisning_overgang(
+        henvisning=henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett()),
+        bruker=sender,
+        part=Part.SENDER,
+        handling=Handling.SEND,
+    )
+    for bruker, rolle in ((sender, "sender"), (mottaker, "mottaker")):
+        treff = henvisninger_for_fodselsnummer(bruker=bruker, fodselsnummer="15108695088")
+        assert [h.pk for h in treff] == [nyere.pk, sendt.pk]
+        logg = Tilgangslogg.objects.filter(bruker=bruker, handling="sok")
+        assert sorted(logg.values_list("henvisning_id", "rolle")) == sorted(
+            [(nyere.pk, rolle), (sendt.pk, rolle)]
+        )
+
+
+def test_anonymous_users_get_nothing_from_the_checks_themselves(sendt) -> None:
+    """The views send anonymous users to the login page first; the checks refuse them too."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from henvisning import tilgang
+
+    anonym = AnonymousUser()
+    assert tilgang.henvisninger_for_fodselsnummer(bruker=anonym, fodselsnummer="15108695088") == []
+    assert not tilgang.synlige_henvisninger(anonym).exists()
+    for sjekk in (
+        lambda: tilgang.henvisning_for(bruker=anonym, henvisning_id=sendt.pk),
+        lambda: tilgang.tilbud_for_sjekkliste(bruker=anonym, tilbud_id=sendt.tilbud_id),
+        lambda: tilgang.tilbud_for_henvisning(bruker=anonym, tilbud_id=sendt.tilbud_id),
+    ):
+        with pytest.raises(Http404):
+            sjekk()
+    assert not Tilgangslogg.objects.exists()
