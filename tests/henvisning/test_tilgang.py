@@ -237,6 +237,10 @@ def test_fodselsnummer_search_lists_newest_first_and_logs_each_hit_in_its_role(
         assert sorted(logg.values_list("henvisning_id", "rolle")) == sorted(
             [(nyere.pk, rolle), (sendt.pk, rolle)]
         )
+    # Changed at the same moment: the later referral first, the same order on every search.
+    Henvisning.objects.filter(pk=sendt.pk).update(endret=nyere.endret)
+    treff = henvisninger_for_fodselsnummer(bruker=sender, fodselsnummer="15108695088")
+    assert [h.pk for h in treff] == [nyere.pk, sendt.pk]
 
 
 def test_anonymous_users_get_nothing_from_the_checks_themselves(sendt) -> None:
