@@ -237,12 +237,15 @@ def main(navn: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    alle = json.loads(RESULTAT.read_text()) if RESULTAT.exists() else {}
     for n in navn or list(MODULER):
         print(f"==> mutmut: {n}", flush=True)
-        alle[n] = kjor(n)
+        resultat = kjor(n)
+        # Read the file again just before writing: another module's run may have written to it
+        # in the meantime (two runs at once lost one result before).
+        alle = json.loads(RESULTAT.read_text()) if RESULTAT.exists() else {}
+        alle[n] = resultat
         RESULTAT.write_text(json.dumps(alle, indent=2, ensure_ascii=False) + "\n")
-        print(f"    {alle[n]['drept']}/{alle[n]['mutanter']} drept", flush=True)
+        print(f"    {resultat['drept']}/{resultat['mutanter']} drept", flush=True)
     return 0
 
 
