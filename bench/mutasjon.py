@@ -33,7 +33,14 @@ MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
     "henvisning-tilgang": (
         ["henvisning/tilgang.py", "henvisning/rules.py"],
         None,
-        ["tests/henvisning/test_tilgang.py"],
+        # The matrix never searches by fødselsnummer (its POST has no body) and checks the
+        # referrer types only for a fastlege: the tests that do, by node id (the rest of their
+        # files exercise other modules).
+        [
+            "tests/henvisning/test_tilgang.py",
+            "tests/henvisning/test_personvern.py::test_sok_pa_fodselsnummer_med_nokkelhash_bare_egne_og_logget",
+            "tests/henvisning/test_html.py::test_hvem_kan_henvise",
+        ],
     ),
     "tilbud-tilgang": (
         ["tilbud/tilgang.py", "tilbud/rules.py"],
@@ -52,8 +59,24 @@ MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
         None,
         ["tests/tilbud/test_api_tilbud.py", "tests/tilbud/test_sok.py"],
     ),
-    "rangering": (["tilbud/rangering.py"], None, ["tests/tilbud/test_rangering.py"]),
+    # Most of the ranking (the tier-by-tier page, NivadeltSok) runs on PostgreSQL only; on SQLite
+    # test_rangering.py skips, so this module is mutated on PostgreSQL (PAA_POSTGRES), with the
+    # tests that rank by the patient's kommune through the API as well.
+    "rangering": (
+        ["tilbud/rangering.py"],
+        None,
+        [
+            "tests/tilbud/test_rangering.py",
+            "tests/tilbud/test_sok.py::test_oslo_patients_rank_the_hospitals_of_all_bydel_areas_as_their_own",
+            "tests/tilbud/test_views.py::test_tier_outside_the_region_is_marked",
+            "tests/tilbud/test_sokerad.py::test_a_site_from_another_region_ranks_alike_in_both_tables",
+            "tests/tilbud/test_referanse.py::test_a_new_agreement_ranks_the_provider_up_at_once",
+        ],
+    ),
 }
+# Modules whose tests need PostgreSQL (DATABASE_URL, and REDIS_URL, from the environment);
+# the others run on SQLite, whatever the environment says.
+PAA_POSTGRES = {"rangering"}
 
 # What the tests need besides the Python packages: settings find fixtures/ and templates/ next to
 # the packages (BASE_DIR), so they are copied into mutmut's mutants/ directory too.
@@ -165,8 +188,9 @@ def kjor(navn: str) -> dict:
     filer, glob, tester = MODULER[navn]
     mappe = forbered(navn)
     miljo = {**os.environ, "DJANGO_SETTINGS_MODULE": "helsearbeid.settings.test"}
-    miljo.pop("DATABASE_URL", None)  # SQLite
-    miljo.pop("REDIS_URL", None)
+    if navn not in PAA_POSTGRES:
+        miljo.pop("DATABASE_URL", None)  # SQLite
+        miljo.pop("REDIS_URL", None)
     if os.environ.get("MUTASJON_FORTSETT"):
         _prov_overlevende_igjen(mappe, filer)
     start = time.monotonic()
@@ -193,6 +217,7 @@ def kjor(navn: str) -> dict:
         kode = None
     resultat = tell(mappe, filer, glob)
     resultat["tester"] = tester
+    resultat["database"] = "postgresql" if navn in PAA_POSTGRES else "sqlite"
     resultat["sekunder"] = round(time.monotonic() - start)
     resultat["avbrutt_etter_tidsgrense"] = kode is None
     resultat["mutmut_kode"] = kode
@@ -204,12 +229,23 @@ def main(navn: list[str]) -> int:
     if ukjente:
         print(f"Ukjent modul: {', '.join(ukjente)}. Kjente: {', '.join(MODULER)}", file=sys.stderr)
         return 2
-    alle = json.loads(RESULTAT.read_text()) if RESULTAT.exists() else {}
+    uten_pg = [n for n in navn or list(MODULER) if n in PAA_POSTGRES]
+    if uten_pg and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print(
+            f"{', '.join(uten_pg)} trenger PostgreSQL: sett DATABASE_URL (og REDIS_URL), "
+            "f.eks. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+            file=sys.stderr,
+        )
+        return 2
     for n in navn or list(MODULER):
         print(f"==> mutmut: {n}", flush=True)
-        alle[n] = kjor(n)
+        resultat = kjor(n)
+        # Read the file again just before writing: another module's run may have written to it
+        # in the meantime (two runs at once lost one result before).
+        alle = json.loads(RESULTAT.read_text()) if RESULTAT.exists() else {}
+        alle[n] = resultat
         RESULTAT.write_text(json.dumps(alle, indent=2, ensure_ascii=False) + "\n")
-        print(f"    {alle[n]['drept']}/{alle[n]['mutanter']} drept", flush=True)
+        print(f"    {resultat['drept']}/{resultat['mutanter']} drept", flush=True)
     return 0
 
 

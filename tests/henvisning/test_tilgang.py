@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from henvisning.livssyklus import Handling, Part
 from henvisning.models import Henvisning, Tilgangslogg
 from henvisning.services import henvisning_opprett, henvisning_overgang
-from tests.henvisning.conftest import komplett
+from tests.henvisning.conftest import FNR, komplett
 
 pytestmark = pytest.mark.django_db
 ROLLER = ["sender", "mottaker", "annen_lege", "koordinator", "analytiker", "anonym"]
@@ -193,3 +193,114 @@ def test_tilgangsloggen_skrives_ved_hver_apning(
         logg = Tilgangslogg.objects.filter(henvisning=sendt, bruker=bruker)
         assert logg.count() == gang
         assert logg.first().rolle == rolle
+
+
+# --- What the matrix's status codes cannot show (found by mutation testing, bench/README.md) ---
+
+
+def test_coordinator_counts_overdue_referrals_of_own_region_only(api, sendt, sender) -> None:
+    """«Forfalte per enhet»: the coordinator of the referral's region sees its unit's count, a
+    coordinator of another region sees nothing of it."""
+    from datetime import date
+
+    from tests.factories import bruker_med_rolle
+
+    Henvisning.objects.filter(pk=sendt.pk).update(vurderingsfrist=date(2020, 1, 6))
+    egen = sendt.rhf.kode
+    annen = next(k for k in ("HSO", "HV", "HMN", "HN") if k != egen)
+    for kode, forventet in ((egen, [(sendt.mottaker.navn, egen, 1)]), (annen, [])):
+        api.force_authenticate(bruker_med_rolle("koordinator", rhf=kode))
+        svar = api.get("/api/v1/henvisninger/forfalte-per-enhet/")
+        assert svar.status_code == 200
+        rader = [(r["mottaker"], r["rhf"], r["antall"]) for r in svar.json()["resultater"]]
+        assert rader == forventet, kode
+
+
+def test_fodselsnummer_search_lists_newest_first_and_logs_each_hit_in_its_role(
+    api, sendt, sender, mottaker, tilbud
+) -> None:
+    from datetime import timedelta
+
+    from henvisning.tilgang import henvisninger_for_fodselsnummer
+
+    nyere = henvisning_overgang(
+        henvisning=henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett()),
+        bruker=sender,
+        part=Part.SENDER,
+        handling=Handling.SEND,
+    )
+    # Newest change first, whatever the creation order: the older referral was changed last.
+    Henvisning.objects.filter(pk=sendt.pk).update(endret=nyere.endret + timedelta(minutes=1))
+    for bruker, rolle in ((sender, "sender"), (mottaker, "mottaker")):
+        treff = henvisninger_for_fodselsnummer(bruker=bruker, fodselsnummer="15108695088")
+        assert [h.pk for h in treff] == [sendt.pk, nyere.pk]
+        logg = Tilgangslogg.objects.filter(bruker=bruker, handling="sok")
+        assert sorted(logg.values_list("henvisning_id", "rolle")) == sorted(
+            [(nyere.pk, rolle), (sendt.pk, rolle)]
+        )
+    # Changed at the same moment: the later referral first, the same order on every search.
+    Henvisning.objects.filter(pk=sendt.pk).update(endret=nyere.endret)
+    treff = henvisninger_for_fodselsnummer(bruker=sender, fodselsnummer="15108695088")
+    assert [h.pk for h in treff] == [nyere.pk, sendt.pk]
+
+
+def test_anonymous_users_get_nothing_from_the_checks_themselves(sendt) -> None:
+    """The views send anonymous users to the login page first; the checks refuse them too."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from henvisning import tilgang
+
+    anonym = AnonymousUser()
+    assert tilgang.henvisninger_for_fodselsnummer(bruker=anonym, fodselsnummer="15108695088") == []
+    assert not tilgang.synlige_henvisninger(anonym).exists()
+    for sjekk in (
+        lambda: tilgang.henvisning_for(bruker=anonym, henvisning_id=sendt.pk),
+        lambda: tilgang.tilbud_for_sjekkliste(bruker=anonym, tilbud_id=sendt.tilbud_id),
+        lambda: tilgang.tilbud_for_henvisning(bruker=anonym, tilbud_id=sendt.tilbud_id),
+    ):
+        with pytest.raises(Http404):
+            sjekk()
+    assert not Tilgangslogg.objects.exists()
+
+
+def test_fodselsnummer_search_query_count_does_not_grow_with_the_hits(
+    api, sendt, sender, tilbud
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.force_authenticate(sender)
+
+    def sporringer() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as fanget:
+            svar = api.post("/api/v1/henvisninger/sok/", {"fodselsnummer": FNR}, format="json")
+        assert svar.status_code == 200
+        return len(svar.json()["results"]), len(fanget)
+
+    sporringer()  # the first request of a process loads what every later one reuses
+    treff_en, en = sporringer()
+    for _ in range(2):
+        henvisning_opprett(sender=sender, tilbud=tilbud, data=komplett())
+    treff_tre, tre = sporringer()
+    assert (treff_en, treff_tre) == (1, 3)
+    assert tre == en
+
+
+def test_missing_tilbud_and_referrals_are_404_for_a_signed_in_referrer(api, client, sender) -> None:
+    api.force_authenticate(sender)
+    client.force_login(sender)
+    mangler = 10**9
+    assert api.get(f"/api/v1/henvisninger/sjekklister/{mangler}/").status_code == 404
+    assert api.get(f"/api/v1/henvisninger/{mangler}/").status_code == 404
+    assert client.get(f"/henvisninger/ny/{mangler}/").status_code == 404
+
+
+def test_only_the_coordinator_changes_a_checklist_and_the_api_says_so(api, sender, tilbud) -> None:
+    api.force_authenticate(sender)  # may read the checklist (may refer), not change it
+    assert api.get(f"/api/v1/henvisninger/sjekklister/{tilbud.pk}/").status_code == 200
+    svar = api.put(
+        f"/api/v1/henvisninger/sjekklister/{tilbud.pk}/", {"punkter": ["Nytt"]}, format="json"
+    )
+    assert svar.status_code == 403
+    assert svar.json() == {"detail": "Bare koordinatoren for regionen kan endre sjekklisten."}

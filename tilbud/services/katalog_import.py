@@ -58,6 +58,9 @@ BEHANDLINGSFORMER = [
 _LEVERING_TIL_KODE = {"døgn": "dogn"}
 
 # Category as printed in the report → fagområde. An unknown category is a bad row.
+# malgruppe_koder.csv: a range deliberately mapped to no målgruppe (with its reason).
+UTELATT = "ingen"
+
 KATEGORI_TIL_FAGOMRADE = {
     "psykisk helsevern": Fagomrade.PSYKISK_HELSEVERN,
     "muskel/skjelett": Fagomrade.MUSKEL_SKJELETT,
@@ -211,6 +214,7 @@ class KatalogImport:
         self.lokasjon_kommune: dict[str, str] = {}
         self.malgrupper: dict[str, Malgruppe] = {}
         self.regler: list[tuple[str, str, str]] = []
+        self.kategorier: dict[str, set[str]] = {}  # kodeverk → its 3-character categories
 
     def _registrer(self, navn: str, telling: Telling) -> None:
         self.rapport.tellinger[navn] = telling
@@ -431,13 +435,18 @@ class KatalogImport:
                 )
         telling, _ = _synk(Diagnosekode, ("kodeverk", "kode"), rader)
         self._registrer("diagnosekoder", telling)
+        for rad in rader:
+            self.kategorier.setdefault(rad["kodeverk"], set()).add(rad["sokekode"][:3])
 
     def malgrupper_og_regler(self) -> None:
         fil = "malgrupper.json"
         data = _les_json(self.kilde, fil)
-        grupper, spenn = [], []
+        grupper = []
         for i, g in enumerate(data):
             slug = _krev(g.get("slug"), fil, f"element {i}", "slug", r"[a-z0-9-]+")
+            if "koder" in g:
+                # One reviewed place for the mapping, with a reason per range.
+                raise ImportFeil(fil, slug, "kodespenn hører hjemme i malgruppe_koder.csv")
             grupper.append(
                 {
                     "slug": slug,
@@ -445,16 +454,9 @@ class KatalogImport:
                     "beskrivelse": g.get("beskrivelse") or "",
                 }
             )
-            for k in g.get("koder") or []:
-                if k.get("system") not in ("ICPC2", "ICD10"):
-                    raise ImportFeil(fil, slug, f"ukjent kodeverk «{k.get('system')}»")
-                fra = _krev(k.get("fra"), fil, slug, "fra", r"[A-Z]\d{2}")
-                til = _krev(k.get("til"), fil, slug, "til", r"[A-Z]\d{2}")
-                if fra > til:
-                    raise ImportFeil(fil, slug, f"kodespennet {fra}–{til} er baklengs")
-                spenn.append((slug, k["system"], fra, til))
         telling, self.malgrupper = _synk(Malgruppe, "slug", grupper)
         self._registrer("målgrupper", telling)
+        spenn = self.malgruppe_koder()
         # A målgruppe's ranges are a set: add the missing ones, remove the ones no longer listed.
         koder = Telling()
         for slug, malgruppe in self.malgrupper.items():
@@ -479,6 +481,45 @@ class KatalogImport:
                 raise ImportFeil(fil, post, f"ukjent målgruppe «{rad['malgruppe']}»")
             monster = _krev(rad["monster"], fil, post, "monster").lower()
             self.regler.append((rad["felt"], monster, rad["malgruppe"]))
+
+    def malgruppe_koder(self) -> list[tuple[str, str, str, str]]:
+        """The reviewed code → målgruppe mapping (malgruppe_koder.csv): inclusive ranges of
+        3-character categories, each with its reason. `ingen` records a range left out on
+        purpose; a målgruppe range overlapping it, or another range of the same målgruppe, is a
+        contradiction the reviewer must settle, so the import stops there."""
+        fil = "malgruppe_koder.csv"
+        kolonner = {"kodeverk", "fra", "til", "malgruppe", "begrunnelse"}
+        rader: list[tuple[str, str, str, str, str]] = []  # (post, kodeverk, fra, til, malgruppe)
+        for post, rad in _les_csv(self.kilde, fil, kolonner):
+            kodeverk = _krev(rad["kodeverk"], fil, post, "kodeverk")
+            if kodeverk not in self.kategorier:
+                raise ImportFeil(fil, post, f"ukjent kodeverk «{kodeverk}» (ICPC2 eller ICD10)")
+            fra = _krev(rad["fra"], fil, post, "fra", r"[A-Z]\d{2}")
+            til = _krev(rad["til"], fil, post, "til", r"[A-Z]\d{2}")
+            for kode in (fra, til):
+                if kode not in self.kategorier[kodeverk]:
+                    raise ImportFeil(fil, post, f"{kode} finnes ikke i {kodeverk}-listen")
+            if fra > til:
+                raise ImportFeil(fil, post, f"kodespennet {fra}–{til} er baklengs")
+            slug = _krev(rad["malgruppe"], fil, post, "malgruppe")
+            if slug != UTELATT and slug not in self.malgrupper:
+                raise ImportFeil(fil, post, f"ukjent målgruppe «{slug}»")
+            _krev(rad["begrunnelse"], fil, post, "begrunnelse")
+            for forrige, k, f, t, g in rader:
+                if k != kodeverk or t < fra or til < f:
+                    continue
+                if g == slug:
+                    raise ImportFeil(
+                        fil, post, f"{fra}–{til} overlapper {f}–{t} for {slug} ({forrige})"
+                    )
+                if UTELATT in (g, slug):
+                    if g == UTELATT:
+                        grunn = f"utelatt der, men tilordnet {slug} her"
+                    else:
+                        grunn = f"tilordnet {g} der, men utelatt her"
+                    raise ImportFeil(fil, post, f"{fra}–{til} motsier {f}–{t} ({forrige}): {grunn}")
+            rader.append((post, kodeverk, fra, til, slug))
+        return [(g, k, f, t) for _, k, f, t, g in rader if g != UTELATT]
 
     def behandlingsformer(self) -> None:
         rader = [
