@@ -24,9 +24,8 @@ from .conftest import axe_brudd
 
 BREDDER = pytest.mark.parametrize("bredde", [1280, 360], ids=["1280px", "360px"])
 PASSORD = "hemmelig-passord-123"  # tests.factories.BrukerFactory
-# A code the catalogue serves today (Z73.0 «utbrent» gets its målgrupper in another part of
-# issue 13; the journey is the same with it).
-DIAGNOSE = "P76"
+# The code the journey ends with when the GP types «utbrent» and takes the top suggestion.
+DIAGNOSE = "Z73.0"
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +64,24 @@ def bredde_ok(side) -> bool:
 def test_fastlegen_henviser_fra_soket_og_mottakeren_vurderer(side_for, live_server, bredde) -> None:
     lege = fastlege()
     side = side_for(bredde=bredde)
-    logg_inn(side, lege, f"/?kommune=Ålesund&diagnose={DIAGNOSE}")
+    logg_inn(side, lege, "/")
+    # As a GP would: the patient's kommune and a plain word, then the top suggestion.
+    kommune = side.locator("#id_kommune")
+    kommune.click()
+    kommune.press_sequentially("Ålesund", delay=20)
+    expect(side.locator("#id_kommune-forslag").get_by_role("option").first).to_contain_text(
+        "Ålesund"
+    )
+    kommune.press("ArrowDown")
+    kommune.press("Enter")
+    diagnose = side.locator("#id_diagnose")
+    diagnose.click()
+    diagnose.press_sequentially("utbrent", delay=20)
+    forste = side.locator("#id_diagnose-forslag").get_by_role("option").first
+    expect(forste).to_contain_text(DIAGNOSE)
+    diagnose.press("ArrowDown")
+    diagnose.press("Enter")
+    expect(side).to_have_url(re.compile(rf"diagnose={re.escape(DIAGNOSE)}"))
     kort = side.locator("li.kort h3 a").first
     expect(kort).to_be_visible()
     assert axe_brudd(side) == []
@@ -90,7 +106,9 @@ def test_fastlegen_henviser_fra_soket_og_mottakeren_vurderer(side_for, live_serv
     side.get_by_role("button", name="Send henvisningen").click()
     expect(side.locator("#status")).to_contain_text("Sendt")
     h = Henvisning.objects.get()
-    assert h.tilbud_id == tilbud_id and [k["kode"] for k in h.diagnosekoder] == [DIAGNOSE]
+    assert h.tilbud_id == tilbud_id and [k["kode"] for k in h.diagnosekoder] == [
+        DIAGNOSE.replace(".", "")
+    ]  # stored as the code list writes it
     dato = timezone.localdate().strftime("%d.%m.%Y")
     expect(side.locator(".statuslogg")).to_contain_text(f"Sendt {dato} av Kari Lege")
     assert axe_brudd(side) == [] and bredde_ok(side)
