@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,10 @@ class TilbudConfig(AppConfig):
 
     def ready(self) -> None:
         from . import referanse
+        from .services import sokevokter
 
+        # SQLite's search triggers call the keeper's Python function (tilbud.services.sokevokter).
+        connection_created.connect(sokevokter.registrer_funksjoner, dispatch_uid="sokevokter")
         # A saved or deleted kommune, agreement, opptaksområde, … refreshes the search's
         # in-memory copy of the reference tables (bulk writes call referanse.endret() themselves).
         for modell in referanse.REFERANSEMODELLER:

@@ -199,7 +199,7 @@ class Tilbud(models.Model):
     bekreftet_av = models.CharField(_("bekreftet av"), max_length=200)
     # Denormalised search text (lower case: name, provider, målgrupper, diagnoses, category) so
     # that one indexed column serves trigram search on PostgreSQL and LIKE on SQLite. Kept up to
-    # date by tilbud.services.sok.oppdater_sokeindeks.
+    # date by database triggers (tilbud.services.sokevokter), as are the two columns below.
     sokeord = models.TextField(_("søkeord"), blank=True, editable=False)
     sokevektor = SearchVectorField(_("søkevektor"), null=True, editable=False)
     # Centre of the tilbud's sites (mean of their kommune points), kept with the search columns:

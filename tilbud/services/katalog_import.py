@@ -37,7 +37,6 @@ from tilbud.models import (
 )
 from tilbud.models.tilbud import Fagomrade
 from tilbud.services.historikk import historikk_kontekst
-from tilbud.services.sok import oppdater_sokeindeks
 
 # The 2020 overview (report section 4.6) describes the tilbud as of autumn/December 2020; the
 # 2019 tables were collected in spring 2019. Those are the dates the facts were last confirmed.
@@ -509,9 +508,7 @@ class KatalogImport:
         self._synk_lokasjoner(onsket)
         self._synk_tilbud(onsket)
         self._synk_avtaler(onsket)
-        # The search columns are derived data: recompute them all (a few ms for the real
-        # catalogue), so a change in how they are built reaches existing rows too.
-        oppdater_sokeindeks()
+        # The derived search data follows by database triggers (tilbud.services.sokevokter).
 
     def _synk_lokasjoner(self, onsket: list["TilbudData"]) -> None:
         rader = {

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
-from tilbud.services.sok import oppdater_sokeindeks
 from tilbud.tilgang import koordinerte_rhf
 
 # What coordinators and editors edit; the rest (source references, ids, search columns, version)
@@ -201,7 +200,6 @@ def tilbud_oppdater(
         for navn in M2M_FELT:
             if navn in endringer:
                 getattr(kandidat, navn).set(endringer[navn])
-        oppdater_sokeindeks([tilbud_id])
     return Tilbud.objects.get(pk=tilbud_id)
 
 
@@ -339,7 +337,6 @@ def tilbud_opprett(
         for navn in M2M_FELT:
             if navn in felt:
                 getattr(tilbud, navn).set(felt[navn])
-        oppdater_sokeindeks([tilbud.pk])
     return tilbud
 
 
