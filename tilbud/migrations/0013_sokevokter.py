@@ -37,7 +37,8 @@ def tilbake(apps, schema_editor):
     m0010 = importlib.import_module("tilbud.migrations.0010_sokerad_kommuner_utenfor")
     for sql in m0007.OPPRETT:
         if "CREATE TRIGGER sokerad_" in sql or (
-            "CREATE FUNCTION tilbud_sokerad_" in sql and "tilbud_sokerad_oppdater" not in sql
+            "CREATE FUNCTION tilbud_sokerad_" in sql
+            and "CREATE FUNCTION tilbud_sokerad_oppdater" not in sql
         ):
             schema_editor.execute(sql)
     schema_editor.execute(m0010._oppdater(m0010._ETTER, med_utenfor=True))

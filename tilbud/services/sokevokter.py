@@ -212,6 +212,7 @@ def pg_opprett(egne: list[str]) -> list[str]:
     )
     return [
         *PG_FJERN_GAMLE,
+        *(sql for sql in PG_FJERN if sql.startswith("DROP TRIGGER")),
         # sokeord, sokevektor and the point of the given tilbud, from the tables.
         f"""
         CREATE OR REPLACE FUNCTION tilbud_avledet(ider bigint[])
@@ -546,6 +547,14 @@ PG_FJERN = [
 
 
 # ------------------------------------------------------------------------ keeper's entry
+
+
+def fjern_sqlite(apps: Any, schema_editor: Any) -> None:
+    """Drop SQLite's triggers: a migration that changes a table they name (SQLite rebuilds the
+    table) runs this first and `installer` after, or SQLite refuses the rename."""
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in SQLITE_FJERN:
+            schema_editor.execute(sql)
 
 
 def installer(schema_editor: Any, egne: list[str]) -> None:
