@@ -455,3 +455,80 @@ def test_the_import_leaves_the_search_as_a_rebuild_would(api: Any) -> None:
     etter = svar(api)
     assert etter != for_
     assert etter == etter_ny_bygging(api)
+
+
+# ------------------------------------------------------------------------ the `digital` column
+
+
+def sokeradens_digital(tilbud: Tilbud) -> bool | None:
+    """The search table's copy (PostgreSQL); on SQLite the search reads the tilbud itself."""
+    if connection.vendor != "postgresql":
+        return Tilbud.objects.values_list("digital", flat=True).get(pk=tilbud.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT digital FROM tilbud_sokerad WHERE tilbud_id = %s", [tilbud.pk])
+        return cursor.fetchone()[0]
+
+
+BODO = "s4_6_4_3_1"  # Nordlandssykehuset: «kan benytte Skype og telefon til oppfølging»
+
+
+def test_the_import_marks_digital_only_where_the_source_says_it_is_delivered_so() -> None:
+    digitale = set(Tilbud.objects.filter(digital=True).values_list("kilde_id", flat=True))
+    # The source's delivery lists «digital» for these; two more mention only plans for it
+    # (s4_6_2_2_3 «arbeidet med å utvikle», s4_6_3_3_2 «undersøke mulighetene»).
+    assert digitale == {
+        "s4_6_1_3_1", "s4_6_1_6_1", "s4_6_2_2_1", "s4_6_4_1_1", "s4_6_4_3_1", "s4_6_4_4_1",
+    }  # fmt: skip
+    for tilbud in Tilbud.objects.all():
+        assert sokeradens_digital(tilbud) == tilbud.digital, tilbud.kilde_id
+
+
+def test_a_coordinator_unticks_digital_in_the_html_form_and_the_search_follows() -> None:
+    from django.urls import reverse
+
+    from tests.factories import bruker_med_rolle
+    from tests.koordinator.conftest import klient
+    from tests.koordinator.test_redigering import skjemadata
+
+    bodo = Tilbud.objects.get(kilde_id=BODO)
+    assert bodo.digital and sokeradens_digital(bodo)
+    c = klient(bruker_med_rolle("koordinator", rhf="HN"))
+    url = reverse("koordinator:tilbud-rediger", kwargs={"pk": bodo.pk})
+    side = c.get(url)
+    assert "Kan gis digitalt (video/nett)" in side.content.decode()
+    data = skjemadata(side, grunn="Bare oppmøte nå")
+    assert data.pop("digital") == "on"  # an unticked box is not sent
+    svar = c.post(url, data)
+    assert svar.status_code == 302, svar.content.decode()[:2000]
+    bodo.refresh_from_db()
+    assert bodo.digital is False
+    assert sokeradens_digital(bodo) is False
+
+
+def test_the_editing_api_sets_digital() -> None:
+    from rest_framework.test import APIClient
+
+    from tests.factories import bruker_med_rolle
+
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_9_3")
+    api = APIClient()
+    api.force_authenticate(bruker_med_rolle("administrator"))
+    url = f"/api/v1/tilbud/{tilbud.pk}/"
+    for_ = api.get(url)
+    assert for_.json()["digital"] is False
+    svar = api.patch(url, {"digital": True}, format="json", HTTP_IF_MATCH=for_["ETag"])
+    assert svar.status_code == 200, svar.content
+    assert api.get(url).json()["digital"] is True
+    assert sokeradens_digital(tilbud) is True
+    feil = api.patch(url, {"digital": "kanskje"}, format="json", HTTP_IF_MATCH=svar["ETag"])
+    assert feil.status_code == 400 and "digital" in feil.json()
+
+
+def test_the_admin_edits_digital() -> None:
+    from tilbud.admin import TilbudAdmin
+
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_9_3")
+    _admin_lagre(TilbudAdmin, tilbud, {"digital": True})
+    tilbud.refresh_from_db()
+    assert tilbud.digital is True
+    assert sokeradens_digital(tilbud) is True

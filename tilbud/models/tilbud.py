@@ -153,6 +153,8 @@ class Tilbud(models.Model):
     helseiarbeid_tekst = models.TextField(_("om HelseIArbeid"), blank=True)
     arbeidsgiverkontakt = models.TextField(_("kontakt med arbeidsgiver"), blank=True)
     digitalt = models.TextField(_("digitale tilbud"), blank=True)
+    # Whether the tilbud can be delivered by video or online (the GP search filters on it).
+    digital = models.BooleanField(_("Kan gis digitalt (video/nett)"), default=False)
     kapasitet = models.TextField(_("kapasitet og volum"), blank=True)
     henvisere = models.JSONField(_("hvem kan henvise"), default=list, blank=True)
     henvisning_til = models.CharField(

@@ -729,6 +729,10 @@ class TilbudBygger:
             "helseiarbeid": er_helseiarbeid(p),
             "helseiarbeid_tekst": _tekst(p.get("helseiarbeid")),
             "arbeidsgiverkontakt": _tekst(p.get("employer_contact")),
+            # The source's delivery vocabulary lists «digital» only where the text says it is
+            # delivered so (video, Skype, internet treatment); its `digital` text also holds
+            # plans («undersøke mulighetene …»), so that alone does not count.
+            "digital": "digital" in (p.get("delivery") or []),
             "digitalt": _tekst(p.get("digital")),
             "kapasitet": _tekst(p.get("capacity_or_volume")),
             "henvisere": henvisere,
@@ -804,6 +808,7 @@ class TilbudBygger:
             "helseiarbeid": False,
             "helseiarbeid_tekst": "",
             "arbeidsgiverkontakt": "",
+            "digital": False,  # the 2019 tables say nothing about digital delivery
             "digitalt": "",
             "kapasitet": "",
             "henvisere": [],

@@ -29,7 +29,7 @@ REDIGERBARE_FELT = [
     "kapasitet", "henvisning_til", "henvisning_tekst", "henvisningstidspunkt", "ventetid_tekst",
     "ventetid_uker", "ventetid_type", "ventetid_dato", "ventetid_kilde", "tar_imot_henvisninger",
     "kapasitet_bekreftet", "kontakt", "kontakt_bekreftet", "nettside", "status_merknad",
-    "startdato",
+    "startdato", "digital",
 ]  # fmt: skip
 M2M_FELT = ["malgrupper", "behandlingsformer", "lokasjoner"]
 

@@ -52,7 +52,7 @@ from tilbud.models.tilbud import Fagomrade
 # The tilbud's own columns the search table copies (the rest of its row comes from links).
 SOKERAD_EGNE = [
     "rhf_id", "organisasjon_id", "status", "fagomrade", "alder_fra", "alder_til",
-    "sted_lat", "sted_lon", "navn",
+    "sted_lat", "sted_lon", "navn", "digital",
 ]  # fmt: skip
 # The tilbud's own columns that sokeord and sokevektor are made of.
 AVLEDET_AV = [
