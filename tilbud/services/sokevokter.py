@@ -23,15 +23,15 @@ How every write path is covered:
 - **SQLite**: the same inputs fire SQLite triggers (installed by migration 0013 from
   `SQLITE_OPPRETT`) that recompute `sokeord` and the point row by row, with the Python function
   `sokeord_av` registered on every connection (`registrer_funksjoner`, connected to
-  `connection_created` in tilbud/apps.py). So `save()`, `update()`, the admin, the import,
+  `connection_created` by `koble_til`). So `save()`, `update()`, the admin, the import,
   services and raw SQL through Django's connection are covered alike. (The search table, the
   tsvector and the vocabulary exist on PostgreSQL only.)
 - **The in-process copy of the reference tables** (tilbud.referanse: kommuner, agreements,
-  opptaksområder, …): refreshed by post_save/post_delete signals on those models (tilbud/apps.py)
-  and by the import at its end (it writes them in bulk). A `QuerySet.update()` or raw SQL on them
-  reaches the search after `referanse.MAKS_ALDER` seconds at most: no database trigger can reach
-  a process's memory. Agreements and opptaksområder feed nothing else (the tiers are computed per
-  search from that copy).
+  opptaksområder, …): refreshed by post_save/post_delete signals on those models (`koble_til`,
+  called once from tilbud/apps.py) and by the import at its end (it writes them in bulk). A
+  `QuerySet.update()` or raw SQL on them reaches the search after `referanse.MAKS_ALDER`
+  seconds at most: no database trigger can reach a process's memory. Agreements and
+  opptaksområder feed nothing else (the tiers are computed per search from that copy).
 
 `bygg_pa_nytt` rebuilds all of it from scratch; tests compare the kept data against it.
 """
@@ -45,6 +45,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 from tilbud.models.tilbud import Fagomrade
@@ -547,6 +549,27 @@ PG_FJERN = [
 
 
 # ------------------------------------------------------------------------ keeper's entry
+
+
+def koble_til() -> None:
+    """Connect the keeper's hooks, once (TilbudConfig.ready)."""
+    from tilbud import referanse
+
+    connection_created.connect(registrer_funksjoner, dispatch_uid="sokevokter")
+    for modell in referanse.REFERANSEMODELLER:
+        post_save.connect(_referanse_endret, sender=modell, dispatch_uid=f"ref-lagret-{modell}")
+        post_delete.connect(_referanse_endret, sender=modell, dispatch_uid=f"ref-slettet-{modell}")
+
+
+def _referanse_endret(sender: type, instance: Any, **_kwargs: Any) -> None:
+    from tilbud import referanse
+    from tilbud.models import Organisasjon
+
+    # Of the organisations only the RHF are reference data (providers and HF are referred to
+    # by id from agreements and opptaksområder, which have their own signals).
+    if sender is Organisasjon and instance.type != Organisasjon.Type.RHF:
+        return
+    referanse.endret()
 
 
 def fjern_sqlite(apps: Any, schema_editor: Any) -> None:
