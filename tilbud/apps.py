@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,23 +7,8 @@ class TilbudConfig(AppConfig):
     verbose_name = _("Tilbud og organisasjoner")
 
     def ready(self) -> None:
-        from . import referanse
+        from .services import sokevokter
 
-        # A saved or deleted kommune, agreement, opptaksområde, … refreshes the search's
-        # in-memory copy of the reference tables (bulk writes call referanse.endret() themselves).
-        for modell in referanse.REFERANSEMODELLER:
-            post_save.connect(_referanse_endret, sender=modell, dispatch_uid=f"ref-lagret-{modell}")
-            post_delete.connect(
-                _referanse_endret, sender=modell, dispatch_uid=f"ref-slettet-{modell}"
-            )
-
-
-def _referanse_endret(sender: type, instance: object, **_kwargs: object) -> None:
-    from . import referanse
-    from .models import Organisasjon
-
-    # Of the organisations only the RHF are reference data (providers and HF are referred to
-    # by id from agreements and opptaksområder, which have their own signals).
-    if sender is Organisasjon and instance.type != Organisasjon.Type.RHF:
-        return
-    referanse.endret()
+        # The keeper of the derived search data: its SQLite function and the signals that
+        # refresh the search's in-memory copy of the reference tables.
+        sokevokter.koble_til()

@@ -6,9 +6,9 @@ A search used to spend five of its twelve queries here, each costing more in Dja
 PostgreSQL. These tables change with the yearly import and, for agreements and opptaksområder,
 through the admin and the coordinator area, so a copy per process is safe if it is refreshed:
 
-- every save or delete of these models (signals, tilbud/apps.py) and the end of the import drop
-  this process's copy at once and, after commit, move a shared version number in the cache
-  (Redis in production, shared by every worker);
+- every save or delete of these models (signals, tilbud.services.sokevokter) and the end of
+  the import drop this process's copy at once and, after commit, move a shared version number
+  in the cache (Redis in production, shared by every worker);
 - each process compares that number at most once a second and reloads when it has moved;
 - and reloads after MAKS_ALDER seconds whatever the number says, so a change the signals cannot
   see (a bulk UPDATE in a shell, a Redis that was down) is picked up within a minute.

@@ -277,6 +277,7 @@ class TilbudDetaljSerializer(TilbudListeSerializer):
             "nav_samarbeid",
             "helseiarbeid_tekst",
             "arbeidsgiverkontakt",
+            "digital",
             "digitalt",
             "kapasitet",
             "henvisere",

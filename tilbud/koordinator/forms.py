@@ -41,6 +41,7 @@ SEKSJONER = [
             "helseiarbeid",
             "helseiarbeid_tekst",
             "arbeidsgiverkontakt",
+            "digital",
             "digitalt",
         ],
     ),

@@ -6,10 +6,12 @@ means reading its wide rows (long texts, the weighted tsvector), hundreds of MB 
 tilbud. This table is a few MB, so the search filters, ranks and pages here and fetches the full
 tilbud only for the page shown.
 
-Database triggers keep it exact (migration 0007): every insert, update, delete or truncate of
-tilbud and of their målgruppe and behandlingsform links, whether it comes from the portal, the
-import, the admin or a bulk UPDATE. The table exists only on PostgreSQL (`managed = False`);
-on SQLite the search reads `tilbud_tilbud` directly (tilbud.selectors.sokegrunnlag).
+Database triggers keep it exact (tilbud.services.sokevokter, migration 0013): every insert,
+update, delete or truncate of tilbud, of their målgruppe, behandlingsform and site links, and of
+the sites, kommuner and organisations they depend on, whether it comes from the portal, the
+import, the admin, a bulk UPDATE or raw SQL. The table exists only on PostgreSQL
+(`managed = False`); on SQLite the search reads `tilbud_tilbud` directly
+(tilbud.selectors.sokegrunnlag).
 """
 
 from django.contrib.postgres.fields import ArrayField
@@ -52,6 +54,7 @@ class Sokerad(models.Model):
     sted_lat = models.FloatField(null=True)
     sted_lon = models.FloatField(null=True)
     navn = models.CharField(max_length=300)
+    digital = models.BooleanField(default=False)  # migration 0014
 
     objects = SokeradQuerySet.as_manager()
 

@@ -153,6 +153,8 @@ class Tilbud(models.Model):
     helseiarbeid_tekst = models.TextField(_("om HelseIArbeid"), blank=True)
     arbeidsgiverkontakt = models.TextField(_("kontakt med arbeidsgiver"), blank=True)
     digitalt = models.TextField(_("digitale tilbud"), blank=True)
+    # Whether the tilbud can be delivered by video or online (the GP search filters on it).
+    digital = models.BooleanField(_("Kan gis digitalt (video/nett)"), default=False)
     kapasitet = models.TextField(_("kapasitet og volum"), blank=True)
     henvisere = models.JSONField(_("hvem kan henvise"), default=list, blank=True)
     henvisning_til = models.CharField(
@@ -199,7 +201,7 @@ class Tilbud(models.Model):
     bekreftet_av = models.CharField(_("bekreftet av"), max_length=200)
     # Denormalised search text (lower case: name, provider, målgrupper, diagnoses, category) so
     # that one indexed column serves trigram search on PostgreSQL and LIKE on SQLite. Kept up to
-    # date by tilbud.services.sok.oppdater_sokeindeks.
+    # date by database triggers (tilbud.services.sokevokter), as are the two columns below.
     sokeord = models.TextField(_("søkeord"), blank=True, editable=False)
     sokevektor = SearchVectorField(_("søkevektor"), null=True, editable=False)
     # Centre of the tilbud's sites (mean of their kommune points), kept with the search columns:

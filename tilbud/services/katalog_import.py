@@ -37,7 +37,6 @@ from tilbud.models import (
 )
 from tilbud.models.tilbud import Fagomrade
 from tilbud.services.historikk import historikk_kontekst
-from tilbud.services.sok import oppdater_sokeindeks
 
 # The 2020 overview (report section 4.6) describes the tilbud as of autumn/December 2020; the
 # 2019 tables were collected in spring 2019. Those are the dates the facts were last confirmed.
@@ -554,9 +553,7 @@ class KatalogImport:
         self._synk_lokasjoner(onsket)
         self._synk_tilbud(onsket)
         self._synk_avtaler(onsket)
-        # The search columns are derived data: recompute them all (a few ms for the real
-        # catalogue), so a change in how they are built reaches existing rows too.
-        oppdater_sokeindeks()
+        # The derived search data follows by database triggers (tilbud.services.sokevokter).
 
     def _synk_lokasjoner(self, onsket: list["TilbudData"]) -> None:
         rader = {
@@ -777,6 +774,10 @@ class TilbudBygger:
             "helseiarbeid": er_helseiarbeid(p),
             "helseiarbeid_tekst": _tekst(p.get("helseiarbeid")),
             "arbeidsgiverkontakt": _tekst(p.get("employer_contact")),
+            # The source's delivery vocabulary lists «digital» only where the text says it is
+            # delivered so (video, Skype, internet treatment); its `digital` text also holds
+            # plans («undersøke mulighetene …»), so that alone does not count.
+            "digital": "digital" in (p.get("delivery") or []),
             "digitalt": _tekst(p.get("digital")),
             "kapasitet": _tekst(p.get("capacity_or_volume")),
             "henvisere": henvisere,
@@ -852,6 +853,7 @@ class TilbudBygger:
             "helseiarbeid": False,
             "helseiarbeid_tekst": "",
             "arbeidsgiverkontakt": "",
+            "digital": False,  # the 2019 tables say nothing about digital delivery
             "digitalt": "",
             "kapasitet": "",
             "henvisere": [],

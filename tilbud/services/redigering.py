@@ -20,7 +20,6 @@ from helsearbeid.typer import Bruker
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.rules import er_administrator, rhf_for
 from tilbud.services.historikk import historikk_kontekst
-from tilbud.services.sok import oppdater_sokeindeks
 from tilbud.tilgang import kan_endre, kan_foresla, koordinerte_rhf
 
 # What coordinators and editors edit; the rest (source references, ids, search columns, version)
@@ -32,7 +31,7 @@ REDIGERBARE_FELT = [
     "kapasitet", "henvisning_til", "henvisning_tekst", "henvisningstidspunkt", "ventetid_tekst",
     "ventetid_uker", "ventetid_type", "ventetid_dato", "ventetid_kilde", "tar_imot_henvisninger",
     "kapasitet_bekreftet", "kontakt", "kontakt_bekreftet", "nettside", "status_merknad",
-    "startdato",
+    "startdato", "digital",
 ]  # fmt: skip
 M2M_FELT = ["malgrupper", "behandlingsformer", "lokasjoner"]
 
@@ -241,7 +240,6 @@ def tilbud_oppdater(
         for navn in M2M_FELT:
             if navn in endringer:
                 getattr(kandidat, navn).set(endringer[navn])
-        oppdater_sokeindeks([tilbud_id])
     return Tilbud.objects.get(pk=tilbud_id)
 
 
@@ -467,7 +465,6 @@ def tilbud_opprett(
         for navn in M2M_FELT:
             if navn in felt:
                 getattr(tilbud, navn).set(felt[navn])
-        oppdater_sokeindeks([tilbud.pk])
     return tilbud
 
 
