@@ -85,3 +85,13 @@ def test_a_user_is_never_typed_any_in_the_type_checked_modules() -> None:
         and (arg.annotation is None or "Any" in ast.unparse(arg.annotation))
     ]
     assert funn == []
+
+
+def test_the_readme_opens_with_exactly_the_two_commands() -> None:
+    """A newcomer's first screen: the title, then `make run` and `make test`, nothing else."""
+    tekst = (ROT / "README.md").read_text(encoding="utf-8")
+    tittel, _, resten = tekst.partition("\n\n")
+    assert tittel.startswith("# ") and resten.startswith("```sh\n")
+    forste_blokk = resten.removeprefix("```sh\n").split("```", 1)[0]
+    kommandoer = [linje.split("#")[0].strip() for linje in forste_blokk.splitlines()]
+    assert [k for k in kommandoer if k] == ["make run", "make test"]
