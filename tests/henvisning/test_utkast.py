@@ -15,6 +15,7 @@ from henvisning.livssyklus import Part
 from henvisning.models import Henvisning, Statusendring, Tilgangslogg
 from henvisning.services import TOMT_UTKAST, henvisning_oppdater, henvisning_opprett
 from tests.henvisning.conftest import komplett
+from tilbud.models import Organisasjon
 
 pytestmark = pytest.mark.django_db
 
@@ -182,8 +183,16 @@ def test_tabellen_nekter_tomt_utkast(sender, tilbud) -> None:
 # --------------------------------------------------------------------------- the data migration
 
 
+@pytest.fixture
+def katalog_etter_flush(transactional_db) -> None:
+    # Transactional tests run last and each ends with a flush: the one before may have left an
+    # empty database behind.
+    if not Organisasjon.objects.filter(kode="HN").exists():
+        call_command("importer_katalog", stdout=StringIO())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_migreringen_fjerner_tomme_utkast_og_bare_dem(sender, tilbud) -> None:
+def test_migreringen_fjerner_tomme_utkast_og_bare_dem(katalog_etter_flush, sender, tilbud) -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     beholdt = henvisning_opprett(sender=sender, tilbud=tilbud, data={"navn": "Kari Utkast"})
