@@ -82,10 +82,12 @@ lint: install
 # The whole suite. DATABASE_URL / REDIS_URL select PostgreSQL and Redis; without them SQLite.
 # pytest's exit code 5 ("no tests collected") is turned into a failure, never a pass.
 test: export DJANGO_SETTINGS_MODULE := helsearbeid.settings.test
-# The SQLite run is spread over two processes (pytest-xdist), each with its own in-memory
-# database: measured here 4 min 45 s against 6 min 36 s in one. The PostgreSQL run stays in one
-# process: its Celery, gunicorn and thread tests wait on real servers and time.
-test: XDIST := $(if $(DATABASE_URL),,-n 2)
+# Both runs are spread over two processes (pytest-xdist, one per core). Each worker has its own
+# test database (SQLite in memory; PostgreSQL `test_<name>_<run>_gw0`) and its own Redis database
+# (helsearbeid/settings/testkjoring.py), and the servers and workers a test starts take free
+# ports and queues of their own. `--dist loadgroup`: tests that share an expensive fixture stay
+# on one worker (tests/conftest.py, XDIST_GRUPPER). XDIST= runs in one process.
+XDIST ?= -n 2 --dist loadgroup
 test: lint nettleser
 	$(PY) manage.py makemigrations --check --dry-run
 	@# Types of the services, selectors and access checks ([tool.mypy] in pyproject.toml). The

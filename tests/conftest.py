@@ -9,6 +9,20 @@ from rest_framework.test import APIClient
 
 from tilbud import referanse
 
+# pytest-xdist (`make test` runs two workers, `--dist loadgroup`): tests that share something
+# expensive of their own stay on one worker. The fault and load tests share a private PostgreSQL
+# cluster (initdb, migrate and the catalogue import: the session fixture in
+# tests/drift/conftest.py); spread over both workers, each worker would build one. Grouped by the
+# fixture they use, so a new test that uses it joins the group by itself.
+XDIST_GRUPPER = {"privat_pg": "privat-postgres"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixtur, gruppe in XDIST_GRUPPER.items():
+            if fixtur in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(gruppe))
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -34,6 +34,10 @@ FORVENTEDE_HOPP: dict[str, dict[str, str]] = {
         "tests/tilbud/test_sok.py::test_full_text_ranks_name_matches_above_body_matches": _PG,
         "tests/tilbud/test_sok.py::test_typos_and_partial_words_still_match_on_postgresql": _PG,
         "tests/rapporter/test_synk_json.py::*": "the database writes the sync JSON on PostgreSQL",
+        # The run's own Redis database (helsearbeid/settings/testkjoring.py).
+        "tests/test_ci_vern.py::test_this_process_uses_the_redis_database_it_claimed": (
+            "no Redis on the SQLite run"
+        ),
     },
     "postgresql+redis": {
         "tests/koordinator/test_redigering.py::test_history_on_sqlite_says_so_politely": (

@@ -1,7 +1,10 @@
 """The suite's own guards: a run may skip only what it lists, and no test can hang the run."""
 
+import os
+
 import pytest
 
+from helsearbeid.settings import testkjoring
 from tests.forventede_hopp import FORVENTEDE_HOPP
 from tests.hoppvakt import kjoringens_oppsett, vurder
 
@@ -87,3 +90,31 @@ def test_a_run_stopped_early_is_judged_on_what_it_reached(
     resultat = pytester.runpytest_inprocess(*INDRE, "-x")
     assert resultat.ret == pytest.ExitCode.TESTS_FAILED  # test_a's failure, nothing else
     assert "står i listen" not in resultat.stdout.str()
+
+
+def test_an_xdist_worker_does_not_take_over_its_controllers_redis_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The controller (run 4242) claimed database 3; its worker gw1 inherits the environment.
+    monkeypatch.setenv(testkjoring.KJORING_MILJO, "4242")
+    monkeypatch.setenv(testkjoring.REDIS_DB_MILJO, "4242:3")
+    monkeypatch.setenv(testkjoring.XDIST_MILJO, "gw1")
+    assert testkjoring.redis_eier() == "4242-gw1"
+    assert testkjoring._arvet_db("4242-gw1") is None  # so the worker claims one of its own
+    # A Celery worker or gunicorn that gw1 starts inherits gw1's claim and uses it.
+    monkeypatch.setenv(testkjoring.REDIS_DB_MILJO, "4242-gw1:7")
+    assert testkjoring.kjoringens_redis_url("redis://127.0.0.1:6379/0") == (
+        "redis://127.0.0.1:6379/7"
+    )
+
+
+def test_this_process_uses_the_redis_database_it_claimed(settings) -> None:
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("bare med Redis")  # listed in tests/forventede_hopp.py for SQLite
+    eier, _, db = os.environ[testkjoring.REDIS_DB_MILJO].rpartition(":")
+    assert eier == testkjoring.redis_eier()
+    assert settings.REDIS_URL.endswith(f"/{db}")
+    import redis
+
+    felles = redis.Redis.from_url(settings.REDIS_URL.rsplit("/", 1)[0] + "/0")
+    assert felles.get(testkjoring.KRAV_NOKKEL.format(db)) == eier.encode()

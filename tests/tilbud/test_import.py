@@ -12,7 +12,15 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from tilbud.models import Avtale, Diagnosekode, Kommune, Lokasjon, Organisasjon, Tilbud
+from tilbud.models import (
+    Avtale,
+    Diagnosekode,
+    Kommune,
+    Lokasjon,
+    Organisasjon,
+    Postnummer,
+    Tilbud,
+)
 from tilbud.services.katalog_import import importer_katalog
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +190,23 @@ def test_changed_source_data_is_updated_in_place(tmp_path: Path) -> None:
     assert tilbud.navn == "Nytt navn fra kilden"
     assert tilbud.versjon == 2
     assert tilbud.malgrupper.exists()  # relations survive an update
+
+
+def test_a_postal_code_moved_to_another_kommune_is_updated_and_the_rest_left_alone(
+    tmp_path: Path,
+) -> None:
+    kilde = _kopi(tmp_path)
+    fil = kilde / "geografi" / "postnummer.csv"
+    rader = list(csv.DictReader(fil.open(encoding="utf-8")))
+    bodo = next(r for r in rader if r["postnummer"] == "8001")
+    bodo["kommunenummer"] = "1833"  # Rana
+    with fil.open("w", encoding="utf-8", newline="") as ut:
+        skriver = csv.DictWriter(ut, fieldnames=list(rader[0]))
+        skriver.writeheader()
+        skriver.writerows(rader)
+
+    rapport = importer_katalog(kilde=kilde)
+
+    assert rapport.tellinger["postnumre"].endret == 1
+    assert rapport.tellinger["postnumre"].uendret == len(rader) - 1
+    assert Postnummer.objects.get(nummer="8001").kommune_id == "1833"

@@ -161,26 +161,39 @@ def _krev(verdi: Any, fil: str, post: str, felt: str, monster: str | None = None
 _M = TypeVar("_M", bound=models.Model)
 
 
+def _verdi(obj: models.Model, felt: str) -> Any:
+    # A foreign key is compared by its id: reading the related object would cost one query
+    # per row (thousands for postal codes on every re-import).
+    f = obj._meta.get_field(felt)
+    if isinstance(f, models.ForeignKey):
+        return getattr(obj, f.attname)
+    return getattr(obj, felt)
+
+
+def _verdi_i_rad(verdi: Any) -> Any:
+    return verdi.pk if isinstance(verdi, models.Model) else verdi
+
+
 def _synk(
     modell: type[_M], noekkel: str | tuple[str, ...], rader: Iterable[dict[str, Any]]
 ) -> tuple[Telling, dict[Any, _M]]:
     """Create or update rows by natural key; rows that are equal are left alone."""
     noekler = (noekkel,) if isinstance(noekkel, str) else noekkel
-    eksisterende = {tuple(getattr(o, k) for k in noekler): o for o in modell._default_manager.all()}
+    eksisterende = {tuple(_verdi(o, k) for k in noekler): o for o in modell._default_manager.all()}
     telling = Telling()
     nye: list[_M] = []
     endrede: list[_M] = []
     endrede_felt: set[str] = set()
     alle: dict[Any, _M] = {}
     for rad in rader:
-        k = tuple(rad[n] for n in noekler)
+        k = tuple(_verdi_i_rad(rad[n]) for n in noekler)
         obj = eksisterende.get(k)
         if obj is None:
             obj = modell(**rad)
             nye.append(obj)
             telling.nye += 1
         else:
-            diff = [f for f, v in rad.items() if getattr(obj, f) != v]
+            diff = [f for f, v in rad.items() if _verdi(obj, f) != _verdi_i_rad(v)]
             if diff:
                 for f in diff:
                     setattr(obj, f, rad[f])
