@@ -48,11 +48,11 @@ MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
         ["tests/rapporter/test_sammendrag.py"],
     ),
     "filters": (
-        ["tilbud/filters.py"],
+        ["tilbud/sok/felt.py", "tilbud/sok/parametere.py", "tilbud/sok/filtre.py"],
         None,
         ["tests/tilbud/test_api_tilbud.py", "tests/tilbud/test_sok.py"],
     ),
-    "rangering": (["tilbud/rangering.py"], None, ["tests/tilbud/test_rangering.py"]),
+    "rangering": (["tilbud/sok/rangering.py"], None, ["tests/tilbud/test_rangering.py"]),
 }
 
 # What the tests need besides the Python packages: settings find fixtures/ and templates/ next to

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tilbud import selectors as felles
 from tilbud import tilgang
+from tilbud.historikk import tilbud_historikk
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.services import redigering
 from tilbud.services.feilmelding import feilmelding_los
@@ -33,6 +33,7 @@ from tilbud.tilgang import (
     krev_koordinator,
     krev_redigeringsrolle,
 )
+from tilbud.visning import ferskhet
 
 from . import selectors
 from .forms import (
@@ -82,7 +83,7 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
     valgt = {param: request.GET.get(param) in ("1", "on", "ja") for param in FILTRE}
     filtre = selectors.MineTilbudFiltre(**{FILTRE[p]: v for p, v in valgt.items()})
     rader = [
-        {"tilbud": t, "ferskhet": felles.ferskhet(t.sist_bekreftet)}
+        {"tilbud": t, "ferskhet": ferskhet(t.sist_bekreftet)}
         for t in selectors.mine_tilbud(request.user, filtre)
     ]
     # A tilbudsredaktør's own proposals, with the outcome and the coordinator's comment.
@@ -118,7 +119,7 @@ def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> 
     kan_endre = tilgang.kan_endre(request.user, tilbud)
     # The same check as GET /api/v1/tilbud/{id}/historikk/.
     kan_se_historikk = tilgang.kan_se_historikk(request.user, tilbud)
-    historikk = felles.tilbud_historikk(tilbud) if kan_se_historikk else []
+    historikk = tilbud_historikk(tilbud) if kan_se_historikk else []
     for versjon in historikk:
         versjon["rader"] = endringsliste(versjon["endringer"])
     return {
@@ -126,9 +127,9 @@ def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> 
         "form": form,
         "kan_endre": kan_endre,
         "kan_se_historikk": kan_se_historikk,
-        "ferskhet": felles.ferskhet(tilbud.sist_bekreftet),
+        "ferskhet": ferskhet(tilbud.sist_bekreftet),
         "historikk": historikk,
-        "historikk_aktiv": felles.settings.HISTORIKK_AKTIV,
+        "historikk_aktiv": settings.HISTORIKK_AKTIV,
         "avsluttet": tilbud.status == Tilbud.Status.AVSLUTTET,
     }
 
