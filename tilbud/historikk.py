@@ -14,10 +14,10 @@ def tilbud_historikk(tilbud: Tilbud) -> list[dict[str, Any]]:
     who changed it and why. Empty where no history is kept (SQLite)."""
     if not settings.HISTORIKK_AKTIV:
         return []
+    # django-pghistory adds the event model at start-up; the stubs cannot know it.
+    hendelser_qs = Tilbud.pgh_event_model.objects  # type: ignore[attr-defined]
     hendelser = list(
-        Tilbud.pgh_event_model.objects.filter(pgh_obj_id=tilbud.pk)
-        .select_related("pgh_context")
-        .order_by("pgh_id")
+        hendelser_qs.filter(pgh_obj_id=tilbud.pk).select_related("pgh_context").order_by("pgh_id")
     )
     felt = [*REDIGERBARE_FELT, "status", "avsluttet_dato", "avsluttet_grunn", "sist_bekreftet"]
     ut = []

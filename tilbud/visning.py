@@ -75,14 +75,15 @@ def henvisning_kort_tekst(
         else "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
         f"som vurderer og henviser videre til {organisasjon_navn}."
     )
-    til = {
+    hvor: dict[str, str] = {
         Tilbud.HenvisningTil.HF: til_hf,
         Tilbud.HenvisningTil.REGIONAL_VURDERING: (
             "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
             "til behandling."
         ),
         Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {organisasjon_navn}.",
-    }.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
+    }
+    til = hvor.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
     if henvisere:
         til += " Kan henvise: " + ", ".join(henvisere) + "."
     return til

@@ -117,7 +117,7 @@ class RhfField(_OppslagField):
         alle = referanse().rhf
         rhf = alle.get(verdi.upper())
         if rhf is None:
-            koder = ", ".join(r.kode for r in alle.values())
+            koder = ", ".join(str(r.kode) for r in alle.values())
             raise forms.ValidationError(
                 _("Ukjent helseregion «%(v)s». Gyldige: %(k)s."),
                 params={"v": verdi, "k": koder},
@@ -230,6 +230,9 @@ class _BilligKopi:
     included: a third of a millisecond per search, for objects no search changes. A copy
     here is shallow: its own attribute dict and `extra`, and its method bound to itself (the
     FilterSet sets `parent` and `model` on the copy)."""
+
+    extra: dict[str, Any]
+    method: Any
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         kopi = copy.copy(self)

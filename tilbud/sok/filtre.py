@@ -23,7 +23,9 @@ from .sokeside import Sokeside
 _SKJEMAKLASSER: dict[type, type[forms.Form]] = {}
 
 
-class _Sokefilter(django_filters.FilterSet):
+class Sokefilter(django_filters.FilterSet):
+    """The search's FilterSet without its filters (they come from the table: TilbudFilter)."""
+
     STATUS_ALLE = STATUS_ALLE
 
     class Meta:
@@ -88,9 +90,9 @@ class _Sokefilter(django_filters.FilterSet):
 
 # One filter per row of the table, in the table's order (the API's parameters, the form's
 # fields and their errors come in this order).
-TilbudFilter: type[_Sokefilter] = type(
+TilbudFilter: type[Sokefilter] = type(
     "TilbudFilter",
-    (_Sokefilter,),
+    (Sokefilter,),
     {
         "__module__": __name__,
         "__doc__": "The tilbud search's parameters (tilbud.sok.parametere), one filter each.",

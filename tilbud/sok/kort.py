@@ -145,14 +145,15 @@ LISTEFELT: tuple[Listefelt, ...] = (
     ),
 )
 
-KORTNAVN = tuple(f.navn for f in (*KORTFELT, *LISTEFELT))
+_ALLE: tuple[Kortfelt | Listefelt, ...] = (*KORTFELT, *LISTEFELT)
+KORTNAVN = tuple(f.navn for f in _ALLE)
 
 # `kortdata` as one statement: the lists as JSON built by PostgreSQL, in the same orders.
 # `{hvor}` says which tilbud (tilbud.sok.sokeside puts the cards of a page in its statement).
 # Only the fixed declarations above are joined; every value is a parameter.
 KORTDATA_SQL = (
     "SELECT "  # noqa: S608
-    + ",\n       ".join(f'{f.sql} AS "{KOLONNE}{f.navn}"' for f in (*KORTFELT, *LISTEFELT))
+    + ",\n       ".join(f'{f.sql} AS "{KOLONNE}{f.navn}"' for f in _ALLE)
     + """
   FROM tilbud_tilbud t
   JOIN tilbud_organisasjon o ON o.id = t.organisasjon_id
@@ -161,7 +162,7 @@ KORTDATA_SQL = (
 """
 )
 
-_FRA_SQL = {f.navn: f.fra_sql for f in (*KORTFELT, *LISTEFELT)}
+_FRA_SQL = {f.navn: f.fra_sql for f in _ALLE}
 
 
 def kortrad(kolonner: Sequence[str], rad: Sequence[Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 if TYPE_CHECKING:
     from tilbud.models import Kommune
 
-    from .filtre import TilbudFilter
+    from .filtre import Sokefilter
     from .sokeside import Sokeside
 
 
@@ -36,7 +36,7 @@ class Motor(Protocol):
         """Tilbud of other regions with a site in the kommune."""
         ...
 
-    def treff(self, sok: "TilbudFilter") -> "QuerySet | Sokeside":
+    def treff(self, sok: "Sokefilter") -> "QuerySet | Sokeside":
         """What a page of a valid search is cut from."""
         ...
 

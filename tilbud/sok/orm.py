@@ -12,7 +12,7 @@ from .kort import kortdata
 from .selectors import tilbud_liste_qs
 
 if TYPE_CHECKING:
-    from .filtre import TilbudFilter
+    from .filtre import Sokefilter
 
 
 class OrmMotor:
@@ -37,7 +37,7 @@ class OrmMotor:
         qs = Tilbud.objects.filter(lokasjoner__kommune=kommune).distinct()
         return list(qs.exclude(rhf_id=kommune.rhf_id).values_list("pk", flat=True))
 
-    def treff(self, sok: "TilbudFilter") -> QuerySet:
+    def treff(self, sok: "Sokefilter") -> QuerySet:
         return sok.qs
 
     def kortdata(self, ider: list[int]) -> list[dict[str, Any]]:

@@ -81,7 +81,7 @@ class Sidevalg:
 
     etikett: Any
     tom: Any  # the empty option: no filter
-    valg: Callable[[], Iterable[tuple[str, str]]]
+    valg: Callable[[], Iterable[tuple[str, Any]]]  # (value, label; labels may be lazy)
     klasse: str = "felt"
     store_bokstaver: bool = False  # the typed value matches case-insensitively (RHF codes)
 

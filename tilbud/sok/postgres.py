@@ -16,7 +16,7 @@ from .rangering import NivadeltSok, Pasientrangering
 from .sokeside import EnkelSok, Sokeside
 
 if TYPE_CHECKING:
-    from .filtre import TilbudFilter
+    from .filtre import Sokefilter
 
 SKRIVEFEIL_LIKHET = 0.4
 
@@ -61,7 +61,7 @@ class PostgresMotor:
             )
             return [rad[0] for rad in cursor.fetchall()]
 
-    def treff(self, sok: "TilbudFilter") -> Sokeside:
+    def treff(self, sok: "Sokefilter") -> Sokeside:
         """The rows as a sequence that reads count, page and cards in one statement; for the
         patient's kommune ranked tier by tier, so that a page stops at the tier that fills it."""
         if sok.pasientkommune is None:

@@ -23,7 +23,7 @@ def valgfelt(data: QueryDict, feil: dict[str, list[str]]) -> dict[str, dict[str,
             "etikett": p.side.etikett,
             "tom": p.side.tom,
             "klasse": p.side.klasse,
-            "feil": (feil.get(p.navn) or [None])[0],
+            "feil": next(iter(feil.get(p.navn) or []), None),
             "valg": [
                 {"verdi": verdi, "navn": navn, "valgt": str(verdi) == sendt}
                 for verdi, navn in p.side.valg()

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from helsearbeid.api.filtering import ALLTID_TILLATT, avvis_ukjente_parametere
 
-from .filtre import TilbudFilter
+from .filtre import Sokefilter, TilbudFilter
 from .kort import kortdata_for_treff, resultatkort
 from .motor import Motor, velg_motor
 from .paginering import TilbudPagination
@@ -51,7 +51,7 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
 
 
 def tomt_svar(
-    params: QueryDict, filterset: TilbudFilter, motor: Motor | None = None
+    params: QueryDict, filterset: Sokefilter, motor: Motor | None = None
 ) -> dict[str, Any]:
     """For a valid search with no result: the message and up to three relaxed searches."""
     motor = motor or filterset.motor
