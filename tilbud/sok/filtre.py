@@ -6,6 +6,7 @@ themselves; which predicate of a row applies follows from the queryset it is giv
 per search.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -15,7 +16,7 @@ from django.db.models import QuerySet
 from tilbud.models import Kommune, Sokerad, Tilbud
 
 from .motor import Motor, velg_motor
-from .parametere import PARAMETER, PARAMETERE, STATUS_ALLE, Predikat
+from .parametere import PARAMETER, PARAMETERE, STATUS_ALLE, Parameter, Predikat
 from .rangering import Pasientrangering
 from .selectors import etter_relevans
 from .sokeside import Sokeside
@@ -56,6 +57,7 @@ class Sokefilter(django_filters.FilterSet):
         return klasse
 
     def filtrer_parameter(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        """Every filter's method (`filtrer_<name>`, generated below): its row's predicate."""
         rad = PARAMETER[name]
         predikat: Predikat = (rad.sokerad or rad.orm) if self._pa_sokerad else rad.orm
         return predikat(qs, value, self)
@@ -88,6 +90,24 @@ class Sokefilter(django_filters.FilterSet):
         return data.get("kommune") or data.get("postnummer")
 
 
+def _filter(p: Parameter) -> django_filters.Filter:
+    filt = p.filter()
+    filt.method = f"filtrer_{p.navn}"
+    return filt
+
+
+def _metode(p: Parameter) -> Callable[..., QuerySet]:
+    """The row's filter method. drf-spectacular reads the parameter's schema type from the hint
+    of its `value` (Parameter.skjematype), or from the filter's kind when there is none."""
+
+    def filtrer(self: Sokefilter, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        return self.filtrer_parameter(qs, name, value)
+
+    filtrer.__annotations__ = {"value": p.skjematype} if p.skjematype is not None else {}
+    filtrer.__name__ = filtrer.__qualname__ = f"filtrer_{p.navn}"
+    return filtrer
+
+
 # One filter per row of the table, in the table's order (the API's parameters, the form's
 # fields and their errors come in this order).
 TilbudFilter: type[Sokefilter] = type(
@@ -96,6 +116,7 @@ TilbudFilter: type[Sokefilter] = type(
     {
         "__module__": __name__,
         "__doc__": "The tilbud search's parameters (tilbud.sok.parametere), one filter each.",
-        **{p.navn: p.filter() for p in PARAMETERE},
+        **{p.navn: _filter(p) for p in PARAMETERE},
+        **{f"filtrer_{p.navn}": _metode(p) for p in PARAMETERE},
     },
 )

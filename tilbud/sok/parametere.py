@@ -96,6 +96,10 @@ class Parameter:
     frase: Frase | None = None
     side: Sidevalg | None = None  # None: the page has its own markup for it
     flere_valg: bool = False  # behind «Flere valg» on the page
+    # The type the OpenAPI schema gives the parameter, as drf-spectacular reads it from the
+    # filter method's hint: `object` is a plain string; None leaves it to the filter's kind
+    # (choices, boolean, number).
+    skjematype: Any = object
 
 
 # --- Predicates -------------------------------------------------------------------------
@@ -234,6 +238,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         _fagomrade,
         slipp=(5, "fagomrade"),
         frase=Frase(5, lambda v: f"innen {Fagomrade(v).label.lower()}"),
+        skjematype=None,
         side=Sidevalg(_("Fagområde"), _("Alle"), lambda: Fagomrade.choices),
         flere_valg=True,
     ),
@@ -266,6 +271,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         ),
         _alder,
         slipp=(3, "alder"),
+        skjematype=None,
         frase=Frase(7, lambda v: f"for {int(v)} år"),
     ),
     Parameter(
