@@ -52,6 +52,7 @@ class Sokerad(models.Model):
     sted_lat = models.FloatField(null=True)
     sted_lon = models.FloatField(null=True)
     navn = models.CharField(max_length=300)
+    digital = models.BooleanField(default=False)  # temporary (H4), migration 0014
 
     objects = SokeradQuerySet.as_manager()
 

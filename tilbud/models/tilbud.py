@@ -153,6 +153,9 @@ class Tilbud(models.Model):
     helseiarbeid_tekst = models.TextField(_("om HelseIArbeid"), blank=True)
     arbeidsgiverkontakt = models.TextField(_("kontakt med arbeidsgiver"), blank=True)
     digitalt = models.TextField(_("digitale tilbud"), blank=True)
+    # Temporary (H4): the search filter `digital` needs it; the keeper of the search data (H3)
+    # brings the same field. Contract: BooleanField, default False.
+    digital = models.BooleanField(_("kan gis digitalt (video/nett)"), default=False)
     kapasitet = models.TextField(_("kapasitet og volum"), blank=True)
     henvisere = models.JSONField(_("hvem kan henvise"), default=list, blank=True)
     henvisning_til = models.CharField(
