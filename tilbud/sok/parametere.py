@@ -40,6 +40,7 @@ from .felt import (
     PostnummerField,
     RhfField,
     SoketekstField,
+    _BooleanFilter,
     _ChoiceFilter,
     _filter,
     _HeltallFilter,
@@ -92,7 +93,7 @@ class Parameter:
     filter: Callable[[], django_filters.Filter]
     orm: Predikat
     sokerad: Predikat | None = None  # None: the search table has the model's columns
-    slipp: tuple[int, str] | None = None  # (order, group) in RELAKSERINGER
+    slipp: tuple[float, str] | None = None  # (order, group) in RELAKSERINGER
     frase: Frase | None = None
     side: Sidevalg | None = None  # None: the page has its own markup for it
     flere_valg: bool = False  # behind «Flere valg» on the page
@@ -273,6 +274,22 @@ PARAMETERE: tuple[Parameter, ...] = (
         slipp=(3, "alder"),
         skjematype=None,
         frase=Frase(7, lambda v: f"for {int(v)} år"),
+    ),
+    Parameter(
+        "digital",
+        lambda: _BooleanFilter(
+            method=METODE, label=_("Kan gis digitalt (video/nett): true eller false")
+        ),
+        lambda qs, verdi, sok: qs.filter(digital=verdi),  # the same column in both tables
+        slipp=(2.5, "digital"),
+        skjematype=None,
+        frase=Frase(6.5, lambda v: "som kan gis digitalt" if v else "som ikke gis digitalt"),
+        side=Sidevalg(
+            _("Digitalt (video/nett)"),
+            _("Alle"),
+            lambda: [("true", _("Kan gis digitalt")), ("false", _("Bare oppmøte"))],
+            klasse="felt felt-smal",
+        ),
     ),
     Parameter(
         "status",
