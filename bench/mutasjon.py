@@ -55,7 +55,7 @@ MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
         ["tests/rapporter/test_sammendrag.py"],
     ),
     "filters": (
-        ["tilbud/filters.py"],
+        ["tilbud/sok/felt.py", "tilbud/sok/parametere.py", "tilbud/sok/filtre.py"],
         None,
         ["tests/tilbud/test_api_tilbud.py", "tests/tilbud/test_sok.py"],
     ),
@@ -63,7 +63,7 @@ MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
     # test_rangering.py skips, so this module is mutated on PostgreSQL (PAA_POSTGRES), with the
     # tests that rank by the patient's kommune through the API as well.
     "rangering": (
-        ["tilbud/rangering.py"],
+        ["tilbud/sok/rangering.py"],
         None,
         [
             "tests/tilbud/test_rangering.py",

@@ -1,4 +1,4 @@
-"""HTML forms. The search form itself is tilbud.filters.TilbudFilter (shared with the API)."""
+"""HTML forms. The search form itself is tilbud.sok.filtre.TilbudFilter (shared with the API)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,7 +1,8 @@
-"""HTML pages, fed by the same FilterSet, selectors and serializers as the API.
+"""HTML pages, fed by the same search, selectors and serializers as the API.
 
-The search page renders exactly what `/api/v1/tilbud/` answers for the same query string, so the
-server-rendered page (no JavaScript) and the page updated by static/js/sok.js can never disagree.
+The search page renders exactly what `/api/v1/tilbud/` answers for the same query string
+(tilbud.sok.svar.sok_svar). static/js/sok.js fetches the same page's results as an HTML fragment
+(header `X-Sok-Fragment`), so the page with and without JavaScript renders one template.
 """
 
 from datetime import date
@@ -10,12 +11,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -24,20 +25,21 @@ from helsearbeid.sikkerhet import klientadresse
 
 from . import selectors
 from .api.serializers import TilbudDetaljSerializer
-from .filters import TilbudFilter
 from .forms import FeilmeldingForm
-from .models import Behandlingsform, Fylke, Malgruppe, MalgruppeKode, Organisasjon, Tilbud
-from .models.tilbud import Fagomrade
+from .models import Malgruppe, MalgruppeKode, Tilbud
 from .services.feilmelding import (
     ForMangeMeldinger,
     feilmelding_bekreft_epost,
     feilmelding_opprett,
 )
-from .sok import sok_svar
+from .sok.filtre import TilbudFilter
+from .sok.parametere import FLERE_VALG
+from .sok.side import valgfelt
+from .sok.svar import sok_svar
 
 SIDESTORRELSE = 25
-# Parameters that live behind «Flere valg»; the section is opened when one of them is set.
-FLERE_VALG = ("postnummer", "fylke", "rhf", "fagomrade", "malgruppe", "status")
+# The header static/js/sok.js sends for the results alone (templates/tilbud/_resultater.html).
+FRAGMENT = "X-Sok-Fragment"
 
 
 def _sok_svar(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
@@ -53,27 +55,7 @@ def _sok_svar(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, li
 def _tekster() -> dict[str, str]:
     """Translated strings for static/js/sok.js, handed over with json_script (no inline JS)."""
     return {
-        "ukjent": _("ukjent"),
-        "oppgitt": _("oppgitt"),
-        "sted": _("Sted"),
-        "fagomrade": _("Fagområde"),
-        "malgrupper": _("Målgrupper"),
-        "ventetid": _("Ventetid"),
-        "sist_bekreftet": _("Sist bekreftet"),
-        "slik_henviser": _("Slik henviser du:"),
-        "utenfor": _("Utenfor din helseregion"),
-        "km": _("ca. %(km)s km unna"),
-        "samme_kommune": _("i samme kommune"),
-        "antall_en": ngettext("%(antall)s tilbud", "%(antall)s tilbud", 1),
-        "antall_flere": ngettext("%(antall)s tilbud", "%(antall)s tilbud", 2),
-        "antall_minst": _("%(antall)s+ treff"),
-        "ingen": _("Ingen tilbud passer søket. Prøv uten noen av filtrene."),
-        "side": _("Side %(n)s"),
-        "forrige": _("Forrige side"),
-        "neste": _("Neste side"),
-        "soker": _("Søker …"),
         "nettfeil": _("Kunne ikke hente resultatene. Trykk «Søk» for å prøve igjen."),
-        "ingen_forslag": _("Ingen treff i listen"),
         "forslag_antall": _("%(antall)s forslag. Bruk pil opp og ned, og Enter for å velge."),
         "kommune_valgt": _("%(navn)s (%(nummer)s), %(fylke)s – %(rhf)s"),
     }
@@ -139,19 +121,14 @@ def sok(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("sok") + ("?" + renset.urlencode() if renset else ""))
 
     filtre = TilbudFilter.base_filters
+    fragment = request.headers.get(FRAGMENT) == "1"
     context: dict[str, Any] = {
         "data": params,
         "feil": {},
         "tekster": _tekster(),
         "stotter": set(filtre),
+        # «Flere valg» is opened when one of the parameters behind it is set.
         "flere_valg_apne": any(params.get(p) for p in FLERE_VALG),
-        "valg": {
-            "rhf": Organisasjon.objects.rhf().order_by("kode"),
-            "fylker": Fylke.objects.order_by("navn"),
-            "fagomrader": Fagomrade.choices,
-            "behandlingsformer": Behandlingsform.objects.all(),
-            "malgrupper": Malgruppe.objects.all(),
-        },
     }
     status = 200
     if any(navn in filtre or navn == "page" for navn in params):
@@ -171,7 +148,18 @@ def sok(request: HttpRequest) -> HttpResponse:
                 neste=_lenke(params, page=side + 1) if svar.get("next") else None,
                 sidenummer=side,
             )
-    return render(request, "tilbud/sok.html", context, status=status)
+    if fragment:
+        # The results alone, or the errors per field as the API gives them.
+        if status == 400:
+            svar_ut: HttpResponse = JsonResponse(context["feil"], status=400)
+        else:
+            svar_ut = render(request, "tilbud/_resultater.html", context)
+        patch_vary_headers(svar_ut, [FRAGMENT])
+        return svar_ut
+    context["valgfelt"] = valgfelt(params, context["feil"])
+    svar_ut = render(request, "tilbud/sok.html", context, status=status)
+    patch_vary_headers(svar_ut, [FRAGMENT])
+    return svar_ut
 
 
 def _detalj_context(tilbud: Tilbud, form: FeilmeldingForm | None) -> dict[str, Any]:

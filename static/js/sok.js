@@ -1,11 +1,12 @@
 /*
- * Søkesiden med JavaScript: resultater mens du skriver, hentet fra /api/v1/tilbud/ med de samme
+ * Søkesiden med JavaScript: resultater mens du skriver, hentet fra siden selv med de samme
  * parameterne som skjemaet sender uten JavaScript, og URL-en holdes i takt (tilbake-knappen virker).
  * Typeahead for kommune og diagnose etter WAI-ARIA «combobox med listbox»-mønsteret.
  *
  * Siden virker fullt ut uten denne fila: skjemaet er et vanlig GET-skjema og serveren tegner
- * resultatene. Kortene bygges her med samme markup som templates/tilbud/_kort.html; endre begge.
- * Ingen innerHTML med data fra API-et: all tekst settes med textContent.
+ * resultatene. Med JavaScript hentes de samme resultatene som HTML-fragment fra serveren
+ * (templates/tilbud/_resultater.html, headeren X-Sok-Fragment) og settes inn som de er: kortene
+ * har bare én mal. Feil kommer som JSON per felt, som fra API-et.
  */
 (function () {
   "use strict";
@@ -16,12 +17,10 @@
   }
   var tekstElement = document.getElementById("sok-tekster");
   var T = tekstElement ? JSON.parse(tekstElement.textContent) : {};
-  var API = skjema.dataset.api;
+  var SIDE = skjema.getAttribute("action") || window.location.pathname;
   var status = document.getElementById("treff-status");
   var liste = document.getElementById("treffliste");
   var tomt = document.getElementById("tomt");
-  var tomtMelding = document.getElementById("tomt-melding");
-  var forslagListe = document.getElementById("forslag");
   var sider = document.getElementById("sider");
   var feilboks = document.getElementById("feilboks");
   var feilliste = document.getElementById("feilliste");
@@ -46,15 +45,6 @@
       e.textContent = tekst;
     }
     return e;
-  }
-
-  // Same format as the template filter date:"d.m.Y".
-  function dato(iso) {
-    if (!iso) {
-      return "";
-    }
-    var d = String(iso).slice(0, 10).split("-");
-    return d.length === 3 ? d[2] + "." + d[1] + "." + d[0] : String(iso);
   }
 
   function navnListe(elementer, tilTekst) {
@@ -139,141 +129,27 @@
 
   /* ---------- Resultater ---------- */
 
-  function fakta(dl, etikett, verdi) {
-    var div = el("div");
-    div.appendChild(el("dt", null, etikett));
-    var dd = el("dd");
-    if (typeof verdi === "string") {
-      dd.textContent = verdi;
-    } else {
-      verdi.forEach(function (del) {
-        dd.appendChild(typeof del === "string" ? document.createTextNode(del) : del);
-      });
-    }
-    div.appendChild(dd);
-    dl.appendChild(div);
-  }
-
-  function visKort(t, p) {
-    var li = el("li", "kort" + (t.niva && t.niva.kode === "utenfor" ? " kort-utenfor" : ""));
-    if (t.niva) {
-      li.appendChild(
-        el("p", "niva niva-" + t.niva.kode, t.niva.kode === "utenfor" ? T.utenfor : t.niva.navn)
-      );
-    }
-    var h3 = el("h3", "kort-tittel");
-    var a = el("a", null, t.navn);
-    a.href = "/tilbud/" + encodeURIComponent(t.id) + "/";
-    // The search's diagnosis goes along to the tilbud page, whose «Henvis» fills it in.
-    if (p && p.get("diagnose")) {
-      a.href += "?diagnose=" + encodeURIComponent(p.get("diagnose"));
-    }
-    h3.appendChild(a);
-    li.appendChild(h3);
-    li.appendChild(
-      el("p", "tilbyder", (t.organisasjon ? t.organisasjon.navn : "") + " · " + (t.rhf ? t.rhf.navn : ""))
-    );
-
-    var dl = el("dl", "fakta");
-    var sted = navnListe(t.lokasjoner, function (l) {
-      var kommune = l.kommune ? l.kommune.navn : "";
-      return kommune && kommune !== l.navn ? l.navn + " (" + kommune + ")" : l.navn;
-    }) || T.ukjent;
-    if (typeof t.avstand_km === "number") {
-      sted += " · " + (t.avstand_km < 0.5
-        ? T.samme_kommune
-        : fyll(T.km, { km: Math.round(t.avstand_km) }));
-    }
-    fakta(dl, T.sted, sted);
-    fakta(dl, T.fagomrade, t.fagomrade ? t.fagomrade.navn : T.ukjent);
-    fakta(dl, T.malgrupper, navnListe(t.malgrupper, function (m) { return m.navn; }) || T.ukjent);
-    var ventetid = T.ukjent;
-    if (t.ventetid) {
-      ventetid = t.ventetid.tekst;
-      if (t.ventetid.dato) {
-        ventetid += " (" + T.oppgitt + " " + dato(t.ventetid.dato) + ")";
+  /*
+   * The server's results fragment (the same template as the page's), moved into the page.
+   * The live region stays the same element, so its new text is announced.
+   */
+  function visFragment(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    ["tomt", "treffliste", "sider"].forEach(function (id) {
+      var ny = doc.getElementById(id);
+      var her = document.getElementById(id);
+      if (!ny || !her) {
+        return;
       }
-    }
-    fakta(dl, T.ventetid, ventetid);
-    var bekreftet = [dato(t.sist_bekreftet) || T.ukjent];
-    if (t.ferskhet) {
-      bekreftet.push(" ", el("span", "merke ferskhet-" + t.ferskhet.kode, t.ferskhet.navn));
-    }
-    if (t.status && t.status.kode !== "aktiv") {
-      bekreftet.push(" ", el("span", "merke merke-status", t.status.navn));
-    }
-    fakta(dl, T.sist_bekreftet, bekreftet);
-    li.appendChild(dl);
-
-    var henvis = el("p", "henvis");
-    henvis.appendChild(el("strong", null, T.slik_henviser));
-    henvis.appendChild(
-      document.createTextNode(" " + (t.henvisning_kort || (t.henvisning_til ? t.henvisning_til.navn : "")))
-    );
-    li.appendChild(henvis);
-    return li;
-  }
-
-  function antallTekst(svar) {
-    if (svar.count_er_minst) {
-      return fyll(T.antall_minst, { antall: svar.count });
-    }
-    return fyll(svar.count === 1 ? T.antall_en : T.antall_flere, { antall: svar.count });
-  }
-
-  function sideLenke(p, side, tekst, rel) {
-    var kopi = new URLSearchParams(p.toString());
-    kopi.delete("page");
-    if (side > 1) {
-      kopi.set("page", String(side));
-    }
-    var a = el("a", null, tekst);
-    a.href = "?" + kopi.toString();
-    a.rel = rel;
-    return a;
-  }
-
-  function visSvar(svar, p) {
-    liste.textContent = "";
-    (svar.results || []).forEach(function (t) {
-      liste.appendChild(visKort(t, p));
-    });
-    status.textContent = antallTekst(svar);
-    document.title = status.textContent + " – " + skjema.dataset.tittel;
-
-    var ingen = !(svar.results && svar.results.length);
-    tomt.hidden = !ingen;
-    forslagListe.textContent = "";
-    if (ingen) {
-      tomtMelding.textContent = (svar.tomt_svar && svar.tomt_svar.melding) || T.ingen;
-      ((svar.tomt_svar && svar.tomt_svar.forslag) || []).forEach(function (f) {
-        var fp = new URLSearchParams();
-        Object.keys(f.parametere || {}).forEach(function (navn) {
-          var v = f.parametere[navn];
-          if (v !== null && v !== undefined && v !== "") {
-            fp.set(navn, String(v));
-          }
-        });
-        var li = el("li");
-        var a = el("a", null, f.tekst);
-        a.href = "?" + fp.toString();
-        li.appendChild(a);
-        forslagListe.appendChild(li);
+      her.textContent = "";
+      Array.prototype.slice.call(ny.childNodes).forEach(function (node) {
+        her.appendChild(document.importNode(node, true));
       });
-    }
-
-    var side = parseInt(p.get("page") || "1", 10) || 1;
-    sider.textContent = "";
-    if (svar.previous) {
-      sider.appendChild(sideLenke(p, side - 1, T.forrige, "prev"));
-    }
-    if (svar.previous || svar.next) {
-      sider.appendChild(el("span", null, fyll(T.side, { n: side })));
-    }
-    if (svar.next) {
-      sider.appendChild(sideLenke(p, side + 1, T.neste, "next"));
-    }
-    sider.hidden = !(svar.previous || svar.next);
+      her.hidden = ny.hidden;
+    });
+    var nyStatus = doc.getElementById("treff-status");
+    status.textContent = nyStatus ? nyStatus.textContent : "";
+    document.title = status.textContent + " – " + skjema.dataset.tittel;
   }
 
   function tomResultat() {
@@ -316,12 +192,13 @@
     var kontroll = window.AbortController ? new AbortController() : null;
     pagaende = kontroll;
     skjema.setAttribute("aria-busy", "true");
-    fetch(API + "?" + sporring, {
-      headers: { Accept: "application/json" },
+    fetch(SIDE + "?" + sporring, {
+      headers: { "X-Sok-Fragment": "1" },
       signal: kontroll ? kontroll.signal : undefined,
     })
       .then(function (svar) {
-        return svar.json().then(function (data) {
+        var innhold = svar.status === 400 ? svar.json() : svar.text();
+        return innhold.then(function (data) {
           return { ok: svar.ok, status: svar.status, data: data };
         });
       })
@@ -332,7 +209,7 @@
         skjema.removeAttribute("aria-busy");
         if (r.ok) {
           visFeil({}, function () { return false; });
-          visSvar(r.data, p);
+          visFragment(r.data);
         } else if (r.status === 400) {
           visFeil(r.data, function (felt) { return felt !== skrivesI; });
           if (!skrivesI) {

@@ -177,9 +177,10 @@ def test_the_fast_result_card_equals_the_declared_serializer(kommune: str | None
     # The search builds its cards from plain values (selectors.kortdata_for_treff +
     # serializers.resultatkort) for speed; DRF's field-by-field path of the declared serializer
     # (which the OpenAPI schema documents) over the model instance must give exactly the same.
-    from tilbud.api.serializers import TilbudListeSerializer, resultatkort
+    from tilbud.api.serializers import TilbudListeSerializer
     from tilbud.models import Kommune
-    from tilbud.selectors import kortdata_for_treff, tilbud_qs
+    from tilbud.selectors import tilbud_qs
+    from tilbud.sok.kort import kortdata_for_treff, resultatkort
 
     pasientkommune = Kommune.objects.get(nummer=kommune) if kommune else None
     alle = list(tilbud_qs())  # with their relations, for DRF's path
@@ -201,7 +202,7 @@ def test_the_fast_result_card_equals_the_declared_serializer(kommune: str | None
 def test_the_one_statement_card_values_equal_the_orm_ones() -> None:
     # PostgreSQL reads a page's card values in one statement (JSON built in the database);
     # every other database through the ORM. Both must give the same values, lists in order.
-    from tilbud import selectors
+    from tilbud.sok import kort as selectors
 
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement read is PostgreSQL's")

@@ -6,10 +6,10 @@ from django.db import connection
 from django.http import QueryDict
 
 from tests.factories import LokasjonFactory, OrganisasjonFactory, TilbudFactory
-from tilbud.filters import TilbudFilter
 from tilbud.models import Avtale, Malgruppe, Organisasjon, Tilbud
-from tilbud.rangering import NivadeltSok
-from tilbud.sokeside import EnkelSok
+from tilbud.sok.filtre import TilbudFilter
+from tilbud.sok.rangering import NivadeltSok
+from tilbud.sok.sokeside import EnkelSok
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_a_page_stops_at_the_tier_that_fills_it(nordland: None) -> None:
 
 @pytest.mark.usefixtures("nordland")
 def test_the_cards_read_with_the_page_equal_the_cards_read_apart() -> None:
-    from tilbud.selectors import _kortdata_postgres
+    from tilbud.sok.kort import _kortdata_postgres
 
     filterset = TilbudFilter(QueryDict("kommune=1804&status=alle"))
     assert filterset.is_valid()
@@ -171,7 +171,7 @@ def test_a_page_past_the_last_is_an_empty_page_as_the_schema_allows(api, side: s
 
 
 def test_id_lists_go_to_the_server_as_one_array_literal() -> None:
-    from tilbud.rangering import id_liste
+    from tilbud.sok.rangering import id_liste
 
     assert id_liste([15, 6, 14]) == "{15,6,14}" and id_liste([]) == "{}"
     with pytest.raises(ValueError):

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import TilbudFactory
 from tilbud.models import Tilbud
-from tilbud.selectors import ferskhet, henvisning_kort
+from tilbud.visning import ferskhet, henvisning_kort
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/tilbud/"
@@ -258,7 +258,7 @@ def test_searches_built_side_by_side_keep_their_own_filters() -> None:
     # each method bound to its own FilterSet, so interleaved searches cannot mix.
     from django.http import QueryDict
 
-    from tilbud.filters import TilbudFilter
+    from tilbud.sok.filtre import TilbudFilter
 
     nord = TilbudFilter(QueryDict("rhf=HN&alder=30"))
     vest = TilbudFilter(QueryDict("rhf=HV&fagomrade=psykisk-helsevern"))

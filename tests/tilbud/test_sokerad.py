@@ -11,9 +11,10 @@ from django.db import connection
 from django.http import QueryDict
 
 from tests.factories import LokasjonFactory, TilbudFactory
-from tilbud.filters import TilbudFilter
 from tilbud.models import Behandlingsform, Lokasjon, Malgruppe, Organisasjon, Sokerad, Tilbud
-from tilbud.selectors import rettet_skrivefeil, tilbud_liste_qs
+from tilbud.sok.filtre import TilbudFilter
+from tilbud.sok.postgres import rettet_skrivefeil
+from tilbud.sok.selectors import tilbud_liste_qs
 
 pytestmark = pytest.mark.django_db
 

@@ -144,7 +144,7 @@ def test_an_empty_answer_offers_the_relaxed_searches(client: Client) -> None:
 
 
 def test_fields_the_backend_does_not_filter_on_are_not_offered(client: Client) -> None:
-    from tilbud.filters import TilbudFilter
+    from tilbud.sok.filtre import TilbudFilter
 
     html = client.get("/").content.decode()
     assert ('id="id_alder"' in html) == ("alder" in TilbudFilter.base_filters)

@@ -1,7 +1,6 @@
 """Serializers: the API responses and the context of the HTML pages, and the input of the
 coordinators' and tilbudsredaktørers writes."""
 
-from datetime import date
 from typing import Any
 
 from django.db import models
@@ -9,8 +8,6 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from helsearbeid.api.tidspunkt import iso_tidspunkt
-from tilbud import selectors
 from tilbud.models import (
     Avtale,
     Behandlingsform,
@@ -26,6 +23,8 @@ from tilbud.models import (
 )
 from tilbud.models.tilbud import Fagomrade
 from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
+from tilbud.visning import avstand_km, etikett, ferskhet, henvisning_kort, niva
+from tilbud.visning import dato as iso_dato
 
 
 class RhfSerializer(serializers.ModelSerializer):
@@ -121,11 +120,11 @@ class TilbudListeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_henvisning_kort(self, obj: Tilbud) -> str:
-        return selectors.henvisning_kort(obj)
+        return henvisning_kort(obj)
 
     @extend_schema_field(KodeValgSerializer)
     def get_ferskhet(self, obj: Tilbud) -> dict:
-        return selectors.ferskhet(obj.sist_bekreftet)
+        return ferskhet(obj.sist_bekreftet)
 
     @extend_schema_field(KodeValgSerializer(allow_null=True))
     def get_niva(self, obj: Tilbud) -> dict | None:
@@ -133,25 +132,25 @@ class TilbudListeSerializer(serializers.ModelSerializer):
         rang = getattr(obj, "niva_rang", None)
         if rang is None:
             return None
-        return _niva(rang)
+        return niva(rang)
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_avstand_km(self, obj: Tilbud) -> float | None:
-        return selectors.avstand_km(obj, self.context.get("pasientkommune"))
+        return avstand_km(obj, self.context.get("pasientkommune"))
 
     @extend_schema_field(KodeValgSerializer)
     def get_fagomrade(self, obj: Tilbud) -> dict:
-        return {"kode": obj.fagomrade, "navn": _etikett(Fagomrade, obj.fagomrade, get_language())}
+        return {"kode": obj.fagomrade, "navn": etikett(Fagomrade, obj.fagomrade, get_language())}
 
     @extend_schema_field(KodeValgSerializer)
     def get_status(self, obj: Tilbud) -> dict:
-        return {"kode": obj.status, "navn": _etikett(Tilbud.Status, obj.status, get_language())}
+        return {"kode": obj.status, "navn": etikett(Tilbud.Status, obj.status, get_language())}
 
     @extend_schema_field(KodeValgSerializer)
     def get_henvisning_til(self, obj: Tilbud) -> dict:
         return {
             "kode": obj.henvisning_til,
-            "navn": _etikett(Tilbud.HenvisningTil, obj.henvisning_til, get_language()),
+            "navn": etikett(Tilbud.HenvisningTil, obj.henvisning_til, get_language()),
         }
 
     @extend_schema_field(VentetidSerializer(allow_null=True))
@@ -163,99 +162,9 @@ class TilbudListeSerializer(serializers.ModelSerializer):
             "tekst": obj.ventetid_tekst,
             "uker": obj.ventetid_uker,
             "type": obj.ventetid_type,
-            "dato": _dato(obj.ventetid_dato),
+            "dato": iso_dato(obj.ventetid_dato),
             "kilde": obj.ventetid_kilde,
         }
-
-
-def resultatkort(
-    kort: dict[str, Any], pasientkommune: Kommune | None, *, idag: date | None = None
-) -> dict[str, Any]:
-    """One search result as TilbudListeSerializer declares it (and the OpenAPI schema documents
-    it), built from the plain values of selectors.kortdata_for_treff rather than from a model
-    instance field by field: a search answer is 25 of these. A test holds the two equal for
-    every tilbud."""
-    rang = kort.get("niva_rang")
-    sprak = get_language()
-    return {
-        "id": kort["id"],
-        "navn": kort["navn"],
-        "organisasjon": {
-            "id": kort["organisasjon_id"],
-            "navn": kort["organisasjon__navn"],
-            "type": kort["organisasjon__type"],
-        },
-        "rhf": {"kode": kort["rhf__kode"], "navn": kort["rhf__navn"]},
-        "fagomrade": {
-            "kode": kort["fagomrade"],
-            "navn": _etikett(Fagomrade, kort["fagomrade"], sprak),
-        },
-        "malgrupper": kort["malgrupper"],
-        "behandlingsformer": kort["behandlingsformer"],
-        "lokasjoner": [
-            {"id": lok_id, "navn": navn, "kommune": {"nummer": nummer, "navn": kommunenavn}}
-            for lok_id, navn, nummer, kommunenavn, _lat, _lon in kort["lokasjoner"]
-        ],
-        "alder_fra": kort["alder_fra"],
-        "alder_til": kort["alder_til"],
-        "helseiarbeid": kort["helseiarbeid"],
-        "henvisning_til": {
-            "kode": kort["henvisning_til"],
-            "navn": _etikett(Tilbud.HenvisningTil, kort["henvisning_til"], sprak),
-        },
-        "henvisning_kort": selectors.henvisning_kort_tekst(
-            henvisning_til=kort["henvisning_til"],
-            organisasjon_navn=kort["organisasjon__navn"],
-            organisasjon_type=kort["organisasjon__type"],
-            rhf_navn=kort["rhf__navn"],
-            henvisere=kort["henvisere"],
-        ),
-        # Unknown stays unknown: no waiting time is ever made up.
-        "ventetid": {
-            "tekst": kort["ventetid_tekst"],
-            "uker": kort["ventetid_uker"],
-            "type": kort["ventetid_type"],
-            "dato": _dato(kort["ventetid_dato"]),
-            "kilde": kort["ventetid_kilde"],
-        }
-        if kort["ventetid_tekst"]
-        else None,
-        "status": {"kode": kort["status"], "navn": _etikett(Tilbud.Status, kort["status"], sprak)},
-        "sist_bekreftet": _dato(kort["sist_bekreftet"]),
-        "ferskhet": selectors.ferskhet(kort["sist_bekreftet"], idag=idag),
-        "niva": None if rang is None else _niva(rang),
-        "avstand_km": selectors.avstand_km_til(
-            [(lat, lon) for *_, lat, lon in kort["lokasjoner"]], pasientkommune
-        ),
-        "endret": iso_tidspunkt(kort["endret"]),
-    }
-
-
-def _niva(rang: int) -> dict[str, str]:
-    kode, navn = selectors.NIVAER[rang]
-    return {"kode": kode, "navn": navn}
-
-
-def _etikett(valg: type[models.TextChoices], verdi: str, sprak: str | None) -> str:
-    """A choice's label in the language `sprak` (the active one), as get_FOO_display() gives
-    it. That method rebuilds the whole choice dict, translating every label, on each call: 75
-    times a search. Labels are remembered per language (a handful of choices)."""
-    nokkel = (valg, verdi, sprak)
-    if (etikett := _ETIKETTER.get(nokkel)) is None:
-        try:
-            etikett = str(valg(verdi).label)
-        except ValueError:
-            etikett = verdi
-        _ETIKETTER[nokkel] = etikett
-    return etikett
-
-
-_ETIKETTER: dict[tuple[type, str, str | None], str] = {}
-
-
-def _dato(verdi: Any) -> str | None:
-    """A date as DRF's DateField writes it (ISO 8601), None kept."""
-    return verdi.isoformat() if verdi is not None else None
 
 
 class TilbudDetaljSerializer(TilbudListeSerializer):

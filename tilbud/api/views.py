@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tilbud import selectors, tilgang
-from tilbud.filters import MAKS_SOKETEKST, TilbudFilter
+from tilbud.historikk import tilbud_historikk
 from tilbud.koordinator import selectors as koordinator_selectors
 from tilbud.models import (
     Avtale,
@@ -35,10 +35,12 @@ from tilbud.services.organisasjon import (
     organisasjon_opprett,
 )
 from tilbud.services.redigering import Samtidighetskonflikt
-from tilbud.sok import sok_svar
+from tilbud.sok.felt import MAKS_SOKETEKST
+from tilbud.sok.filtre import TilbudFilter
+from tilbud.sok.paginering import TilbudPagination
+from tilbud.sok.svar import sok_svar
 
 from . import serializers as s
-from .pagination import TilbudPagination
 from .redigering import (
     IF_MATCH,
     KONFLIKT_SVAR,
@@ -60,7 +62,7 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = TilbudPagination
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # The same answer the HTML search page renders (tilbud.sok.sok_svar).
+        # The same answer the HTML search page renders (tilbud.sok.svar.sok_svar).
         return Response(sok_svar(request))
 
     def get_queryset(self) -> QuerySet:
@@ -257,7 +259,7 @@ class TilbudViewSet(viewsets.ReadOnlyModelViewSet):
         region's coordinators and administrators, as on the tilbud's page in the coordinator
         area; anyone else gets 404."""
         tilbud = tilgang.tilbud_for_historikk(bruker=request.user, tilbud_id=pk)
-        return Response(s.HistorikkSerializer(selectors.tilbud_historikk(tilbud), many=True).data)
+        return Response(s.HistorikkSerializer(tilbud_historikk(tilbud), many=True).data)
 
     def _detalj(self, tilbud: Any) -> Response:
         tilbud = selectors.tilbud_qs().get(pk=tilbud.pk)

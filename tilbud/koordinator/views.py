@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tilbud import selectors as felles
 from tilbud import tilgang
+from tilbud.historikk import tilbud_historikk
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.services import redigering
 from tilbud.services.feilmelding import feilmelding_los
@@ -34,6 +34,7 @@ from tilbud.tilgang import (
     krev_koordinator,
     krev_redigeringsrolle,
 )
+from tilbud.visning import ferskhet
 
 from . import selectors
 from .forms import (
@@ -85,7 +86,7 @@ def mine_tilbud(request: HttpRequest) -> HttpResponse:
     rader = [
         {
             "tilbud": t,
-            "ferskhet": felles.ferskhet(t.sist_bekreftet),
+            "ferskhet": ferskhet(t.sist_bekreftet),
             # Bulk «Bekreft uendret» only for what this user changes directly.
             "kan_bekrefte": tilgang.kan_endre(request.user, t),
         }
@@ -173,7 +174,7 @@ def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> 
     kan_endre = tilgang.kan_endre(request.user, tilbud)
     # The same check as GET /api/v1/tilbud/{id}/historikk/.
     kan_se_historikk = tilgang.kan_se_historikk(request.user, tilbud)
-    historikk = felles.tilbud_historikk(tilbud) if kan_se_historikk else []
+    historikk = tilbud_historikk(tilbud) if kan_se_historikk else []
     # Open «Meld feil» reports are the coordinator's to resolve (the same scope as the list).
     kan_se_feilmeldinger = er_koordinator_eller_admin(request.user) and kan_endre
     for versjon in historikk:
@@ -187,9 +188,9 @@ def _rediger_context(request: HttpRequest, tilbud: Tilbud, form: TilbudForm) -> 
         "apne_feilmeldinger": selectors.antall_apne_feilmeldinger(tilbud)
         if kan_se_feilmeldinger
         else 0,
-        "ferskhet": felles.ferskhet(tilbud.sist_bekreftet),
+        "ferskhet": ferskhet(tilbud.sist_bekreftet),
         "historikk": historikk,
-        "historikk_aktiv": felles.settings.HISTORIKK_AKTIV,
+        "historikk_aktiv": settings.HISTORIKK_AKTIV,
         "avsluttet": tilbud.status == Tilbud.Status.AVSLUTTET,
     }
 

@@ -1,7 +1,6 @@
-"""The tilbud search filters: one FilterSet used by the API and the HTML pages alike.
-
-Every parameter is validated by its form field, so a bad value is a field error (HTTP 400 in the
-API, a message next to the field on the page) and never an empty result or a server error.
+"""The search parameters' form fields: each turns what a GP typed into an object, or a clear
+error (HTTP 400 in the API, a message next to the field on the page), never an empty result or
+a server error. The table of parameters (tilbud.sok.parametere) names the field of each.
 """
 
 import copy
@@ -11,40 +10,22 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from helsearbeid.api.filtering import HeltallFilter
-
-from .models import (
-    Behandlingsform,
-    Fylke,
-    Kommune,
-    Lokasjon,
-    Malgruppe,
-    Organisasjon,
-    Sokerad,
-)
-from .models.tilbud import Fagomrade, Tilbud
-from .rangering import NivadeltSok, Pasientrangering
-from .referanse import referanse
-from .selectors import (
+from tilbud.models import Behandlingsform, Fylke, Kommune, Malgruppe, Organisasjon
+from tilbud.referanse import referanse
+from tilbud.selectors import (
     DiagnoseOppslag,
     IngenDiagnose,
     UgyldigKode,
     UkjentKode,
     diagnose_fra_ord,
     diagnose_slaa_opp,
-    etter_relevans,
-    kommune_betjent,
     kommune_fra_tekst,
-    tekstsok,
 )
-from .sokeside import EnkelSok, Sokeside
 
 MAKS_SOKETEKST = 200
-_SKJEMAKLASSER: dict[type, type[forms.Form]] = {}
 
 
 class _OppslagField(forms.CharField):
@@ -136,7 +117,7 @@ class RhfField(_OppslagField):
         alle = referanse().rhf
         rhf = alle.get(verdi.upper())
         if rhf is None:
-            koder = ", ".join(r.kode for r in alle.values())
+            koder = ", ".join(str(r.kode) for r in alle.values())
             raise forms.ValidationError(
                 _("Ukjent helseregion «%(v)s». Gyldige: %(k)s."),
                 params={"v": verdi, "k": koder},
@@ -226,11 +207,32 @@ class SoketekstField(forms.CharField):
         return " ".join(verdi.split())
 
 
+class SannUsannField(forms.Field):
+    """A yes/no parameter, written `true` or `false` (as the OpenAPI schema's boolean); empty
+    means no filter. Anything else is an error, not a guess."""
+
+    def clean(self, value: Any) -> bool | None:
+        verdi = super().clean(value)
+        if verdi in (None, ""):
+            return None
+        tekst = str(verdi).strip().lower()
+        if tekst not in ("true", "false"):
+            raise forms.ValidationError(
+                _("Skriv true eller false; fikk «%(v)s»."),
+                params={"v": str(verdi)[:20]},
+                code="ugyldig",
+            )
+        return tekst == "true"
+
+
 class _BilligKopi:
     """django-filter deep-copies every filter for each FilterSet, choices and lazy labels
     included: a third of a millisecond per search, for objects no search changes. A copy
     here is shallow: its own attribute dict and `extra`, and its method bound to itself (the
     FilterSet sets `parent` and `model` on the copy)."""
+
+    extra: dict[str, Any]
+    method: Any
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         kopi = copy.copy(self)
@@ -253,137 +255,11 @@ class _HeltallFilter(_BilligKopi, HeltallFilter):
     pass
 
 
-def _filter(field_class: type[forms.Field], method: str, label: str) -> django_filters.Filter:
+class _BooleanFilter(_BilligKopi, django_filters.BooleanFilter):
+    field_class = SannUsannField
+
+
+def _filter(field_class: type[forms.Field], method: str, label: Any) -> django_filters.Filter:
     filt = _Filter(method=method, label=label)
     filt.field_class = field_class
     return filt
-
-
-class TilbudFilter(django_filters.FilterSet):
-    STATUS_ALLE = "alle"
-
-    rhf = _filter(RhfField, "filter_rhf", _("Helseregion (HSO, HV, HMN, HN)"))
-    fylke = _filter(FylkeField, "filter_fylke", _("Fylkesnummer (2 sifre)"))
-    kommune = _filter(KommuneField, "filter_kommune", _("Kommune (navn eller nummer)"))
-    postnummer = _filter(PostnummerField, "filter_kommune", _("Postnummer (4 sifre)"))
-    diagnose = _filter(DiagnoseField, "filter_diagnose", _("Diagnose (ICPC-2, ICD-10 eller ord)"))
-    malgruppe = _filter(MalgruppeField, "filter_malgruppe", _("Målgruppe"))
-    fagomrade = _ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"))
-    behandlingsform = _filter(BehandlingsformField, "filter_behandlingsform", _("Behandlingsform"))
-    q = _filter(SoketekstField, "filter_q", _("Fritekst"))
-    # Whole years only (the schema says integer 0–120): «7.5» and «null» are refused alike.
-    alder = _HeltallFilter(
-        method="filter_alder", label=_("Pasientens alder"), min_value=0, max_value=120
-    )
-    status = _ChoiceFilter(
-        choices=[*Tilbud.Status.choices, (STATUS_ALLE, _("Alle"))],
-        method="filter_status",
-        label=_("Status (standard: alle som ikke er avsluttet)"),
-    )
-
-    class Meta:
-        model = Tilbud
-        fields: list[str] = []
-
-    def get_form_class(self) -> type[forms.Form]:
-        # django-filter builds a new form class, and every form field, for each search. The
-        # fields depend on nothing of the request (labels are lazy, look-ups happen in clean),
-        # so the class is built once per FilterSet class; each form still copies its fields.
-        klasse = _SKJEMAKLASSER.get(type(self))
-        if klasse is None:
-            klasse = _SKJEMAKLASSER[type(self)] = super().get_form_class()
-        return klasse
-
-    def filter_queryset(self, queryset: QuerySet[Tilbud]) -> QuerySet[Tilbud]:
-        qs = self._filtrert(queryset)
-        # Rank once every filter is applied: tiers and distance need the patient's kommune,
-        # relevance needs the words.
-        if self.pasientkommune is not None:
-            return Pasientrangering.for_kommune(self.pasientkommune).rangert(qs)
-        return qs.order_by(*etter_relevans(qs), "navn", "pk")
-
-    def _filtrert(self, queryset: QuerySet[Tilbud]) -> QuerySet[Tilbud]:
-        """Every filter applied, nothing ranked."""
-        qs = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("status"):
-            qs = qs.synlige()
-        return qs
-
-    @property
-    def treff(self) -> "QuerySet | Sokeside":
-        """What a page is cut from: `qs` on SQLite; on PostgreSQL the same rows as a sequence
-        that reads count, page and cards in one statement (tilbud.sokeside), for the patient's
-        kommune ranked tier by tier, so that a page stops at the tier that fills it."""
-        if not self.is_valid():
-            raise ValueError("TilbudFilter.treff of an invalid search: check is_valid() first")
-        if connection.vendor != "postgresql":
-            return self.qs
-        if self.pasientkommune is None:
-            return EnkelSok(self.qs)
-        rangering = Pasientrangering.for_kommune(self.pasientkommune)
-        return NivadeltSok(rangering, self._filtrert(self.queryset.all()))
-
-    @property
-    def pasientkommune(self) -> Kommune | None:
-        data = self.form.cleaned_data
-        return data.get("kommune") or data.get("postnummer")
-
-    def filter_status(self, qs: QuerySet[Tilbud], name: str, value: str) -> QuerySet[Tilbud]:
-        return qs if value == self.STATUS_ALLE else qs.filter(status=value)
-
-    def filter_rhf(self, qs: QuerySet[Tilbud], name: str, value: Organisasjon) -> QuerySet:
-        return qs.filter(rhf=value)
-
-    def filter_fylke(self, qs: QuerySet[Tilbud], name: str, value: Fylke) -> QuerySet:
-        har_lokasjon = Exists(Lokasjon.objects.filter(tilbud=OuterRef("pk"), kommune__fylke=value))
-        return qs.filter(Q(rhf_id=value.rhf_id) | Q(har_lokasjon))
-
-    def filter_kommune(self, qs: QuerySet[Tilbud], name: str, value: Kommune) -> QuerySet:
-        # The patient's kommune restricts and ranks at the end (filter_queryset); a second,
-        # different one (kommune and postnummer both given) only restricts.
-        if value == self.pasientkommune:
-            return qs
-        return qs.filter(kommune_betjent(value))
-
-    # The queryset is tilbud or the search table's rows (selectors.sokegrunnlag); the search
-    # table holds målgrupper and behandlingsformer as arrays, so no link-table join per search.
-
-    def filter_diagnose(self, qs: QuerySet[Tilbud], name: str, value: DiagnoseOppslag) -> QuerySet:
-        if qs.model is Sokerad:
-            return qs.filter(malgrupper__overlap=sorted(value.malgruppe_ider))
-        through = Tilbud.malgrupper.through
-        return qs.filter(
-            Exists(
-                through.objects.filter(
-                    tilbud_id=OuterRef("pk"), malgruppe_id__in=value.malgruppe_ider
-                )
-            )
-        )
-
-    def filter_malgruppe(self, qs: QuerySet[Tilbud], name: str, value: Malgruppe) -> QuerySet:
-        if qs.model is Sokerad:
-            return qs.filter(malgrupper__contains=[value.pk])
-        through = Tilbud.malgrupper.through
-        return qs.filter(
-            Exists(through.objects.filter(tilbud_id=OuterRef("pk"), malgruppe_id=value.pk))
-        )
-
-    def filter_behandlingsform(
-        self, qs: QuerySet[Tilbud], name: str, value: Behandlingsform
-    ) -> QuerySet:
-        if qs.model is Sokerad:
-            return qs.filter(behandlingsformer__contains=[value.pk])
-        through = Tilbud.behandlingsformer.through
-        return qs.filter(
-            Exists(through.objects.filter(tilbud_id=OuterRef("pk"), behandlingsform_id=value.pk))
-        )
-
-    def filter_q(self, qs: QuerySet[Tilbud], name: str, value: str) -> QuerySet:
-        return tekstsok(qs, value)
-
-    def filter_alder(self, qs: QuerySet[Tilbud], name: str, value: Any) -> QuerySet:
-        alder = int(value)
-        return qs.filter(
-            Q(alder_fra__isnull=True) | Q(alder_fra__lte=alder),
-            Q(alder_til__isnull=True) | Q(alder_til__gte=alder),
-        )

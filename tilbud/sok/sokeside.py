@@ -1,9 +1,10 @@
 """A search page in one statement (PostgreSQL): the capped count, the page's rows and their
 result cards together, one round trip instead of three.
 
-`Sokeside` is the base of the two sequences the paginator slices on PostgreSQL: `EnkelSok` (a
-search without the patient's kommune, in the order of its queryset) and
-`rangering.NivadeltSok` (ranked for the patient's kommune, tier by tier). The paginator
+`Sokeside` is the base of the two sequences the paginator slices on PostgreSQL (the engine
+tilbud.sok.postgres gives them): `EnkelSok` (a search without the patient's kommune, in the
+order of its queryset) and `rangering.NivadeltSok` (ranked for the patient's kommune, tier by
+tier). The paginator
 (helsearbeid.api.pagination.CappedPagination) calls `forbered` with the page it is about to ask
 for; `antall_opptil` and the slice then answer from that statement. Any other slice or count is
 a statement of its own, so the sequence is always right, only slower.
@@ -15,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from .selectors import KORTDATA_SQL, kortrad
+from .kort import KOLONNE, KORTDATA_SQL, kortrad
 
 
 class Sokeside:
@@ -70,17 +71,20 @@ class Sokeside:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*telling_params, *side_params])
-            kolonner = [k[0] for k in cursor.description][1 : 1 + self._side_kolonner]
+            kolonner = [k[0] for k in cursor.description]
             resultat = cursor.fetchall()
+        # By column name: the page's own columns, then the card's (aliased "kort.<name>").
+        side_kolonner = [
+            (i, navn) for i, navn in enumerate(kolonner[1:], 1) if not navn.startswith(KOLONNE)
+        ]
         rader = []
         for rad in resultat:
             if rad[1] is None:
                 continue  # the LEFT JOIN's empty row: a page after the last
-            verdier = rad[1 : 1 + self._side_kolonner]
             rader.append(
                 SimpleNamespace(
-                    **dict(zip(kolonner, verdier, strict=True)),
-                    kort=kortrad(rad[1 + self._side_kolonner :]),
+                    **{navn: rad[i] for i, navn in side_kolonner},
+                    kort=kortrad(kolonner, rad),
                 )
             )
         self._forberedt = (tak, resultat[0][0], start, stopp, rader)

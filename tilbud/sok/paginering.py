@@ -1,4 +1,5 @@
-"""The tilbud list's page: capped count, plus `tomt_svar` when nothing matched."""
+"""The search answer's page: capped count, plus `tomt_svar` when nothing matched (its OpenAPI
+schema; the API view names this class, the search uses it)."""
 
 from typing import Any
 

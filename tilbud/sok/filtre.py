@@ -1,0 +1,122 @@
+"""The search's FilterSet, generated from the table of parameters (tilbud.sok.parametere): used
+by the search (tilbud.sok.svar), and by the API view for its OpenAPI schema.
+
+It filters either the search table (`Sokerad`, the PostgreSQL engine's rows) or the tilbud
+themselves; which predicate of a row applies follows from the queryset it is given, decided once
+per search.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from tilbud.models import Kommune, Sokerad, Tilbud
+
+from .motor import Motor, velg_motor
+from .parametere import PARAMETER, PARAMETERE, STATUS_ALLE, Parameter, Predikat
+from .rangering import Pasientrangering
+from .selectors import etter_relevans
+from .sokeside import Sokeside
+
+_SKJEMAKLASSER: dict[type, type[forms.Form]] = {}
+
+
+class Sokefilter(django_filters.FilterSet):
+    """The search's FilterSet without its filters (they come from the table: TilbudFilter)."""
+
+    STATUS_ALLE = STATUS_ALLE
+
+    class Meta:
+        model = Tilbud
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet | None = None,
+        *,
+        motor: Motor | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.motor: Motor = motor or velg_motor()
+        # The search table holds målgrupper and behandlingsformer as arrays, so no link-table
+        # join per search; the rows say which predicate fits which table.
+        self._pa_sokerad = self.queryset.model is Sokerad
+
+    def get_form_class(self) -> type[forms.Form]:
+        # django-filter builds a new form class, and every form field, for each search. The
+        # fields depend on nothing of the request (labels are lazy, look-ups happen in clean),
+        # so the class is built once per FilterSet class; each form still copies its fields.
+        klasse = _SKJEMAKLASSER.get(type(self))
+        if klasse is None:
+            klasse = _SKJEMAKLASSER[type(self)] = super().get_form_class()
+        return klasse
+
+    def filtrer_parameter(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        """Every filter's method (`filtrer_<name>`, generated below): its row's predicate."""
+        rad = PARAMETER[name]
+        predikat: Predikat = (rad.sokerad or rad.orm) if self._pa_sokerad else rad.orm
+        return predikat(qs, value, self)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        qs = self.filtrert(queryset)
+        # Rank once every filter is applied: tiers and distance need the patient's kommune,
+        # relevance needs the words.
+        if self.pasientkommune is not None:
+            return Pasientrangering.for_kommune(self.pasientkommune).rangert(qs)
+        return qs.order_by(*etter_relevans(qs), "navn", "pk")
+
+    def filtrert(self, queryset: QuerySet) -> QuerySet:
+        """Every filter applied, nothing ranked."""
+        qs = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            qs = qs.synlige()
+        return qs
+
+    @property
+    def treff(self) -> "QuerySet | Sokeside":
+        """What a page is cut from: the engine's (tilbud.sok.motor)."""
+        if not self.is_valid():
+            raise ValueError("TilbudFilter.treff of an invalid search: check is_valid() first")
+        return self.motor.treff(self)
+
+    @property
+    def pasientkommune(self) -> Kommune | None:
+        data = self.form.cleaned_data
+        return data.get("kommune") or data.get("postnummer")
+
+
+def _filter(p: Parameter) -> django_filters.Filter:
+    filt = p.filter()
+    filt.method = f"filtrer_{p.navn}"
+    return filt
+
+
+def _metode(p: Parameter) -> Callable[..., QuerySet]:
+    """The row's filter method. drf-spectacular reads the parameter's schema type from the hint
+    of its `value` (Parameter.skjematype), or from the filter's kind when there is none."""
+
+    def filtrer(self: Sokefilter, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        return self.filtrer_parameter(qs, name, value)
+
+    filtrer.__annotations__ = {"value": p.skjematype} if p.skjematype is not None else {}
+    filtrer.__name__ = filtrer.__qualname__ = f"filtrer_{p.navn}"
+    return filtrer
+
+
+# One filter per row of the table, in the table's order (the API's parameters, the form's
+# fields and their errors come in this order).
+TilbudFilter: type[Sokefilter] = type(
+    "TilbudFilter",
+    (Sokefilter,),
+    {
+        "__module__": __name__,
+        "__doc__": "The tilbud search's parameters (tilbud.sok.parametere), one filter each.",
+        **{p.navn: _filter(p) for p in PARAMETERE},
+        **{f"filtrer_{p.navn}": _metode(p) for p in PARAMETERE},
+    },
+)

@@ -1,0 +1,341 @@
+"""The search parameters, declared once: one row per parameter.
+
+A row gives the parameter's name and filter (its form field validates: tilbud.sok.felt), the
+predicate on the ORM model (`Tilbud`), the predicate on the search table (`Sokerad`, where its
+columns differ), its place in «drop a filter when nothing matches» (`RELAKSERINGER`), its
+phrase in «Ingen tilbud …» (`beskriv`), and how the search page offers it (label, choices, under
+«Flere valg» or not). The API's FilterSet (tilbud.sok.filtre.TilbudFilter, and so the OpenAPI
+schema), the page (tilbud.views.sok, templates/tilbud/_valgfelt.html) and the empty answer
+(tilbud.sok.svar) all read this table.
+
+A new filter is one row here, its column (model, search table and migration) and one template
+line.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tilbud.models import (
+    Behandlingsform,
+    Fylke,
+    Kommune,
+    Lokasjon,
+    Malgruppe,
+    Organisasjon,
+    Tilbud,
+)
+from tilbud.models.tilbud import Fagomrade
+
+from .felt import (
+    BehandlingsformField,
+    DiagnoseField,
+    FylkeField,
+    KommuneField,
+    MalgruppeField,
+    PostnummerField,
+    RhfField,
+    SoketekstField,
+    _BooleanFilter,
+    _ChoiceFilter,
+    _filter,
+    _HeltallFilter,
+)
+
+if TYPE_CHECKING:
+    from .motor import Motor
+
+# Every filter calls the FilterSet's one method, which looks its row up by name.
+METODE = "filtrer_parameter"
+STATUS_ALLE = "alle"
+
+
+class Sok(Protocol):
+    """What a predicate may ask of the search it filters (tilbud.sok.filtre.TilbudFilter)."""
+
+    motor: "Motor"
+
+    @property
+    def pasientkommune(self) -> Kommune | None: ...
+
+
+Predikat = Callable[[QuerySet, Any, Sok], QuerySet]
+
+
+@dataclass(frozen=True)
+class Frase:
+    """A parameter's words in «Ingen tilbud …». `plass` orders the sentence; the places
+    (`sted`) share one slot where only the lowest given one is said, «i hele landet» if none."""
+
+    plass: float
+    tekst: Callable[[Any], str]
+    sted: bool = False
+
+
+@dataclass(frozen=True)
+class Sidevalg:
+    """How the search page offers the parameter as a select (templates/tilbud/_valgfelt.html)."""
+
+    etikett: Any
+    tom: Any  # the empty option: no filter
+    valg: Callable[[], Iterable[tuple[str, Any]]]  # (value, label; labels may be lazy)
+    klasse: str = "felt"
+    store_bokstaver: bool = False  # the typed value matches case-insensitively (RHF codes)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    navn: str
+    filter: Callable[[], django_filters.Filter]
+    orm: Predikat
+    sokerad: Predikat | None = None  # None: the search table has the model's columns
+    slipp: tuple[float, str] | None = None  # (order, group) in RELAKSERINGER
+    frase: Frase | None = None
+    side: Sidevalg | None = None  # None: the page has its own markup for it
+    flere_valg: bool = False  # behind «Flere valg» on the page
+    # The type the OpenAPI schema gives the parameter, as drf-spectacular reads it from the
+    # filter method's hint: `object` is a plain string; None leaves it to the filter's kind
+    # (choices, boolean, number).
+    skjematype: Any = object
+
+
+# --- Predicates -------------------------------------------------------------------------
+
+
+def _rhf(qs: QuerySet, verdi: Organisasjon, sok: Sok) -> QuerySet:
+    return qs.filter(rhf=verdi)
+
+
+def _fylke(qs: QuerySet, verdi: Fylke, sok: Sok) -> QuerySet:
+    har_lokasjon = Exists(Lokasjon.objects.filter(tilbud=OuterRef("pk"), kommune__fylke=verdi))
+    return qs.filter(Q(rhf_id=verdi.rhf_id) | Q(har_lokasjon))
+
+
+def _kommune(qs: QuerySet, verdi: Kommune, sok: Sok) -> QuerySet:
+    # The patient's kommune restricts and ranks at the end (TilbudFilter.filter_queryset); a
+    # second, different one (kommune and postnummer both given) only restricts.
+    if verdi == sok.pasientkommune:
+        return qs
+    andre = sok.motor.andre_regioners_tilbud_i(verdi)
+    return qs.filter(Q(rhf_id=verdi.rhf_id) | Q(pk__in=andre))
+
+
+def _lenket(through: Callable[[], Any], kolonne: str, verdier: Callable[[Any], Any]) -> Predikat:
+    """A tilbud with a link (målgruppe, behandlingsform) among the value's: one EXISTS."""
+
+    def predikat(qs: QuerySet, verdi: Any, sok: Sok) -> QuerySet:
+        vilkar = {"tilbud_id": OuterRef("pk"), f"{kolonne}__in": verdier(verdi)}
+        return qs.filter(Exists(through().objects.filter(**vilkar)))
+
+    return predikat
+
+
+def _diagnose_sokerad(qs: QuerySet, verdi: Any, sok: Sok) -> QuerySet:
+    return qs.filter(malgrupper__overlap=sorted(verdi.malgruppe_ider))
+
+
+def _malgruppe_sokerad(qs: QuerySet, verdi: Malgruppe, sok: Sok) -> QuerySet:
+    return qs.filter(malgrupper__contains=[verdi.pk])
+
+
+def _behandlingsform_sokerad(qs: QuerySet, verdi: Behandlingsform, sok: Sok) -> QuerySet:
+    return qs.filter(behandlingsformer__contains=[verdi.pk])
+
+
+def _fagomrade(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
+    return qs.filter(fagomrade=verdi)
+
+
+def _q(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
+    return sok.motor.tekstsok(qs, verdi)
+
+
+def _alder(qs: QuerySet, verdi: Any, sok: Sok) -> QuerySet:
+    alder = int(verdi)
+    return qs.filter(
+        Q(alder_fra__isnull=True) | Q(alder_fra__lte=alder),
+        Q(alder_til__isnull=True) | Q(alder_til__gte=alder),
+    )
+
+
+def _status(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
+    return qs if verdi == STATUS_ALLE else qs.filter(status=verdi)
+
+
+# --- The table --------------------------------------------------------------------------
+
+_STED = 4  # the places' slot in the sentence
+
+PARAMETERE: tuple[Parameter, ...] = (
+    Parameter(
+        "rhf",
+        lambda: _filter(RhfField, METODE, _("Helseregion (HSO, HV, HMN, HN)")),
+        _rhf,
+        slipp=(1, "geografi"),
+        frase=Frase(_STED + 0.3, lambda v: f"i {v.navn.removesuffix(' RHF')}", sted=True),
+        side=Sidevalg(
+            _("eller helseregion"),
+            _("Hele landet"),
+            lambda: [(r.kode, r.navn) for r in Organisasjon.objects.rhf().order_by("kode")],
+            store_bokstaver=True,
+        ),
+        flere_valg=True,
+    ),
+    Parameter(
+        "fylke",
+        lambda: _filter(FylkeField, METODE, _("Fylkesnummer (2 sifre)")),
+        _fylke,
+        slipp=(1, "geografi"),
+        frase=Frase(_STED + 0.2, lambda v: f"i {v.navn}", sted=True),
+        side=Sidevalg(
+            _("eller fylke"),
+            _("Alle fylker"),
+            lambda: [(f.nummer, f.navn) for f in Fylke.objects.order_by("navn")],
+        ),
+        flere_valg=True,
+    ),
+    Parameter(
+        "kommune",
+        lambda: _filter(KommuneField, METODE, _("Kommune (navn eller nummer)")),
+        _kommune,
+        slipp=(1, "geografi"),
+        frase=Frase(_STED + 0.0, lambda v: f"i {v.navn}", sted=True),
+    ),
+    Parameter(
+        "postnummer",
+        lambda: _filter(PostnummerField, METODE, _("Postnummer (4 sifre)")),
+        _kommune,
+        slipp=(1, "geografi"),
+        frase=Frase(_STED + 0.1, lambda v: f"i {v.navn}", sted=True),
+        flere_valg=True,
+    ),
+    Parameter(
+        "diagnose",
+        lambda: _filter(DiagnoseField, METODE, _("Diagnose (ICPC-2, ICD-10 eller ord)")),
+        _lenket(lambda: Tilbud.malgrupper.through, "malgruppe_id", lambda v: v.malgruppe_ider),
+        sokerad=_diagnose_sokerad,
+        slipp=(6, "diagnose"),
+        frase=Frase(1, lambda v: f"for «{v.sokt}»"),
+    ),
+    Parameter(
+        "malgruppe",
+        lambda: _filter(MalgruppeField, METODE, _("Målgruppe")),
+        _lenket(lambda: Tilbud.malgrupper.through, "malgruppe_id", lambda v: [v.pk]),
+        sokerad=_malgruppe_sokerad,
+        slipp=(6, "diagnose"),
+        frase=Frase(2, lambda v: f"for {v.navn.lower()}"),
+        side=Sidevalg(
+            _("Målgruppe"), _("Alle"), lambda: [(m.slug, m.navn) for m in Malgruppe.objects.all()]
+        ),
+        flere_valg=True,
+    ),
+    Parameter(
+        "fagomrade",
+        lambda: _ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"), method=METODE),
+        _fagomrade,
+        slipp=(5, "fagomrade"),
+        frase=Frase(5, lambda v: f"innen {Fagomrade(v).label.lower()}"),
+        skjematype=None,
+        side=Sidevalg(_("Fagområde"), _("Alle"), lambda: Fagomrade.choices),
+        flere_valg=True,
+    ),
+    Parameter(
+        "behandlingsform",
+        lambda: _filter(BehandlingsformField, METODE, _("Behandlingsform")),
+        _lenket(lambda: Tilbud.behandlingsformer.through, "behandlingsform_id", lambda v: [v.pk]),
+        sokerad=_behandlingsform_sokerad,
+        slipp=(2, "behandlingsform"),
+        frase=Frase(6, lambda v: f"som {v.navn.lower()}"),
+        side=Sidevalg(
+            _("Behandlingsform"),
+            _("Alle"),
+            lambda: [(b.kode, b.navn) for b in Behandlingsform.objects.all()],
+            klasse="felt felt-smal",
+        ),
+    ),
+    Parameter(
+        "q",
+        lambda: _filter(SoketekstField, METODE, _("Fritekst")),
+        _q,
+        slipp=(4, "fritekst"),
+        frase=Frase(3, lambda v: f"som nevner «{v}»"),
+    ),
+    Parameter(
+        # Whole years only (the schema says integer 0–120): «7.5» and «null» are refused alike.
+        "alder",
+        lambda: _HeltallFilter(
+            method=METODE, label=_("Pasientens alder"), min_value=0, max_value=120
+        ),
+        _alder,
+        slipp=(3, "alder"),
+        skjematype=None,
+        frase=Frase(7, lambda v: f"for {int(v)} år"),
+    ),
+    Parameter(
+        "digital",
+        lambda: _BooleanFilter(
+            method=METODE, label=_("Kan gis digitalt (video/nett): true eller false")
+        ),
+        lambda qs, verdi, sok: qs.filter(digital=verdi),  # the same column in both tables
+        slipp=(2.5, "digital"),
+        skjematype=None,
+        frase=Frase(6.5, lambda v: "som kan gis digitalt" if v else "som ikke gis digitalt"),
+        side=Sidevalg(
+            _("Digitalt (video/nett)"),
+            _("Alle"),
+            lambda: [("true", _("Kan gis digitalt")), ("false", _("Bare oppmøte"))],
+            klasse="felt felt-smal",
+        ),
+    ),
+    Parameter(
+        "status",
+        lambda: _ChoiceFilter(
+            choices=[*Tilbud.Status.choices, (STATUS_ALLE, _("Alle"))],
+            method=METODE,
+            label=_("Status (standard: alle som ikke er avsluttet)"),
+        ),
+        _status,
+        side=Sidevalg(
+            _("Status"),
+            _("Alle som ikke er avsluttet"),
+            lambda: [
+                (Tilbud.Status.AKTIV, _("Bare bekreftet i 2020")),
+                (STATUS_ALLE, _("Alle, også avsluttede")),
+            ],
+        ),
+        flere_valg=True,
+    ),
+)
+
+PARAMETER = {p.navn: p for p in PARAMETERE}
+
+# Relaxations in the order a GP would accept them: geography first (tilbud elsewhere are rarely
+# available, but better than nothing), then the narrowing options, the diagnosis last.
+RELAKSERINGER: list[tuple[tuple[str, ...], str]] = [
+    (tuple(p.navn for p in PARAMETERE if p.slipp == slipp), slipp[1])
+    for slipp in sorted({p.slipp for p in PARAMETERE if p.slipp is not None})
+]
+
+FLERE_VALG = tuple(p.navn for p in PARAMETERE if p.flere_valg)
+
+
+def beskriv(data: dict[str, Any]) -> str:
+    """'for «hodepine» i Bodø som døgn/opphold' from a search's cleaned data, in the order of
+    the rows' phrases."""
+    deler: list[tuple[float, str]] = []
+    sted: tuple[float, str] | None = None
+    stedsplass = min(p.frase.plass for p in PARAMETERE if p.frase and p.frase.sted)
+    for p in PARAMETERE:
+        verdi = data.get(p.navn)
+        if p.frase is None or verdi is None or verdi == "":
+            continue
+        if not p.frase.sted:
+            deler.append((p.frase.plass, p.frase.tekst(verdi)))
+        elif sted is None or p.frase.plass < sted[0]:
+            sted = (p.frase.plass, p.frase.tekst(verdi))
+    deler.append((stedsplass, sted[1]) if sted else (stedsplass, "i hele landet"))
+    return " ".join(tekst for _plass, tekst in sorted(deler, key=lambda d: d[0]))

@@ -1,0 +1,79 @@
+"""The search's entry: the answer to a query string, shared by `/api/v1/tilbud/` and the HTML
+search page so the two can never disagree; and what an empty search answers: which filter
+removed everything, and the nearest searches that do find something ("Ingen tilbud i Finnmark
+for hodepine; 3 tilbud i hele landet").
+
+The engine (PostgreSQL search table or the ORM) is chosen here, once per search, and handed
+down (tilbud.sok.motor)."""
+
+from typing import Any
+
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from helsearbeid.api.filtering import ALLTID_TILLATT, avvis_ukjente_parametere
+
+from .filtre import Sokefilter, TilbudFilter
+from .kort import kortdata_for_treff, resultatkort
+from .motor import Motor, velg_motor
+from .paginering import TilbudPagination
+from .parametere import RELAKSERINGER, beskriv
+
+MAKS_FORSLAG = 3
+
+__all__ = ["RELAKSERINGER", "beskriv", "sok_svar", "tomt_svar"]
+
+
+def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
+    """The search answer for a request's query string: `count` (capped at 1000, with
+    `count_er_minst`), `next`/`previous` links, `results`, and `tomt_svar` when nothing matched.
+
+    Raises rest_framework's ValidationError with a message per bad parameter.
+    """
+    drf_request = request if isinstance(request, Request) else Request(request)
+    params = drf_request.query_params
+    avvis_ukjente_parametere(params, ALLTID_TILLATT | set(TilbudFilter.base_filters))
+    motor = velg_motor()
+    filterset = TilbudFilter(params, queryset=motor.grunnlag(), motor=motor)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    paginering = TilbudPagination()
+    side = kortdata_for_treff(
+        paginering.paginate_queryset(filterset.treff, drf_request), motor.kortdata
+    )
+    idag = timezone.localdate()
+    resultater = [resultatkort(kort, filterset.pasientkommune, idag=idag) for kort in side]
+    svar = dict(paginering.get_paginated_response(resultater).data)
+    svar["tomt_svar"] = tomt_svar(params, filterset, motor) if svar["count"] == 0 else None
+    return svar
+
+
+def tomt_svar(
+    params: QueryDict, filterset: Sokefilter, motor: Motor | None = None
+) -> dict[str, Any]:
+    """For a valid search with no result: the message and up to three relaxed searches."""
+    motor = motor or filterset.motor
+    forslag = []
+    for navn, _hva in RELAKSERINGER:
+        if not any(params.get(n) for n in navn):
+            continue
+        lettere = params.copy()
+        for n in (*navn, "page"):
+            lettere.pop(n, None)
+        alternativ = TilbudFilter(lettere, queryset=motor.grunnlag(), motor=motor)
+        if not alternativ.is_valid():
+            continue
+        antall = alternativ.qs.order_by().values("pk")[:1000].count()
+        if antall:
+            forslag.append(
+                {
+                    "tekst": f"{antall} tilbud {beskriv(alternativ.form.cleaned_data)}",
+                    "antall": antall,
+                    "parametere": {k: v for k, v in lettere.items() if v},
+                }
+            )
+        if len(forslag) == MAKS_FORSLAG:
+            break
+    return {"melding": f"Ingen tilbud {beskriv(filterset.form.cleaned_data)}.", "forslag": forslag}

@@ -1,0 +1,131 @@
+"""How a tilbud is told to a GP: badge texts (freshness, tier), «Slik henviser du» in one line,
+the distance from the patient's kommune, and choice labels and dates as the API writes them.
+
+Presentation only: no queries. Used by the API serializers, the search's result card
+(tilbud.sok.kort) and the pages.
+"""
+
+import math
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .models import Kommune, Organisasjon, Tilbud
+
+# Tiers the way a GP thinks: own HF area, private providers with an agreement with the
+# patient's RHF, the rest of the RHF, elsewhere.
+NIVAER = {
+    1: ("eget_hf", "Ditt helseforetak"),
+    2: ("avtale", "Privat tilbud med avtale i din helseregion"),
+    3: ("regionen", "Andre tilbud i din helseregion"),
+    4: ("utenfor", "Utenfor din helseregion"),
+}
+_KM_PER_GRAD = 111.195
+
+
+def niva(rang: int) -> dict[str, str]:
+    """The tier badge of a ranked result (`niva_rang` 1–4)."""
+    kode, navn = NIVAER[rang]
+    return {"kode": kode, "navn": navn}
+
+
+def ferskhet(sist_bekreftet: date, *, idag: date | None = None) -> dict[str, str]:
+    """Staleness badge: thresholds are settings (FERSKHET_ELDRE_MANEDER / _GAMMEL_MANEDER)."""
+    idag = idag or timezone.localdate()
+    maneder = (idag.year - sist_bekreftet.year) * 12 + idag.month - sist_bekreftet.month
+    if maneder >= settings.FERSKHET_GAMMEL_MANEDER:
+        return {
+            "kode": "gammel",
+            "navn": f"Ikke bekreftet på over {settings.FERSKHET_GAMMEL_MANEDER} måneder",
+        }
+    if maneder >= settings.FERSKHET_ELDRE_MANEDER:
+        return {
+            "kode": "eldre",
+            "navn": f"Ikke bekreftet på over {settings.FERSKHET_ELDRE_MANEDER} måneder",
+        }
+    return {"kode": "fersk", "navn": "Nylig bekreftet"}
+
+
+def henvisning_kort(tilbud: Tilbud) -> str:
+    """'Slik henviser du' in one line, from where the referral goes and who may refer."""
+    return henvisning_kort_tekst(
+        henvisning_til=tilbud.henvisning_til,
+        organisasjon_navn=tilbud.organisasjon.navn,
+        organisasjon_type=tilbud.organisasjon.type,
+        rhf_navn=tilbud.rhf.navn,
+        henvisere=tilbud.henvisere,
+    )
+
+
+def henvisning_kort_tekst(
+    *,
+    henvisning_til: str,
+    organisasjon_navn: str,
+    organisasjon_type: str,
+    rhf_navn: str,
+    henvisere: list[str],
+) -> str:
+    """henvisning_kort from plain values (the search's result cards are built from rows)."""
+    til_hf = (
+        f"Send henvisning til {organisasjon_navn}."
+        if organisasjon_type != Organisasjon.Type.PRIVAT
+        else "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
+        f"som vurderer og henviser videre til {organisasjon_navn}."
+    )
+    hvor: dict[str, str] = {
+        Tilbud.HenvisningTil.HF: til_hf,
+        Tilbud.HenvisningTil.REGIONAL_VURDERING: (
+            "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
+            "til behandling."
+        ),
+        Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {organisasjon_navn}.",
+    }
+    til = hvor.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
+    if henvisere:
+        til += " Kan henvise: " + ", ".join(henvisere) + "."
+    return til
+
+
+def avstand_km(tilbud: Tilbud, kommune: Kommune | None) -> float | None:
+    """Distance from the patient's kommune to the tilbud's nearest site, in km. Uses the
+    prefetched sites."""
+    steder = [(lok.kommune.lat, lok.kommune.lon) for lok in tilbud.lokasjoner.all()]
+    return avstand_km_til(steder, kommune)
+
+
+def avstand_km_til(steder: list[tuple[Any, Any]], kommune: Kommune | None) -> float | None:
+    """Distance from the patient's kommune to the nearest of the sites' (lat, lon), in km
+    (equirectangular; good to a few percent at these distances)."""
+    if kommune is None or not steder:
+        return None
+    lat0, lon0 = float(kommune.lat), float(kommune.lon)
+    coslat = math.cos(math.radians(lat0))
+    naermest = min(
+        math.hypot(float(lat) - lat0, (float(lon) - lon0) * coslat) for lat, lon in steder
+    )
+    return round(naermest * _KM_PER_GRAD, 1)
+
+
+def etikett(valg: type[models.TextChoices], verdi: str, sprak: str | None) -> str:
+    """A choice's label in the language `sprak` (the active one), as get_FOO_display() gives
+    it. That method rebuilds the whole choice dict, translating every label, on each call: 75
+    times a search. Labels are remembered per language (a handful of choices)."""
+    nokkel = (valg, verdi, sprak)
+    if (tekst := _ETIKETTER.get(nokkel)) is None:
+        try:
+            tekst = str(valg(verdi).label)
+        except ValueError:
+            tekst = verdi
+        _ETIKETTER[nokkel] = tekst
+    return tekst
+
+
+_ETIKETTER: dict[tuple[type, str, str | None], str] = {}
+
+
+def dato(verdi: Any) -> str | None:
+    """A date as DRF's DateField writes it (ISO 8601), None kept."""
+    return verdi.isoformat() if verdi is not None else None
