@@ -23,7 +23,7 @@ urlpatterns = [
     # Where each role lands after logging in, and the analyst's API page.
     path("start/", start.start, name="start"),
     path("konto/api/", start.api_side, name="start-api"),
-    path("konto/", include("tilbud.koordinator.konto_urls")),
+    path("konto/", include("helsearbeid.konto_urls")),
     # Login through OpenID Connect (HelseID); answers 404 unless OIDC_AKTIV.
     path("konto/oidc/", include("helsearbeid.oidc")),
     path("admin/", admin.site.urls),

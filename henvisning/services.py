@@ -214,7 +214,7 @@ def _krev_innhold(henvisning: Henvisning) -> None:
         raise ValidationError(TOMT_UTKAST, code="tomt_utkast")
 
 
-def _nytt_utkast(sender: Any, tilbud: Tilbud) -> Henvisning:
+def _nytt_utkast(sender: Bruker, tilbud: Tilbud) -> Henvisning:
     rolle = sender.roller.get(type=Rolle.Type.HENVISER)
     return Henvisning(
         tilbud=tilbud,
@@ -225,7 +225,7 @@ def _nytt_utkast(sender: Any, tilbud: Tilbud) -> Henvisning:
     )
 
 
-def _lagre_utkast(henvisning: Henvisning, sender: Any) -> Henvisning:
+def _lagre_utkast(henvisning: Henvisning, sender: Bruker) -> Henvisning:
     ny = henvisning.pk is None
     henvisning.full_clean()
     henvisning.save()
@@ -267,7 +267,7 @@ def henvisning_oppdater(
 @transaction.atomic
 def henvisning_lagre_og_send(
     *,
-    sender: Any,
+    sender: Bruker,
     data: dict[str, Any],
     tilbud: Tilbud | None = None,
     henvisning: Henvisning | None = None,

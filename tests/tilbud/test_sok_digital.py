@@ -15,7 +15,9 @@ URL = "/api/v1/tilbud/"
 @pytest.fixture
 def digitale() -> set[int]:
     """Two visible Helse Vest tilbud that can be given digitally; a plain UPDATE, as an import
-    or a coordinator's script would write it (the search table follows on PostgreSQL)."""
+    or a coordinator's script would write it (the search table follows on PostgreSQL). The
+    catalogue's own digital tilbud are switched off first, so the test knows every one."""
+    Tilbud.objects.update(digital=False)
     ider = set(
         Tilbud.objects.synlige()
         .filter(rhf__kode="HV")

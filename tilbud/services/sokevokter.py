@@ -104,7 +104,7 @@ def sokeord_av(
 
 
 def registrer_funksjoner(
-    sender: Any = None, connection: BaseDatabaseWrapper | None = None, **_: Any
+    sender: object = None, connection: BaseDatabaseWrapper | None = None, **_: Any
 ) -> None:
     """Register sokeord_av on a new SQLite connection (connection_created)."""
     if connection is not None and connection.vendor == "sqlite":
