@@ -6,6 +6,7 @@ And the error pages: 403, 404 and 500 are styled pages in Norwegian that say wha
 (templates/403.html, 404.html, 500.html); under /api/ they are JSON, also with DEBUG on, when
 Django answers with its technical pages instead of calling the handlers (ApiJsonMiddleware)."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
 from helsearbeid.tekst import MAKS_TEKST, UGYLDIG, ugyldig_tegn
+
+logger = logging.getLogger(__name__)
+
+# The last resort when even the styled 500 page cannot be made (a broken template or URL).
+NODSIDE = (
+    '<!doctype html><html lang="nb"><meta charset="utf-8"><title>Noe gikk galt</title>'
+    "<h1>Noe gikk galt hos oss</h1><p>Feilen er logget. Gå tilbake og prøv igjen om litt, "
+    'eller gå til <a href="/">søket etter tilbud</a>.</p></html>'
+)
 
 
 def _tall(n: float) -> str:
@@ -77,7 +87,12 @@ def serverfeil(request: HttpRequest) -> HttpResponse:
     context (the template renders without the request, like Django's own handler)."""
     if _api(request):
         return JsonResponse({"detail": api_melding(500)}, status=500)
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    try:
+        html = loader.get_template("500.html").render()
+    except Exception:  # the error page must never become a second error
+        logger.exception("Feilsiden (500) kunne ikke lages; viser nødsiden")
+        html = NODSIDE
+    return HttpResponse(html, status=500)
 
 
 class ApiJsonMiddleware:

@@ -351,3 +351,15 @@ def krypterte_kolonner() -> list[tuple[type[models.Model], list[str]]]:
         ]
         kolonner.append((modell, felt))
     return kolonner
+
+
+def henviserroller() -> models.Prefetch:
+    """The senders' henviser roles (HPR-nummer, practice, phone) for a list of referrals, as
+    `sender.henviserroller`: one query per list, whatever its length (selectors.henviser)."""
+    from tilbud.models import Rolle
+
+    return models.Prefetch(
+        "sender__roller",
+        queryset=Rolle.objects.filter(type=Rolle.Type.HENVISER),
+        to_attr="henviserroller",
+    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from tilbud.rules import er_administrator, er_analytiker
 from tilbud.selectors import UgyldigKode, UkjentKode, diagnose_slaa_opp
 
 from .livssyklus import Part, Tilstand, mulige_handlinger
-from .models import Henvisning, Sjekkliste, kryptert_helsedata
+from .models import Henvisning, Sjekkliste, henviserroller, kryptert_helsedata
 from .rules import henvisertype_godtas, mottaker_organisasjoner, rhf_for_koordinator
 
 # Counts under this are shown as «under 5» to analysts (the small-cell rule of NPR/SSB).
@@ -30,17 +30,9 @@ def _liste(qs: QuerySet[Henvisning]) -> QuerySet[Henvisning]:
     # The sender and their henviser role come along (who referred: one query per page).
     return (
         qs.select_related("tilbud", "mottaker", "rhf", "sender")
-        .prefetch_related(_henviserroller())
+        .prefetch_related(henviserroller())
         .defer(*kryptert_helsedata())
         .order_by("-endret", "-id")
-    )
-
-
-def _henviserroller() -> Prefetch:
-    return Prefetch(
-        "sender__roller",
-        queryset=Rolle.objects.filter(type=Rolle.Type.HENVISER),
-        to_attr="henviserroller",
     )
 
 

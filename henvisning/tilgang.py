@@ -14,7 +14,7 @@ from tilbud.models import Tilbud
 
 from . import krypto
 from .livssyklus import Part
-from .models import Henvisning, Tilgangslogg
+from .models import Henvisning, Tilgangslogg, henviserroller
 from .rules import er_mottaker, er_sender, mottaker_organisasjoner
 
 
@@ -74,7 +74,8 @@ def henvisninger_for_fodselsnummer(*, bruker: MuligBruker, fodselsnummer: str) -
     treff = list(
         synlige_henvisninger(bruker)
         .filter(fodselsnummer_hash=krypto.fodselsnummer_hash(fodselsnummer))
-        .select_related("tilbud", "mottaker", "rhf")
+        .select_related("tilbud", "mottaker", "rhf", "sender")
+        .prefetch_related(henviserroller())  # who referred, shown with each hit
         .order_by("-endret", "-id")[:MAKS_TREFF]
     )
     Tilgangslogg.objects.bulk_create(

@@ -36,6 +36,9 @@ def _logger(request):
 
 # A tiny URLconf for the tests that need a view that logs or fails (pytest.mark.urls).
 urlpatterns = [path("feil/", _feiler), path("logger/", _logger)]
+# The project's 500 handler, as in production (its page must render even where the URLconf has
+# none of the portal's pages: then it falls back to a plain page).
+handler500 = "helsearbeid.driftsfeil.serverfeil"
 
 
 def _ider(poster: list[dict]) -> set[str]:
@@ -115,6 +118,7 @@ def test_the_error_log_of_a_crash_is_json_with_the_id_and_blanked(json_logg) -> 
     klient = Client(raise_request_exception=False)
     svar = klient.post("/feil/", {"fodselsnummer": FNR, "navn": "Ola Testpasient"})
     assert svar.status_code == 500
+    assert "Noe gikk galt hos oss" in svar.content.decode()  # even without the portal URLs
     poster = json_logg.json()
     assert _ider(poster) == {svar["X-Request-ID"]}
     feil = next(p for p in poster if p["logger"] == "django.request")

@@ -133,8 +133,14 @@ def test_feilrapporten_viser_ikke_fodselsnummer_heller_ikke_med_debug(
             content_type="application/json",
         )
     tekst = svar.content.decode()
-    assert svar.status_code == 500 and "uventet feil midt i valideringen" in tekst
-    assert "_bruk_data" in tekst  # the report does show where it failed
+    if vei == "api":
+        # Under /api/ the answer is JSON also with DEBUG on (helsearbeid.feil.ApiJsonMiddleware):
+        # no report at all in the answer; the HTML case shows the report's own filtering.
+        assert svar.status_code == 500 and svar["Content-Type"] == "application/json"
+        assert "uventet feil" not in tekst and "Traceback" not in tekst
+    else:
+        assert svar.status_code == 500 and "uventet feil midt i valideringen" in tekst
+        assert "_bruk_data" in tekst  # the report does show where it failed
     for hemmelig in (FNR, "Ola Testpasient", "Lagerarbeider"):
         assert hemmelig not in tekst, hemmelig
 
