@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -26,7 +27,9 @@ from django.views.decorators.http import require_http_methods
 
 from helsearbeid.tokens.models import ApiToken
 from helsearbeid.tokens.services import token_opprett, token_trekk_tilbake
+from helsearbeid.typer import MuligBruker
 from tilbud.models import Rolle
+from tilbud.rules import _roller
 
 # Short labels for the header («Kari Nordmann · Koordinator, Helse Nord»); the model's choices
 # are long explanations meant for the admin.
@@ -40,24 +43,20 @@ ROLLENAVN = {
 }
 
 
-def roller_for(bruker: Any) -> list[Rolle]:
+def roller_for(bruker: MuligBruker) -> list[Rolle]:
     """The user's roles, once per request: shared with tilbud.rules' cache on the user object,
     so a page that already checked access pays no query for the header."""
-    if not bruker.is_authenticated:
-        return []
-    if not hasattr(bruker, "_helsearbeid_roller"):
-        bruker._helsearbeid_roller = list(bruker.roller.all())
-    return bruker._helsearbeid_roller
+    return _roller(bruker)
 
 
-def rolletyper(bruker: Any) -> set[str]:
+def rolletyper(bruker: MuligBruker) -> set[str]:
     typer = {r.type for r in roller_for(bruker)}
     if getattr(bruker, "is_superuser", False):
         typer.add(Rolle.Type.ADMINISTRATOR)
     return typer
 
 
-def rolle_etiketter(bruker: Any) -> list[str]:
+def rolle_etiketter(bruker: MuligBruker) -> list[str]:
     """«Fastlege», «Koordinator», … in a fixed order, for the header."""
     typer = rolletyper(bruker)
     etiketter = []
@@ -83,7 +82,7 @@ class Startvalg:
     url: str
 
 
-def startvalg(bruker: Any) -> list[Startvalg]:
+def startvalg(bruker: MuligBruker) -> list[Startvalg]:
     """The start pages of the user's roles, in a fixed order, without duplicates (a coordinator
     who is also a tilbudsredaktør has one «Mine tilbud»)."""
     typer = rolletyper(bruker)
@@ -146,23 +145,23 @@ def startvalg(bruker: Any) -> list[Startvalg]:
     return valg
 
 
-def _har(bruker: Any, *typer: str) -> bool:
+def _har(bruker: MuligBruker, *typer: str) -> bool:
     return bool(rolletyper(bruker) & set(typer))
 
 
-def _kan_redigere(bruker: Any) -> bool:
+def _kan_redigere(bruker: MuligBruker) -> bool:
     from tilbud.tilgang import har_redigeringsrolle
 
     return har_redigeringsrolle(bruker)
 
 
-def _er_koordinator(bruker: Any) -> bool:
+def _er_koordinator(bruker: MuligBruker) -> bool:
     from tilbud.tilgang import er_koordinator_eller_admin
 
     return er_koordinator_eller_admin(bruker)
 
 
-def _ser_antall(bruker: Any) -> bool:
+def _ser_antall(bruker: MuligBruker) -> bool:
     from henvisning.tilgang import ser_antall
 
     return ser_antall(bruker)
@@ -181,7 +180,7 @@ _SIDEKRAV = {
 _NAVNEROM_KRAV = {"koordinator": _er_koordinator}
 
 
-def kan_se(bruker: Any, sti: str) -> bool:
+def kan_se(bruker: MuligBruker, sti: str) -> bool:
     """Whether `bruker` may open the page at `sti` (a local path) with a GET."""
     try:
         treff = resolve(urlsplit(sti).path)
@@ -256,12 +255,14 @@ def api_side(request: HttpRequest) -> HttpResponse:
     """The analyst's start page: their own API tokens (made and revoked here with the same
     services as /api/v1/token/; a new one is shown once), how to get an API key for the
     summaries, and the API documentation."""
+    bruker = request.user
+    assert isinstance(bruker, User)  # login_required
     ny_klartekst = ""
     feil = ""
     if request.method == "POST":
         if prefiks := request.POST.get("trekk_tilbake"):
             token = ApiToken.objects.filter(
-                bruker=request.user, prefiks=prefiks, trukket_tilbake__isnull=True
+                bruker=bruker, prefiks=prefiks, trukket_tilbake__isnull=True
             ).first()
             if token is None:
                 feil = _("Fant ikke tokenet; det kan alt være trukket tilbake.")
@@ -276,9 +277,9 @@ def api_side(request: HttpRequest) -> HttpResponse:
             if len(navn) > 100:
                 feil = _("Navnet kan ha høyst 100 tegn.")
             else:
-                _token, ny_klartekst = token_opprett(bruker=request.user, navn=navn)
+                _token, ny_klartekst = token_opprett(bruker=bruker, navn=navn)
     tokener = ApiToken.objects.filter(
-        bruker=request.user, trukket_tilbake__isnull=True, gyldig_til__gt=timezone.now()
+        bruker=bruker, trukket_tilbake__isnull=True, gyldig_til__gt=timezone.now()
     ).order_by("-opprettet", "id")
     svar = render(
         request,
