@@ -44,6 +44,11 @@ OFFENTLIG: dict[str, str] = {
     "eksport-fhir": "katalogen som FHIR",
     "synk-tilbud": "endringer i katalogen",
     "rapporter-sammendrag": "sammendragene som API (samme tall som oversikten)",
+    # The read-only FHIR directory (IHE mCSD): the public catalogue, GET only.
+    "fhir-metadata": "CapabilityStatement",
+    "fhir-sok": "ITI-90-søk i katalogen",
+    "fhir-les": "én ressurs i katalogen",
+    "fhir-historikk": "ITI-91-endringer i katalogen",
     # Schema and its documentation (describe the API, hold no data).
     "schema": "OpenAPI-skjemaet",
     "api-docs": "Swagger UI for skjemaet",
