@@ -5,8 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Func, Max, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import CharField, Func, Max, OuterRef, QuerySet, Subquery
 
 from tilbud.models import (
     Behandlingsform,
@@ -23,8 +22,7 @@ from .ressurser import Relasjoner
 # Case- and accent-aware folding for `name` and `address-city`: case goes, accents on foreign
 # letters go (é → e), but æ, ø and å stay letters of their own (Norwegian: «Bodø» is not
 # «Bodo»); ä and ö are their Swedish/German spellings. The database folds the column with the
-# same table (REPLACE works on both backends; SQLite's LOWER only knows ASCII, so the capitals
-# are replaced first).
+# same table.
 _STORE = {"Æ": "æ", "Ø": "ø", "Å": "å", "Ä": "æ", "Ö": "ø"}
 _AKSENTER = {
     **dict.fromkeys("áàâãÁÀÂÃ", "a"),
@@ -45,15 +43,38 @@ def brett(tekst: str) -> str:
     return "".join(_AKSENTER.get(c, c) for c in tekst)
 
 
+class _Brettet(Func):
+    """PostgreSQL: translate() over the lower-cased column; SQLite: `brett` itself, registered
+    on each connection (rapporter.apps), since its LOWER only knows ASCII."""
+
+    function = "fhir_brett"
+    arity = 1
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        store = "".join(_STORE)
+        sma = "".join(_AKSENTER)
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                f"translate(lower(translate(%(expressions)s, '{store}', "
+                f"'{''.join(_STORE.values())}')), '{sma}', '{''.join(_AKSENTER.values())}')"
+            ),
+            **extra,
+        )
+
+
 def brettet(kolonne: str) -> Func:
     """The folded form of a column, as an SQL expression."""
-    uttrykk: Any = kolonne
-    for fra, til in _STORE.items():
-        uttrykk = Replace(uttrykk, Value(fra), Value(til))
-    uttrykk = Lower(uttrykk)
-    for fra, til in _AKSENTER.items():
-        uttrykk = Replace(uttrykk, Value(fra), Value(til))
-    return uttrykk
+    return _Brettet(kolonne, output_field=CharField())
+
+
+def registrer_brett(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created: give SQLite the folding function."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "fhir_brett", 1, lambda v: None if v is None else brett(v), deterministic=True
+        )
 
 
 def _sist_endret(modell: Any) -> Subquery | None:
