@@ -17,6 +17,10 @@ REFERRAL_METHOD_SYSTEM = "http://terminology.hl7.org/CodeSystem/service-referral
 LOCATION_PHYSICAL_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/location-physical-type"
 ENDPOINT_PAYLOAD_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/endpoint-payload-type"
 
+# IHE mCSD's facility and jurisdiction types (system urn:ietf:rfc:3986).
+MCSD_FACILITY = "urn:ihe:iti:mcsd:2019:facility"
+MCSD_JURISDICTION = "urn:ihe:iti:mcsd:2019:jurisdiction"
+
 # What we mint. Every one is listed in the README («FHIR-katalogen»).
 BASE = "https://helsearbeid.no/fhir"
 CS_ORGANISASJONSTYPE = f"{BASE}/CodeSystem/organisasjonstype"

@@ -104,6 +104,11 @@ def _posisjon(kommune: Kommune) -> dict[str, float]:
     return {"latitude": float(kommune.lat), "longitude": float(kommune.lon)}
 
 
+def _mcsd_type(kode: str, navn: str) -> list[dict[str, Any]]:
+    """mCSD marks a facility or a jurisdiction by a type in the urn:ietf:rfc:3986 system."""
+    return [{"coding": [{"system": "urn:ietf:rfc:3986", "code": kode, "display": navn}]}]
+
+
 def lokasjon(lok: Any, kommune: Kommune, *, sist_endret: datetime | None = None) -> dict[str, Any]:
     """A site. Only its kommune is known: the address names the kommune and the position is the
     kommune's centre point, never a made-up street."""
@@ -114,6 +119,8 @@ def lokasjon(lok: Any, kommune: Kommune, *, sist_endret: datetime | None = None)
         "status": "active",
         "name": lok.navn,
         "mode": "instance",
+        "type": _mcsd_type(kv.MCSD_FACILITY, "Facility"),
+        "physicalType": _coding(kv.LOCATION_PHYSICAL_TYPE_SYSTEM, "si", "Site"),
         "address": _adresse(kommune),
         "position": _posisjon(kommune),
         "managingOrganization": {"reference": f"Organization/{lok.organisasjon_id}"},
@@ -129,6 +136,7 @@ def kommune_lokasjon(kommune: Kommune) -> dict[str, Any]:
         "status": "active",
         "name": kommune.navn,
         "mode": "kind",
+        "type": _mcsd_type(kv.MCSD_JURISDICTION, "Jurisdiction"),
         "physicalType": _coding(kv.LOCATION_PHYSICAL_TYPE_SYSTEM, "jdn", "Jurisdiction"),
         "address": _adresse(kommune),
         "position": _posisjon(kommune),

@@ -181,6 +181,15 @@ def _ref_filter(type_: str, kolonne: str, navn: str) -> Filter:
     return filtrer
 
 
+def _lokasjonsstatus(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
+    def q(verdi: str) -> Q:
+        system, kode = _token(verdi)
+        gyldig = system in (None, "", "http://hl7.org/fhir/location-status")
+        return Q() if gyldig and kode == "active" else Q(pk__in=[])
+
+    return qs.filter(_hver(verdier, q))
+
+
 def _org_identifikator(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
     def q(verdi: str) -> Q:
         system, kode = _token(verdi)
@@ -423,6 +432,12 @@ TYPER: dict[str, Ressurstype] = {
                 "special",
                 "breddegrad|lengdegrad|avstand|enhet (km eller m); posisjonen er kommunens.",
                 _naer,
+            ),
+            "status": Parameter(
+                "status",
+                "token",
+                "active (alle steder i katalogen er aktive).",
+                _lokasjonsstatus,
             ),
             "address-city": Parameter(
                 "address-city",
