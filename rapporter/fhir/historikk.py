@@ -71,6 +71,7 @@ def historikk(
     flere = len(rader) > antall
     rader = rader[:antall]
     oppforinger = []
+    ressurs: dict[str, Any] | None
     if type_ == "Organization":
         for h in rader:
             ressurs = ressurser.organisasjon(_med_id(h), sist_endret=h.pgh_created_at)
