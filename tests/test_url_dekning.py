@@ -123,6 +123,9 @@ EKSEMPEL = {
     "kommune-detail": {"nummer": "1804"},
     "password_reset_confirm": {"uidb64": "MQ", "token": "feil-token"},
     "tilbud-bekreft-epost": {"token": "feil-token"},
+    "fhir-sok": {"type_": "HealthcareService"},
+    "fhir-les": {"type_": "Location", "id_": "kommune-1804"},
+    "fhir-historikk": {"type_": "HealthcareService"},
 }
 API_LESING = [
     "api-root",
@@ -136,6 +139,10 @@ API_LESING = [
     "synk-tilbud",
     "rapporter-sammendrag",
     "schema",
+    "fhir-metadata",
+    "fhir-sok",
+    "fhir-les",
+    "fhir-historikk",
 ]
 
 
@@ -163,6 +170,7 @@ ANONYM_GET = {
     "oidc-start": {302, 404},  # to HelseID, or 404 while OIDC is off
     "oidc-tilbake": {302, 400, 404},  # without a state from the start: refused
     "readyz": {200, 503},  # 503 while a dependency is down
+    "fhir-historikk": {200, 400},  # 400 OperationOutcome without the change log (SQLite)
 }
 
 

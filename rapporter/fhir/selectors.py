@@ -69,8 +69,9 @@ def brettet(kolonne: str) -> Func:
     return _Brettet(kolonne, output_field=CharField())
 
 
-def registrer_brett(sender: Any, connection: Any, **kwargs: Any) -> None:
+def registrer_brett(**signal: Any) -> None:
     """connection_created: give SQLite the folding function."""
+    connection = signal["connection"]
     if connection.vendor == "sqlite":
         connection.connection.create_function(
             "fhir_brett", 1, lambda v: None if v is None else brett(v), deterministic=True
