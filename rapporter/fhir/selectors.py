@@ -44,7 +44,8 @@ def brett(tekst: str) -> str:
 
 
 class _Brettet(Func):
-    """PostgreSQL: translate() over the lower-cased column; SQLite: `brett` itself, registered
+    """PostgreSQL: translate() the capitals, lower(), translate() the accents (the capitals
+    first: under the C collation lower() only knows ASCII); SQLite: `brett` itself, registered
     on each connection (rapporter.apps), since its LOWER only knows ASCII."""
 
     function = "fhir_brett"

@@ -85,6 +85,21 @@ def test_history_pages_follow_next_links(client: Client) -> None:
 
 @bare_postgres
 @pytest.mark.django_db
+def test_history_query_count_does_not_grow_with_count(client: Client) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    def sporringer(type_: str, antall: int) -> int:
+        with CaptureQueriesContext(connection) as fanget:
+            bunt = hent(client, f"/fhir/{type_}/_history?_count={antall}")
+        assert len(bunt["entry"]) == antall
+        return len(fanget)
+
+    for type_ in TYPER:
+        assert sporringer(type_, 2) == sporringer(type_, 30), type_
+
+
+@bare_postgres
+@pytest.mark.django_db
 def test_bad_since_is_400(client: Client) -> None:
     utfall = hent(client, "/fhir/HealthcareService/_history?_since=igår", status=400)
     assert utfall["issue"][0]["expression"] == ["_since"]
