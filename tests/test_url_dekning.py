@@ -47,6 +47,7 @@ OFFENTLIG: dict[str, str] = {
     # The read-only FHIR directory (IHE mCSD): the public catalogue, GET only.
     "fhir-metadata": "CapabilityStatement",
     "fhir-sok": "ITI-90-søk i katalogen",
+    "fhir-sok-post": "ITI-90-søk med parameterne i en POST-kropp (endrer ingenting)",
     "fhir-les": "én ressurs i katalogen",
     "fhir-historikk": "ITI-91-endringer i katalogen",
     # Schema and its documentation (describe the API, hold no data).
@@ -124,6 +125,7 @@ EKSEMPEL = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "feil-token"},
     "tilbud-bekreft-epost": {"token": "feil-token"},
     "fhir-sok": {"type_": "HealthcareService"},
+    "fhir-sok-post": {"type_": "HealthcareService"},
     "fhir-les": {"type_": "Location", "id_": "kommune-1804"},
     "fhir-historikk": {"type_": "HealthcareService"},
 }

@@ -15,7 +15,10 @@ def kapabilitet(base: str) -> dict[str, Any]:
     for navn, type_ in sok.TYPER.items():
         interaksjoner = [
             {"code": "read"},
-            {"code": "search-type", "documentation": _ITI_90},
+            {
+                "code": "search-type",
+                "documentation": f"{_ITI_90}; GET [type]?… eller POST [type]/_search.",
+            },
         ]
         if settings.HISTORIKK_AKTIV:
             interaksjoner.append(

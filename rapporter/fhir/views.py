@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from . import historikk as historikk_
 from . import kapabilitet, sok
@@ -25,15 +26,17 @@ def _svar(data: dict[str, Any], status: int = 200) -> HttpResponse:
     )
 
 
-def fhir_visning(visning: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
-    """GET only; FhirFeil (and an unknown type) become OperationOutcome."""
+def fhir_visning(
+    visning: Callable[..., dict[str, Any]], *, metoder: tuple[str, ...] = ("GET", "HEAD")
+) -> Callable[..., HttpResponse]:
+    """GET only (or `metoder`); FhirFeil (and an unknown type) become OperationOutcome."""
 
     @wraps(visning)
     def innpakket(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in metoder:
             feil = FhirFeil("Katalogen er skrivebeskyttet: bare GET.", kode="not-supported")
             svar = _svar(operation_outcome([feil]), status=405)
-            svar["Allow"] = "GET, HEAD"
+            svar["Allow"] = ", ".join(metoder)
             return svar
         if "type_" in kwargs and kwargs["type_"] not in TYPER:
             feil = FhirFeil(
@@ -81,13 +84,29 @@ def _oppforing(base: str, ressurs: dict[str, Any], modus: str) -> dict[str, Any]
 
 @fhir_visning
 def sok_type(request: HttpRequest, type_: str) -> dict[str, Any]:
+    return _sok(request, type_, [(k, v) for k, vs in request.GET.lists() for v in vs])
+
+
+def _sok_post(request: HttpRequest, type_: str) -> dict[str, Any]:
+    parametere = [(k, v) for k, vs in request.GET.lists() for v in vs]
+    if request.method == "POST":
+        if request.content_type != "application/x-www-form-urlencoded":
+            raise FhirFeil(
+                "POST _search tar application/x-www-form-urlencoded.", status=415, kode="invalid"
+            )
+        parametere += [(k, v) for k, vs in request.POST.lists() for v in vs]
+    return _sok(request, type_, parametere)
+
+
+# FHIR's POST search (mCSD asks for it): a read with its parameters in the body, so no CSRF
+# token (nothing changes, and no session or cookie gives it any right).
+sok_post = csrf_exempt(fhir_visning(_sok_post, metoder=("GET", "HEAD", "POST")))
+
+
+def _sok(request: HttpRequest, type_: str, parametere: list[tuple[str, str]]) -> dict[str, Any]:
     if type_ not in sok.TYPER:
         raise FhirFeil(f"{type_} kan bare leses, ikke søkes i.", kode="not-supported")
-    svar = sok.sok(
-        sok.TYPER[type_],
-        [(k, v) for k, vs in request.GET.lists() for v in vs],
-        streng=_streng(request),
-    )
+    svar = sok.sok(sok.TYPER[type_], parametere, streng=_streng(request))
     base = _base(request)
 
     def side(offset: int | None) -> str:

@@ -103,7 +103,13 @@ def test_declared_interactions_match_the_routes(client: Client) -> None:
         brukt.add("fhir-les")
         if "search-type" in koder:
             hent(client, f"/fhir/{type_}?_count=1")
-            brukt.add("fhir-sok")
+            svar = client.post(
+                f"/fhir/{type_}/_search",
+                data="_count=1",
+                content_type="application/x-www-form-urlencoded",
+            )
+            assert svar.status_code == 200 and svar.json()["type"] == "searchset"
+            brukt |= {"fhir-sok", "fhir-sok-post"}
         else:
             hent(client, f"/fhir/{type_}", status=400)
         if "history-type" in koder:

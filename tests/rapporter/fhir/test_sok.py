@@ -220,3 +220,19 @@ def test_unknown_parameters_strict_and_lenient(client: Client) -> None:
 def test_bad_values_are_400_operation_outcome(client: Client, sporring: str) -> None:
     utfall = hent(client, f"/fhir/{sporring}", status=400)
     assert utfall["issue"][0]["severity"] == "error"
+
+
+def test_post_search_answers_as_get(client: Client) -> None:
+    org = Tilbud.objects.synlige().first().organisasjon_id
+    som_get = hent(client, f"/fhir/HealthcareService?organization={org}&_count=5")
+    svar = client.post(
+        "/fhir/HealthcareService/_search?_count=5",
+        data=f"organization={org}",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert svar.status_code == 200 and svar["Content-Type"].startswith("application/fhir+json")
+    assert ider(svar.json()) == ider(som_get) != []
+    feil = client.post(
+        "/fhir/HealthcareService/_search", data="{}", content_type="application/json"
+    )
+    assert feil.status_code == 415 and feil.json()["resourceType"] == "OperationOutcome"
