@@ -9,6 +9,11 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from rapporter.api.autentisering import ApiNokkelAutentisering
+from rapporter.api.struping import AnonymStruping, ApiNokkelStruping
 
 from . import historikk as historikk_
 from . import kapabilitet, sok
@@ -47,11 +52,34 @@ def fhir_visning(
             )
             return _svar(operation_outcome([feil]), status=404)
         try:
+            _struping(request)
             return _svar(visning(request, **kwargs))
         except FhirFeil as feil:
-            return _svar(operation_outcome([feil]), status=feil.status)
+            svar = _svar(operation_outcome([feil]), status=feil.status)
+            if feil.status == 429:
+                svar["Retry-After"] = feil.uttrykk or "60"
+            return svar
 
     return innpakket
+
+
+def _struping(request: HttpRequest) -> None:
+    """The analyst API's quotas (rapporter.api.struping): a key gets its own bucket, clients
+    without one share a bucket per IP. A bad key is a 401, an exhausted quota a 429."""
+    drf = Request(request, authenticators=[ApiNokkelAutentisering()])
+    try:
+        drf.auth  # noqa: B018 - authenticates (a bad key raises here)
+    except AuthenticationFailed as feil:
+        raise FhirFeil(str(feil.detail), status=401, kode="login") from None
+    for struping in (ApiNokkelStruping(), AnonymStruping()):
+        if not struping.allow_request(drf, None):  # type: ignore[arg-type]
+            vent = struping.wait()
+            raise FhirFeil(
+                "For mange forespørsler. Prøv igjen senere.",
+                status=429,
+                kode="throttled",
+                uttrykk=str(int(vent or 60) + 1),
+            )
 
 
 def _base(request: HttpRequest) -> str:

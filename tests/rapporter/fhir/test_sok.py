@@ -236,3 +236,22 @@ def test_post_search_answers_as_get(client: Client) -> None:
         "/fhir/HealthcareService/_search", data="{}", content_type="application/json"
     )
     assert feil.status_code == 415 and feil.json()["resourceType"] == "OperationOutcome"
+
+
+def test_anonymous_clients_share_a_quota_per_address_and_a_bad_key_is_401(settings) -> None:
+    import uuid
+
+    settings.API_ANONYM_STRUPING = "2/min"
+
+    def adresse() -> str:  # fresh per run: the PostgreSQL run's Redis outlives the test
+        return f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+    klient = Client(REMOTE_ADDR=adresse())
+    for _ in range(2):
+        hent(klient, "/fhir/metadata")
+    svar = klient.get("/fhir/HealthcareService")
+    assert svar.status_code == 429 and int(svar["Retry-After"]) > 0
+    assert svar.json()["issue"][0]["code"] == "throttled"
+    hent(Client(REMOTE_ADDR=adresse()), "/fhir/metadata")  # another address, own bucket
+    utfall = hent(Client(), "/fhir/metadata", status=401, Authorization="Api-Key feil")
+    assert utfall["issue"][0]["code"] == "login"
