@@ -68,7 +68,13 @@ def kapabilitet(base: str) -> dict[str, Any]:
                 "documentation": (
                     "Skrivebeskyttet. Ukjente søkeparametere: Prefer: handling=strict gir 400 "
                     "(OperationOutcome); ellers ignoreres de og står ikke i self-lenken. "
-                    "Resultatparametere: "
+                    "Kjedet søk: "
+                    + "; ".join(
+                        f"{t}: {ref}.<parameter for {maal}>"
+                        for t, kjeder in sok.KJEDER.items()
+                        for ref, (maal, _kolonne) in kjeder.items()
+                    )
+                    + ". Resultatparametere: "
                     + "; ".join(f"{k}: {v}" for k, v in sok.RESULTATPARAMETERE.items())
                 ),
                 "resource": ressurser,

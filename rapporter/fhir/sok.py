@@ -515,6 +515,18 @@ TYPER: dict[str, Ressurstype] = {
     ),
 }
 
+# Chained search (mCSD: `organization.name`, `partof.identifier`, `location.name`, …): the
+# reference parameter, the type it points at and the column holding the reference. Any search
+# parameter of the target type can follow the dot.
+KJEDER: dict[str, dict[str, tuple[str, str]]] = {
+    "Organization": {"partof": ("Organization", "rhf_id")},
+    "Location": {"organization": ("Organization", "organisasjon_id")},
+    "HealthcareService": {
+        "organization": ("Organization", "organisasjon_id"),
+        "location": ("Location", "lokasjoner__id"),
+    },
+}
+
 # Parameters every search takes besides the type's own.
 RESULTATPARAMETERE = {
     "_count": "Antall treff per side (1–100, standard 20).",
@@ -557,6 +569,19 @@ class Svar:
     flere: bool
 
 
+def _kjede(type_: Ressurstype, navn: str, mod: str) -> tuple[Ressurstype, Parameter, str] | None:
+    """`reference.parameter` when the type can chain through that reference, else None."""
+    ref, punktum, maal_navn = navn.partition(".")
+    if not punktum or ref not in KJEDER.get(type_.navn, {}):
+        return None
+    maal_type, kolonne = KJEDER[type_.navn][ref]
+    maal = TYPER[maal_type]
+    parameter = parametere(maal).get(maal_navn)
+    if parameter is None or (mod and mod not in parameter.modifikatorer):
+        return None
+    return maal, parameter, kolonne
+
+
 def _en(verdier: list[str], navn: str) -> str:
     if len(verdier) != 1:
         raise FhirFeil(f"{navn} kan bare gis én gang.", uttrykk=navn)
@@ -568,6 +593,7 @@ def sok(type_: Ressurstype, foresporsel: list[tuple[str, str]], *, streng: bool)
     `Prefer: handling=strict` (unknown parameters are an error instead of ignored)."""
     kjente = parametere(type_)
     per_navn: dict[tuple[str, str], list[str]] = {}
+    kjedet: dict[tuple[str, str], tuple[tuple[Ressurstype, Parameter, str], list[str]]] = {}
     ignorert: list[str] = []
     resultat: dict[str, list[str]] = {}
     brukt: list[tuple[str, str]] = []
@@ -576,6 +602,10 @@ def sok(type_: Ressurstype, foresporsel: list[tuple[str, str]], *, streng: bool)
         if nokkel in RESULTATPARAMETERE or nokkel == SIDEPARAMETER:
             resultat.setdefault(nokkel, []).append(verdi)
             if nokkel != SIDEPARAMETER:
+                brukt.append((nokkel, verdi))
+        elif (kjede := _kjede(type_, navn, mod)) is not None:
+            if verdi != "":
+                kjedet.setdefault((navn, mod), (kjede, []))[1].append(verdi)
                 brukt.append((nokkel, verdi))
         elif navn in kjente and (not mod or mod in kjente[navn].modifikatorer):
             if verdi == "":
@@ -598,6 +628,11 @@ def sok(type_: Ressurstype, foresporsel: list[tuple[str, str]], *, streng: bool)
     qs = type_.qs()
     for (navn, mod), verdier in per_navn.items():
         qs = kjente[navn].filter(qs, verdier, mod)
+    for (_navn, mod), ((maal, parameter, kolonne), verdier) in kjedet.items():
+        maal_pk = parameter.filter(maal.qs(), verdier, mod).values("pk")
+        qs = qs.filter(**{f"{kolonne}__in": maal_pk})
+        if "__" in kolonne:
+            qs = qs.distinct()
 
     antall = STANDARD_ANTALL
     if "_count" in resultat:

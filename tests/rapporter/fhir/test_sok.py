@@ -255,3 +255,23 @@ def test_anonymous_clients_share_a_quota_per_address_and_a_bad_key_is_401(settin
     hent(Client(REMOTE_ADDR=adresse()), "/fhir/metadata")  # another address, own bucket
     utfall = hent(Client(), "/fhir/metadata", status=401, Authorization="Api-Key feil")
     assert utfall["issue"][0]["code"] == "login"
+
+
+def test_chained_parameters_search_through_the_reference(client: Client) -> None:
+    t = Tilbud.objects.synlige().filter(organisasjon__type="hf", lokasjoner__isnull=False).first()
+    org = t.organisasjon
+    via_id = set(_alle(client, f"/fhir/HealthcareService?organization={org.pk}"))
+    via_navn = set(
+        _alle(client, f"/fhir/HealthcareService?organization.name:exact={quote(org.navn)}")
+    )
+    assert via_navn == via_id != set()
+    lok = t.lokasjoner.first()
+    assert f"HealthcareService/{t.pk}" in _alle(
+        client, f"/fhir/HealthcareService?location.name:exact={quote(lok.navn)}"
+    )
+    rhf = org.rhf
+    under = set(_alle(client, f"/fhir/Organization?partof.name:exact={quote(rhf.navn)}"))
+    assert f"Organization/{org.pk}" in under
+    assert under == set(_alle(client, f"/fhir/Organization?partof={rhf.pk}"))
+    # A chain through a reference the type does not have is an unknown parameter.
+    hent(client, "/fhir/Organization?organization.name=x", status=400, Prefer="handling=strict")
