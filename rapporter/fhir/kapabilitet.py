@@ -6,6 +6,8 @@ from typing import Any
 from django.conf import settings
 
 from . import sok
+from .historikk import MODELLER as HISTORIKKTYPER
+from .ressurser import uten_tomme
 
 _ITI_90 = "ITI-90 Find Matching Care Services (IHE mCSD)"
 
@@ -20,7 +22,7 @@ def kapabilitet(base: str) -> dict[str, Any]:
                 "documentation": f"{_ITI_90}; GET [type]?… eller POST [type]/_search.",
             },
         ]
-        if settings.HISTORIKK_AKTIV:
+        if settings.HISTORIKK_AKTIV and navn in HISTORIKKTYPER:
             interaksjoner.append(
                 {
                     "code": "history-type",
@@ -28,28 +30,22 @@ def kapabilitet(base: str) -> dict[str, Any]:
                 }
             )
         ressurser.append(
-            {
-                "type": navn,
-                "supportedProfile": [type_.profil],
-                "interaction": interaksjoner,
-                "versioning": "versioned",
-                "readHistory": False,
-                "searchInclude": sorted(type_.include),
-                "searchRevInclude": sorted(type_.revinclude),
-                "searchParam": [
-                    {"name": p.navn, "type": p.type, "documentation": p.dokumentasjon}
-                    for p in sok.parametere(type_).values()
-                ],
-            }
+            uten_tomme(
+                {
+                    "type": navn,
+                    "supportedProfile": [type_.profil] if type_.profil else [],
+                    "interaction": interaksjoner,
+                    "versioning": "versioned",
+                    "readHistory": False,
+                    "searchInclude": sorted(type_.include),
+                    "searchRevInclude": sorted(type_.revinclude),
+                    "searchParam": [
+                        {"name": p.navn, "type": p.type, "documentation": p.dokumentasjon}
+                        for p in sok.parametere(type_).values()
+                    ],
+                }
+            )
         )
-    ressurser.append(
-        {
-            "type": "Endpoint",
-            "interaction": [{"code": "read"}],
-            "documentation": "Lenket fra HealthcareService.endpoint; les eller ta med med "
-            "_include=HealthcareService:endpoint.",
-        }
-    )
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

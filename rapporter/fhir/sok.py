@@ -22,6 +22,10 @@ from .feil import FhirFeil
 
 Filter = Callable[[QuerySet, list[str], str], QuerySet]
 
+# A condition every row meets. Not Q(): Django drops an empty Q from `a | Q()` (leaving `a`)
+# and `~Q()` matches everything too.
+ALLE = ~Q(pk__in=[])
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -185,7 +189,7 @@ def _lokasjonsstatus(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
     def q(verdi: str) -> Q:
         system, kode = _token(verdi)
         gyldig = system in (None, "", "http://hl7.org/fhir/location-status")
-        return Q() if gyldig and kode == "active" else Q(pk__in=[])
+        return ALLE if gyldig and kode == "active" else Q(pk__in=[])
 
     return qs.filter(_hver(verdier, q))
 
@@ -386,7 +390,7 @@ TYPER: dict[str, Ressurstype] = {
         navn="Organization",
         qs=selectors.organisasjoner,
         parametere={
-            **_felles(ORG_SIST_ENDRET, Q()),
+            **_felles(ORG_SIST_ENDRET, ALLE),
             "identifier": Parameter(
                 "identifier",
                 "token",
@@ -420,7 +424,7 @@ TYPER: dict[str, Ressurstype] = {
         navn="Location",
         qs=selectors.lokasjoner,
         parametere={
-            **_felles(ORG_SIST_ENDRET, Q()),
+            **_felles(ORG_SIST_ENDRET, ALLE),
             "organization": Parameter(
                 "organization",
                 "reference",
@@ -515,12 +519,79 @@ TYPER: dict[str, Ressurstype] = {
     ),
 }
 
+
+def _endepunkt_id(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
+    def q(verdi: str) -> Q:
+        m = re.fullmatch(r"tilbud-(\d{1,9})-nettside", verdi)
+        return Q(pk=int(m.group(1))) if m else Q(pk__in=[])
+
+    return qs.filter(_hver(verdier, q))
+
+
+def _fast_token(system: str, kode: str) -> Filter:
+    """A token every endpoint here has (status active, connection type nettside, …)."""
+
+    def filtrer(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
+        def q(verdi: str) -> Q:
+            s, k = _token(verdi)
+            return ALLE if s in (None, "", system) and k == kode else Q(pk__in=[])
+
+        return qs.filter(_hver(verdier, q))
+
+    return filtrer
+
+
+def _bygg_endepunkter(rader: list[Any]) -> list[dict[str, Any]]:
+    return [ressurser.endepunkt(e) for t in rader for e in ressurser.endepunkter(t)]
+
+
+# Endpoints are made from tilbud (ressurser.endepunkter: today one per tilbud with a web page),
+# so their search runs over the tilbud table.
+TYPER["Endpoint"] = Ressurstype(
+    navn="Endpoint",
+    qs=lambda: selectors.tjenester().exclude(nettside=""),
+    parametere={
+        "_id": Parameter("_id", "token", "tilbud-<id>-nettside.", _endepunkt_id),
+        "organization": Parameter(
+            "organization",
+            "reference",
+            "Organisasjonen som forvalter endepunktet.",
+            _ref_filter("Organization", "organisasjon_id", "organization"),
+        ),
+        "status": Parameter(
+            "status",
+            "token",
+            "active (alle).",
+            _fast_token("http://hl7.org/fhir/endpoint-status", "active"),
+        ),
+        "connection-type": Parameter(
+            "connection-type",
+            "token",
+            f"{kv.CS_ENDEPUNKTTYPE}|nettside (de eneste i dag).",
+            _fast_token(kv.CS_ENDEPUNKTTYPE, "nettside"),
+        ),
+        "payload-type": Parameter(
+            "payload-type",
+            "token",
+            f"{kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM}|none.",
+            _fast_token(kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM, "none"),
+        ),
+    },
+    sortering={"_id": "pk"},
+    bygg=_bygg_endepunkter,
+    include=_lenker(Lenke("Endpoint:organization", _inc_tilbyder)),
+    # Not no-basis-Endpoint yet: a web page is no messaging channel (that comes with `mottak`).
+    profil="",
+)
+
+
 # Chained search (mCSD: `organization.name`, `partof.identifier`, `location.name`, …): the
 # reference parameter, the type it points at and the column holding the reference. Any search
 # parameter of the target type can follow the dot.
 KJEDER: dict[str, dict[str, tuple[str, str]]] = {
     "Organization": {"partof": ("Organization", "rhf_id")},
     "Location": {"organization": ("Organization", "organisasjon_id")},
+    "Endpoint": {"organization": ("Organization", "organisasjon_id")},
     "HealthcareService": {
         "organization": ("Organization", "organisasjon_id"),
         "location": ("Location", "lokasjoner__id"),

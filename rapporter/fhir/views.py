@@ -20,7 +20,7 @@ from . import kapabilitet, sok
 from .feil import FhirFeil, operation_outcome
 
 MEDIETYPE = "application/fhir+json"
-TYPER = {*sok.TYPER, "Endpoint"}
+TYPER = set(sok.TYPER)
 
 
 def _svar(data: dict[str, Any], status: int = 200) -> HttpResponse:

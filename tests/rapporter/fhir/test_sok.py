@@ -214,7 +214,7 @@ def test_unknown_parameters_strict_and_lenient(client: Client) -> None:
         "Location?near=abc",
         "Location?near=67|14|5|miles",
         "Organization?_format=xml",
-        "Endpoint?_id=1",
+        "Endpoint?_sort=name",
     ],
 )
 def test_bad_values_are_400_operation_outcome(client: Client, sporring: str) -> None:
@@ -275,3 +275,29 @@ def test_chained_parameters_search_through_the_reference(client: Client) -> None
     assert under == set(_alle(client, f"/fhir/Organization?partof={rhf.pk}"))
     # A chain through a reference the type does not have is an unknown parameter.
     hent(client, "/fhir/Organization?organization.name=x", status=400, Prefer="handling=strict")
+
+
+def test_endpoint_search_by_organization(client: Client) -> None:
+    t = Tilbud.objects.synlige().first()
+    t.nettside = "https://example.no/et-tilbud"
+    t.save()
+    bunt = hent(
+        client,
+        f"/fhir/Endpoint?organization={t.organisasjon_id}&status=active"
+        "&connection-type=nettside&_include=Endpoint:organization",
+    )
+    assert f"Endpoint/tilbud-{t.pk}-nettside" in ider(bunt)
+    assert ider(bunt, "include") == [f"Organization/{t.organisasjon_id}"]
+    assert ider(hent(client, f"/fhir/Endpoint?_id=tilbud-{t.pk}-nettside")) == [
+        f"Endpoint/tilbud-{t.pk}-nettside"
+    ]
+    assert ider(hent(client, "/fhir/Endpoint?status=off")) == []
+
+
+def test_active_and_status_tokens_match_all_or_nothing(client: Client) -> None:
+    alle_org = hent(client, "/fhir/Organization?_count=1")["total"]
+    assert hent(client, "/fhir/Organization?active=true")["total"] == alle_org > 0
+    assert hent(client, "/fhir/Organization?active=false")["total"] == 0
+    alle_steder = hent(client, "/fhir/Location?_count=1")["total"]
+    assert hent(client, "/fhir/Location?status=active,inactive")["total"] == alle_steder > 0
+    assert hent(client, "/fhir/Location?status=inactive")["total"] == 0
