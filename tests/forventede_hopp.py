@@ -38,6 +38,7 @@ FORVENTEDE_HOPP: dict[str, dict[str, str]] = {
         "tests/rapporter/fhir/test_historikk.py::test_edit_end_and_restore_are_put_delete_put": _PG,
         "tests/rapporter/fhir/test_historikk.py::test_history_pages_follow_next_links": _PG,
         "tests/rapporter/fhir/test_historikk.py::test_bad_since_is_400": _PG,
+        "tests/rapporter/fhir/test_historikk.py::test_a_til_in_the_future_*": _PG,
         "tests/rapporter/fhir/test_historikk.py::test_history_query_count_*": _PG,
         "tests/rapporter/fhir/test_historikk.py::test_a_mirror_*": _PG,
         # The run's own Redis database (helsearbeid/settings/testkjoring.py).

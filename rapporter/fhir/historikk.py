@@ -61,7 +61,9 @@ def historikk(
         raise FhirFeil(
             "_history krever endringsloggen, som bare føres på PostgreSQL.", kode="not-supported"
         )
-    til = til or timezone.now() - innstilling("SYNK_SIKKERHETSMARGIN")
+    # A `_til` from a next link keeps the pages consistent; it can never reach past the margin.
+    grense = timezone.now() - innstilling("SYNK_SIKKERHETSMARGIN")
+    til = min(til, grense) if til else grense
     hendelser = MODELLER[type_].pgh_event_model.objects.filter(pgh_created_at__lte=til)
     if siden is not None:
         hendelser = hendelser.filter(pgh_created_at__gt=siden)

@@ -100,6 +100,19 @@ def test_history_query_count_does_not_grow_with_count(client: Client) -> None:
 
 @bare_postgres
 @pytest.mark.django_db
+def test_a_til_in_the_future_cannot_pass_the_safety_margin(client: Client, settings) -> None:
+    settings.SYNK_SIKKERHETSMARGIN = timedelta(hours=1)
+    siden = _transaksjonsstart()
+    t = Tilbud.objects.aktive().first()
+    t.navn += " (endret)"
+    t.save()
+    # The change is younger than the margin: not yet, even when _til asks for the future.
+    bunt = hent(client, f"/fhir/HealthcareService/_history?_since={siden}&_til=2999-01-01")
+    assert "entry" not in bunt
+
+
+@bare_postgres
+@pytest.mark.django_db
 def test_bad_since_is_400(client: Client) -> None:
     utfall = hent(client, "/fhir/HealthcareService/_history?_since=igår", status=400)
     assert utfall["issue"][0]["expression"] == ["_since"]
