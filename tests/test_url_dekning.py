@@ -50,6 +50,7 @@ OFFENTLIG: dict[str, str] = {
     "fhir-sok-post": "ITI-90-søk med parameterne i en POST-kropp (endrer ingenting)",
     "fhir-les": "én ressurs i katalogen",
     "fhir-historikk": "ITI-91-endringer i katalogen",
+    "fhir-historikk-ressurs": "én ressurs' versjoner",
     # Schema and its documentation (describe the API, hold no data).
     "schema": "OpenAPI-skjemaet",
     "api-docs": "Swagger UI for skjemaet",
@@ -128,6 +129,7 @@ EKSEMPEL = {
     "fhir-sok-post": {"type_": "HealthcareService"},
     "fhir-les": {"type_": "Location", "id_": "kommune-1804"},
     "fhir-historikk": {"type_": "HealthcareService"},
+    "fhir-historikk-ressurs": {"type_": "Organization", "id_": "1"},
 }
 API_LESING = [
     "api-root",
@@ -145,6 +147,7 @@ API_LESING = [
     "fhir-sok",
     "fhir-les",
     "fhir-historikk",
+    "fhir-historikk-ressurs",
 ]
 
 
@@ -173,6 +176,7 @@ ANONYM_GET = {
     "oidc-tilbake": {302, 400, 404},  # without a state from the start: refused
     "readyz": {200, 503},  # 503 while a dependency is down
     "fhir-historikk": {200, 400},  # 400 OperationOutcome without the change log (SQLite)
+    "fhir-historikk-ressurs": {200, 400, 404},  # as above; 404 when the catalogue is empty
 }
 
 

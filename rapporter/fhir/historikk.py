@@ -53,7 +53,13 @@ def _oppforing(type_: str, id_: int, ressurs: dict[str, Any] | None, tid: dateti
 
 
 def historikk(
-    type_: str, *, siden: datetime | None, til: datetime | None, etter: int | None, antall: int
+    type_: str,
+    *,
+    siden: datetime | None,
+    til: datetime | None,
+    etter: int | None,
+    antall: int,
+    objekt_id: int | None = None,
 ) -> Historikkside:
     """One page of the type's history: versions recorded after `siden` and up to `til` (now
     minus the safety margin when not given), after the event `etter`, in recording order."""
@@ -69,6 +75,8 @@ def historikk(
         hendelser = hendelser.filter(pgh_created_at__gt=siden)
     if etter is not None:
         hendelser = hendelser.filter(pgh_id__gt=etter)
+    if objekt_id is not None:
+        hendelser = hendelser.filter(pgh_obj_id=objekt_id)
     rader = list(hendelser.order_by("pgh_id")[: antall + 1])
     flere = len(rader) > antall
     rader = rader[:antall]

@@ -24,6 +24,9 @@ def kapabilitet(base: str) -> dict[str, Any]:
         ]
         if settings.HISTORIKK_AKTIV and navn in HISTORIKKTYPER:
             interaksjoner.append(
+                {"code": "history-instance", "documentation": "Én ressurs' versjoner."}
+            )
+            interaksjoner.append(
                 {
                     "code": "history-type",
                     "documentation": "ITI-91 Request Care Services Updates: _history?_since=",

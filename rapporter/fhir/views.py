@@ -182,7 +182,23 @@ _HISTORIKKPARAMETERE = {"_since", "_count", "_til", "_etter", "_format"}
 
 
 @fhir_visning
+def historikk_ressurs(request: HttpRequest, type_: str, id_: str) -> dict[str, Any]:
+    """One resource's versions (history-instance); 404 when there is no such id."""
+    if not id_.isdigit() or len(id_) > 9:
+        raise FhirFeil(f"{type_}/{id_} finnes ikke.", status=404, kode="not-found")
+    if type_ in historikk_.MODELLER and (
+        not historikk_.MODELLER[type_].objects.filter(pk=int(id_)).exists()
+    ):
+        raise FhirFeil(f"{type_}/{id_} finnes ikke.", status=404, kode="not-found")
+    return _historikk(request, type_, int(id_))
+
+
+@fhir_visning
 def historikk(request: HttpRequest, type_: str) -> dict[str, Any]:
+    return _historikk(request, type_, None)
+
+
+def _historikk(request: HttpRequest, type_: str, objekt_id: int | None) -> dict[str, Any]:
     if type_ not in historikk_.MODELLER:
         raise FhirFeil(f"{type_} har ingen historikk her.", kode="not-supported")
     ukjente = sorted(set(request.GET) - _HISTORIKKPARAMETERE)
@@ -210,15 +226,18 @@ def historikk(request: HttpRequest, type_: str) -> dict[str, Any]:
         if not s.isdigit() or len(s) > 18:
             raise FhirFeil("_etter: bruk next-lenken uendret.", uttrykk="_etter")
         etter = int(s)
-    side = historikk_.historikk(type_, siden=siden, til=til, etter=etter, antall=antall)
+    side = historikk_.historikk(
+        type_, siden=siden, til=til, etter=etter, antall=antall, objekt_id=objekt_id
+    )
+    sti = f"{type_}/{objekt_id}/_history" if objekt_id is not None else f"{type_}/_history"
     base = _base(request)
     felles = [("_since", siden.isoformat())] if siden else []
     felles += [("_til", side.til.isoformat()), ("_count", str(antall))]
     egen = felles + ([("_etter", str(etter))] if etter else [])
-    lenker = [{"relation": "self", "url": f"{base}/{type_}/_history?{urlencode(egen)}"}]
+    lenker = [{"relation": "self", "url": f"{base}/{sti}?{urlencode(egen)}"}]
     if side.flere:
         neste = [*felles, ("_etter", str(side.siste_hendelse))]
-        lenker.append({"relation": "next", "url": f"{base}/{type_}/_history?{urlencode(neste)}"})
+        lenker.append({"relation": "next", "url": f"{base}/{sti}?{urlencode(neste)}"})
     bunt: dict[str, Any] = {
         "resourceType": "Bundle",
         "meta": {"lastUpdated": side.til.isoformat()},

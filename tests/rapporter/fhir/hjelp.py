@@ -30,9 +30,11 @@ def valider(data: dict[str, Any]) -> None:
             valider(entry["resource"])
 
 
-def hent(klient: Client, url: str, status: int = 200, **headers: str) -> dict[str, Any]:
+def hent(klient: Client, url: str, status: int | set[int] = 200, **headers: str) -> dict[str, Any]:
     svar = klient.get(url, headers=headers)
-    assert svar.status_code == status, svar.content[:2000]
+    assert svar.status_code in ({status} if isinstance(status, int) else status), svar.content[
+        :2000
+    ]
     assert svar["Content-Type"].startswith("application/fhir+json")
     data = svar.json()
     valider(data)

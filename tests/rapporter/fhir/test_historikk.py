@@ -62,6 +62,10 @@ def test_edit_end_and_restore_are_put_delete_put(client: Client) -> None:
     assert egne[0]["resource"]["name"] == "Nytt navn"
     assert "resource" not in egne[1]
     assert egne[2]["resource"] == hent(client, f"/fhir/HealthcareService/{t.pk}")
+    # The same three from the resource's own history.
+    egen = hent(client, f"/fhir/HealthcareService/{t.pk}/_history?_since={siden}")
+    assert [e["request"]["method"] for e in egen["entry"]] == ["PUT", "DELETE", "PUT"]
+    hent(client, "/fhir/HealthcareService/999999/_history", status=404)
     # Nothing of another type, and nothing before _since.
     assert "entry" not in hent(client, f"/fhir/Organization/_history?_since={siden}")
 

@@ -119,8 +119,15 @@ def test_declared_interactions_match_the_routes(client: Client) -> None:
             brukt.add("fhir-historikk")
         else:
             hent(client, f"/fhir/{type_}/_history", status=400)
+        if "history-instance" in koder:
+            hent(client, f"/fhir/{type_}/{eksempel_id[type_]}/_history")
+            brukt.add("fhir-historikk-ressurs")
+        else:
+            hent(client, f"/fhir/{type_}/{eksempel_id[type_]}/_history", status={400, 404})
     brukt.add("fhir-metadata")
     ruter = {m.name for m in fhir_urls.urlpatterns}
-    forventet = ruter if settings.HISTORIKK_AKTIV else ruter - {"fhir-historikk"}
+    forventet = (
+        ruter if settings.HISTORIKK_AKTIV else ruter - {"fhir-historikk", "fhir-historikk-ressurs"}
+    )
     assert brukt == forventet
     assert get_resolver().resolve("/fhir/metadata").url_name == "fhir-metadata"
