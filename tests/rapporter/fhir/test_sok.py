@@ -301,3 +301,24 @@ def test_active_and_status_tokens_match_all_or_nothing(client: Client) -> None:
     alle_steder = hent(client, "/fhir/Location?_count=1")["total"]
     assert hent(client, "/fhir/Location?status=active,inactive")["total"] == alle_steder > 0
     assert hent(client, "/fhir/Location?status=inactive")["total"] == 0
+
+
+def test_coverage_area_search_agrees_with_the_coverage_area_shown(client: Client) -> None:
+    """The SQL filter (sok._dekningsomrade) and the resource builder (ressurser.dekningsomrade)
+    are two codings of one rule: HF catchment, else the region."""
+    TilbudFactory(organisasjon=Organisasjon.objects.filter(type="privat").first())
+    alle = {}
+    url = "/fhir/HealthcareService?_count=100"
+    while url:
+        bunt = hent(client, url)
+        alle.update(
+            {r["id"]: {c["reference"] for c in r.get("coverageArea", [])} for r in treff(bunt)}
+        )
+        url = next((lenke["url"] for lenke in bunt["link"] if lenke["relation"] == "next"), "")
+    for nummer in ("1804", "0301", "4601", "5001", "3403"):
+        ref = f"Location/kommune-{nummer}"
+        funnet = {
+            i.split("/")[1] for i in _alle(client, f"/fhir/HealthcareService?coverage-area={ref}")
+        }
+        assert funnet == {tid for tid, omrade in alle.items() if ref in omrade}, nummer
+        assert funnet, nummer
