@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("henvisning.urls")),
     # A person's own API tokens (made with a session, shown once, stored hashed).
     path("api/v1/token/", include("helsearbeid.tokens.urls")),
+    # The catalogue as a read-only FHIR R4 directory (IHE mCSD ITI-90/91).
+    path("fhir/", include("rapporter.fhir.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a file of its own (no inline script under the CSP).
     path(

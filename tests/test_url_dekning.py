@@ -44,6 +44,13 @@ OFFENTLIG: dict[str, str] = {
     "eksport-fhir": "katalogen som FHIR",
     "synk-tilbud": "endringer i katalogen",
     "rapporter-sammendrag": "sammendragene som API (samme tall som oversikten)",
+    # The read-only FHIR directory (IHE mCSD): the public catalogue, GET only.
+    "fhir-metadata": "CapabilityStatement",
+    "fhir-sok": "ITI-90-søk i katalogen",
+    "fhir-sok-post": "ITI-90-søk med parameterne i en POST-kropp (endrer ingenting)",
+    "fhir-les": "én ressurs i katalogen",
+    "fhir-historikk": "ITI-91-endringer i katalogen",
+    "fhir-historikk-ressurs": "én ressurs' versjoner",
     # Schema and its documentation (describe the API, hold no data).
     "schema": "OpenAPI-skjemaet",
     "api-docs": "Swagger UI for skjemaet",
@@ -118,6 +125,11 @@ EKSEMPEL = {
     "kommune-detail": {"nummer": "1804"},
     "password_reset_confirm": {"uidb64": "MQ", "token": "feil-token"},
     "tilbud-bekreft-epost": {"token": "feil-token"},
+    "fhir-sok": {"type_": "HealthcareService"},
+    "fhir-sok-post": {"type_": "HealthcareService"},
+    "fhir-les": {"type_": "Location", "id_": "kommune-1804"},
+    "fhir-historikk": {"type_": "HealthcareService"},
+    "fhir-historikk-ressurs": {"type_": "Organization", "id_": "1"},
 }
 API_LESING = [
     "api-root",
@@ -131,6 +143,11 @@ API_LESING = [
     "synk-tilbud",
     "rapporter-sammendrag",
     "schema",
+    "fhir-metadata",
+    "fhir-sok",
+    "fhir-les",
+    "fhir-historikk",
+    "fhir-historikk-ressurs",
 ]
 
 
@@ -158,6 +175,8 @@ ANONYM_GET = {
     "oidc-start": {302, 404},  # to HelseID, or 404 while OIDC is off
     "oidc-tilbake": {302, 400, 404},  # without a state from the start: refused
     "readyz": {200, 503},  # 503 while a dependency is down
+    "fhir-historikk": {200, 400},  # 400 OperationOutcome without the change log (SQLite)
+    "fhir-historikk-ressurs": {200, 400, 404},  # as above; 404 when the catalogue is empty
 }
 
 
