@@ -412,3 +412,16 @@ def test_api_field_names_stay_and_its_messages_follow_the_language() -> None:
     ]
     ok = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/tilbud/", {"kommune": "1804"}).json()
     assert set(ok) >= {"count", "results"} and "fagomrade" in ok["results"][0]
+
+
+def test_the_switch_after_a_form_sent_back_returns_to_a_page_that_answers_get() -> None:
+    tilbud = Tilbud.objects.get(kilde_id="s4_6_9_3")
+    klient = Client(HTTP_ACCEPT_LANGUAGE="nb")
+    svar = klient.post(f"/tilbud/{tilbud.pk}/meld-feil/", {"felt": "", "beskrivelse": ""})
+    assert svar.status_code == 400
+    neste = f"/tilbud/{tilbud.pk}/"
+    assert f'name="next" value="{neste}"' in svar.content.decode()
+    svar = klient.post("/i18n/setlang/", {"language": "en", "next": neste})
+    assert svar["Location"] == neste
+    side = klient.get(neste)
+    assert side.status_code == 200 and "Report an error" in side.content.decode()
