@@ -298,6 +298,7 @@ def _sider() -> list[tuple[str, Any, set[str]]]:
         ),
         ("bekreft e-post", lambda k: k.get("/tilbud/meld-feil/bekreft/x/"), set()),
         ("ugyldig lenke", lambda k: k.post("/tilbud/meld-feil/bekreft/x/"), set()),
+        ("ugyldig tegn", lambda k: k.get("/", {"q": "a\x00b"}), {"q"}),
         ("404", lambda k: k.get("/finnes/ikke/"), set()),
         ("500", lambda k: k.get("/boom/"), set()),
     ]
