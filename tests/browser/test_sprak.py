@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from playwright.sync_api import Page, expect
 
 from tests.factories import bruker_med_rolle
@@ -90,6 +90,13 @@ def test_public_pages_have_no_axe_violations(side_for, sprak: str) -> None:
     side.locator("#meld-feil button[type=submit]").click()
     expect(side.locator("#meld-feil .feilboks")).to_be_visible()
     _ingen_brudd(side, f"meld feil med feil ({sprak})")
+    # The styled 500 page (tests/test_sprak.py adds a route that fails).
+    side_for.tillatt.append("500 (Internal Server Error)")
+    with override_settings(ROOT_URLCONF="tests.test_sprak"):
+        svar = side.goto("/boom/")
+        assert svar is not None and svar.status == 500
+        expect(side.locator("html")).to_have_attribute("lang", sprak)
+        _ingen_brudd(side, f"500 ({sprak})")
 
 
 @pytest.mark.parametrize("sprak", list(SPRAK))
