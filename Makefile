@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installert
 
-.PHONY: run test install lint import clean nettleser las fuzz mutation
+.PHONY: run test install lint import clean nettleser las fuzz mutation sprak
 
 # Browser tests: Debian's Chromium (never a browser downloaded by Playwright) and axe-core from
 # npm; the login tests' local OpenID Connect provider (oidc-provider) comes with the same
@@ -97,6 +97,13 @@ test: lint nettleser
 	@$(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FEIL: pytest fant ingen tester å kjøre" >&2; exit 1; fi; \
 	exit $$rc
+
+# Nynorsk and English for the public GP pages: refreshes locale/{nn,en}/LC_MESSAGES/django.po from
+# the code (new strings come in with an empty msgstr, which tests/test_sprak.py refuses) and
+# compiles the .mo files. Those are committed, so `make run`, `make test` and the Dockerfile need
+# no gettext; tests/test_sprak.py checks that they match the .po files.
+sprak: install
+	$(PY) locale/oppdater.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules

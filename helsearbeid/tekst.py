@@ -5,6 +5,8 @@ text a field may hold, shared by the editing services and the 413 page."""
 
 import re
 
+from django.utils.translation import gettext as _
+
 # Long enough for any real description, short enough that nobody pastes a book.
 MAKS_TEKST = 10_000
 
@@ -12,10 +14,11 @@ UGYLDIG = re.compile("[\x00\ud800-\udfff]")
 
 
 def ugyldig_tegn(tekst: str) -> str | None:
-    """A Norwegian message when `tekst` holds a character no text field may hold, else None."""
+    """A message (in the active language) when `tekst` holds a character no text field may
+    hold, else None."""
     treff = UGYLDIG.search(tekst)
     if treff is None:
         return None
     if treff.group() == "\x00":
-        return "Teksten inneholder et nulltegn (NUL), som ikke er tillatt."
-    return "Teksten inneholder et ugyldig tegn (en enslig surrogat), som ikke er tillatt."
+        return _("Teksten inneholder et nulltegn (NUL), som ikke er tillatt.")
+    return _("Teksten inneholder et ugyldig tegn (en enslig surrogat), som ikke er tillatt.")

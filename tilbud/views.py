@@ -174,6 +174,11 @@ def _detalj_context(tilbud: Tilbud, form: FeilmeldingForm | None) -> dict[str, A
         "malgrupper": malgrupper,
         # Ended tilbud are shown for the record but take no error reports.
         "form": form if tilbud.status != Tilbud.Status.AVSLUTTET else None,
+        # A form sent back with errors was posted to «meld-feil/», which takes only POST: the
+        # language switch goes back to the tilbud page instead.
+        "sprak_neste": reverse("tilbud-detalj", kwargs={"pk": tilbud.pk})
+        if form is not None and form.is_bound
+        else None,
     }
 
 

@@ -12,16 +12,18 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Kommune, Organisasjon, Tilbud
 
 # Tiers the way a GP thinks: own HF area, private providers with an agreement with the
 # patient's RHF, the rest of the RHF, elsewhere.
 NIVAER = {
-    1: ("eget_hf", "Ditt helseforetak"),
-    2: ("avtale", "Privat tilbud med avtale i din helseregion"),
-    3: ("regionen", "Andre tilbud i din helseregion"),
-    4: ("utenfor", "Utenfor din helseregion"),
+    1: ("eget_hf", gettext_lazy("Ditt helseforetak")),
+    2: ("avtale", gettext_lazy("Privat tilbud med avtale i din helseregion")),
+    3: ("regionen", gettext_lazy("Andre tilbud i din helseregion")),
+    4: ("utenfor", gettext_lazy("Utenfor din helseregion")),
 }
 _KM_PER_GRAD = 111.195
 
@@ -29,24 +31,23 @@ _KM_PER_GRAD = 111.195
 def niva(rang: int) -> dict[str, str]:
     """The tier badge of a ranked result (`niva_rang` 1–4)."""
     kode, navn = NIVAER[rang]
-    return {"kode": kode, "navn": navn}
+    return {"kode": kode, "navn": str(navn)}
 
 
 def ferskhet(sist_bekreftet: date, *, idag: date | None = None) -> dict[str, str]:
     """Staleness badge: thresholds are settings (FERSKHET_ELDRE_MANEDER / _GAMMEL_MANEDER)."""
     idag = idag or timezone.localdate()
     maneder = (idag.year - sist_bekreftet.year) * 12 + idag.month - sist_bekreftet.month
-    if maneder >= settings.FERSKHET_GAMMEL_MANEDER:
-        return {
-            "kode": "gammel",
-            "navn": f"Ikke bekreftet på over {settings.FERSKHET_GAMMEL_MANEDER} måneder",
-        }
-    if maneder >= settings.FERSKHET_ELDRE_MANEDER:
-        return {
-            "kode": "eldre",
-            "navn": f"Ikke bekreftet på over {settings.FERSKHET_ELDRE_MANEDER} måneder",
-        }
-    return {"kode": "fersk", "navn": "Nylig bekreftet"}
+    for kode, grense in (
+        ("gammel", settings.FERSKHET_GAMMEL_MANEDER),
+        ("eldre", settings.FERSKHET_ELDRE_MANEDER),
+    ):
+        if maneder >= grense:
+            return {
+                "kode": kode,
+                "navn": _("Ikke bekreftet på over %(maneder)s måneder") % {"maneder": grense},
+            }
+    return {"kode": "fersk", "navn": _("Nylig bekreftet")}
 
 
 def henvisning_kort(tilbud: Tilbud) -> str:
@@ -69,23 +70,28 @@ def henvisning_kort_tekst(
     henvisere: list[str],
 ) -> str:
     """henvisning_kort from plain values (the search's result cards are built from rows)."""
+    navn = {"navn": organisasjon_navn}
     til_hf = (
-        f"Send henvisning til {organisasjon_navn}."
+        _("Send henvisning til %(navn)s.") % navn
         if organisasjon_type != Organisasjon.Type.PRIVAT
-        else "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
-        f"som vurderer og henviser videre til {organisasjon_navn}."
+        else _(
+            "Send henvisning til helseforetaket (Helse og arbeid-poliklinikken eller DPS), "
+            "som vurderer og henviser videre til %(navn)s."
+        )
+        % navn
     )
     hvor: dict[str, str] = {
         Tilbud.HenvisningTil.HF: til_hf,
-        Tilbud.HenvisningTil.REGIONAL_VURDERING: (
+        Tilbud.HenvisningTil.REGIONAL_VURDERING: _(
             "Send henvisning til regional vurderingsenhet (RKE/RVE), som vurderer retten "
             "til behandling."
         ),
-        Tilbud.HenvisningTil.LEVERANDOR: f"Send henvisning direkte til {organisasjon_navn}.",
+        Tilbud.HenvisningTil.LEVERANDOR: _("Send henvisning direkte til %(navn)s.") % navn,
     }
-    til = hvor.get(henvisning_til, f"Ukjent – kontakt {rhf_navn}.")
+    til = hvor.get(henvisning_til, _("Ukjent – kontakt %(rhf)s.") % {"rhf": rhf_navn})
     if henvisere:
-        til += " Kan henvise: " + ", ".join(henvisere) + "."
+        # The referrer kinds are the catalogue's own words (data), listed as they stand.
+        til += " " + _("Kan henvise: %(hvem)s.") % {"hvem": ", ".join(henvisere)}
     return til
 
 

@@ -148,9 +148,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Norwegian bokmål first; English is prepared through Django i18n.
+# Bokmål is the source language; the public GP pages also come in nynorsk and English
+# (locale/). The browser's Accept-Language chooses, the switch in the header (set_language,
+# a cookie) overrides it. Each language is named in its own words in the switch.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
+LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

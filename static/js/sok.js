@@ -385,6 +385,15 @@
     });
   }
 
+  // The language switch returns to this search as the URL holds it now (it follows the GP's
+  // typing), not as the server rendered it.
+  var tilbakeTil = document.querySelector("form.sprakvalg input[name=next]");
+  if (tilbakeTil) {
+    tilbakeTil.form.addEventListener("submit", function () {
+      tilbakeTil.value = window.location.pathname + window.location.search;
+    });
+  }
+
   // The server already rendered the results for the URL's query.
   sisteSporring = parametereFraSkjema().toString();
 })();

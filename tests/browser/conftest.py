@@ -88,11 +88,12 @@ def side_for(nettleser, live_server, katalog) -> Iterator[object]:
     kontekster = []
     feil: list[str] = []
 
-    def lag(bredde: int = 1280, javascript: bool = True) -> object:
+    def lag(bredde: int = 1280, javascript: bool = True, sprak: str = "nb-NO") -> object:
         kontekst = nettleser.new_context(
             viewport={"width": bredde, "height": 900},
             java_script_enabled=javascript,
-            locale="nb-NO",
+            # The browser's language (Accept-Language) chooses the page's.
+            locale=sprak,
             base_url=live_server.url,
         )
         kontekst.set_default_timeout(10_000)

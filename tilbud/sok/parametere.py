@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tilbud.models import (
@@ -170,13 +171,22 @@ def _status(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
 
 _STED = 4  # the places' slot in the sentence
 
+
+def _i_sted(verdi: Kommune | Fylke) -> str:
+    return gettext("i %(sted)s") % {"sted": verdi.navn}
+
+
 PARAMETERE: tuple[Parameter, ...] = (
     Parameter(
         "rhf",
         lambda: _filter(RhfField, METODE, _("Helseregion (HSO, HV, HMN, HN)")),
         _rhf,
         slipp=(1, "geografi"),
-        frase=Frase(_STED + 0.3, lambda v: f"i {v.navn.removesuffix(' RHF')}", sted=True),
+        frase=Frase(
+            _STED + 0.3,
+            lambda v: gettext("i %(sted)s") % {"sted": v.navn.removesuffix(" RHF")},
+            sted=True,
+        ),
         side=Sidevalg(
             _("eller helseregion"),
             _("Hele landet"),
@@ -190,7 +200,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         lambda: _filter(FylkeField, METODE, _("Fylkesnummer (2 sifre)")),
         _fylke,
         slipp=(1, "geografi"),
-        frase=Frase(_STED + 0.2, lambda v: f"i {v.navn}", sted=True),
+        frase=Frase(_STED + 0.2, _i_sted, sted=True),
         side=Sidevalg(
             _("eller fylke"),
             _("Alle fylker"),
@@ -203,14 +213,14 @@ PARAMETERE: tuple[Parameter, ...] = (
         lambda: _filter(KommuneField, METODE, _("Kommune (navn eller nummer)")),
         _kommune,
         slipp=(1, "geografi"),
-        frase=Frase(_STED + 0.0, lambda v: f"i {v.navn}", sted=True),
+        frase=Frase(_STED + 0.0, _i_sted, sted=True),
     ),
     Parameter(
         "postnummer",
         lambda: _filter(PostnummerField, METODE, _("Postnummer (4 sifre)")),
         _kommune,
         slipp=(1, "geografi"),
-        frase=Frase(_STED + 0.1, lambda v: f"i {v.navn}", sted=True),
+        frase=Frase(_STED + 0.1, _i_sted, sted=True),
         flere_valg=True,
     ),
     Parameter(
@@ -219,7 +229,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         _lenket(lambda: Tilbud.malgrupper.through, "malgruppe_id", lambda v: v.malgruppe_ider),
         sokerad=_diagnose_sokerad,
         slipp=(6, "diagnose"),
-        frase=Frase(1, lambda v: f"for «{v.sokt}»"),
+        frase=Frase(1, lambda v: gettext("for «%(sokt)s»") % {"sokt": v.sokt}),
     ),
     Parameter(
         "malgruppe",
@@ -227,7 +237,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         _lenket(lambda: Tilbud.malgrupper.through, "malgruppe_id", lambda v: [v.pk]),
         sokerad=_malgruppe_sokerad,
         slipp=(6, "diagnose"),
-        frase=Frase(2, lambda v: f"for {v.navn.lower()}"),
+        frase=Frase(2, lambda v: gettext("for %(malgruppe)s") % {"malgruppe": v.navn.lower()}),
         side=Sidevalg(
             _("Målgruppe"), _("Alle"), lambda: [(m.slug, m.navn) for m in Malgruppe.objects.all()]
         ),
@@ -238,7 +248,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         lambda: _ChoiceFilter(choices=Fagomrade.choices, label=_("Fagområde"), method=METODE),
         _fagomrade,
         slipp=(5, "fagomrade"),
-        frase=Frase(5, lambda v: f"innen {Fagomrade(v).label.lower()}"),
+        frase=Frase(5, lambda v: gettext("innen %(fag)s") % {"fag": Fagomrade(v).label.lower()}),
         skjematype=None,
         side=Sidevalg(_("Fagområde"), _("Alle"), lambda: Fagomrade.choices),
         flere_valg=True,
@@ -249,7 +259,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         _lenket(lambda: Tilbud.behandlingsformer.through, "behandlingsform_id", lambda v: [v.pk]),
         sokerad=_behandlingsform_sokerad,
         slipp=(2, "behandlingsform"),
-        frase=Frase(6, lambda v: f"som {v.navn.lower()}"),
+        frase=Frase(6, lambda v: gettext("som %(form)s") % {"form": v.navn.lower()}),
         side=Sidevalg(
             _("Behandlingsform"),
             _("Alle"),
@@ -262,7 +272,7 @@ PARAMETERE: tuple[Parameter, ...] = (
         lambda: _filter(SoketekstField, METODE, _("Fritekst")),
         _q,
         slipp=(4, "fritekst"),
-        frase=Frase(3, lambda v: f"som nevner «{v}»"),
+        frase=Frase(3, lambda v: gettext("som nevner «%(ord)s»") % {"ord": v}),
     ),
     Parameter(
         # Whole years only (the schema says integer 0–120): «7.5» and «null» are refused alike.
@@ -273,7 +283,10 @@ PARAMETERE: tuple[Parameter, ...] = (
         _alder,
         slipp=(3, "alder"),
         skjematype=None,
-        frase=Frase(7, lambda v: f"for {int(v)} år"),
+        frase=Frase(
+            7,
+            lambda v: ngettext("for %(alder)s år", "for %(alder)s år", int(v)) % {"alder": int(v)},
+        ),
     ),
     Parameter(
         "digital",
@@ -283,7 +296,10 @@ PARAMETERE: tuple[Parameter, ...] = (
         lambda qs, verdi, sok: qs.filter(digital=verdi),  # the same column in both tables
         slipp=(2.5, "digital"),
         skjematype=None,
-        frase=Frase(6.5, lambda v: "som kan gis digitalt" if v else "som ikke gis digitalt"),
+        frase=Frase(
+            6.5,
+            lambda v: gettext("som kan gis digitalt") if v else gettext("som ikke gis digitalt"),
+        ),
         side=Sidevalg(
             _("Digitalt (video/nett)"),
             _("Alle"),
@@ -337,5 +353,5 @@ def beskriv(data: dict[str, Any]) -> str:
             deler.append((p.frase.plass, p.frase.tekst(verdi)))
         elif sted is None or p.frase.plass < sted[0]:
             sted = (p.frase.plass, p.frase.tekst(verdi))
-    deler.append((stedsplass, sted[1]) if sted else (stedsplass, "i hele landet"))
+    deler.append((stedsplass, sted[1]) if sted else (stedsplass, gettext("i hele landet")))
     return " ".join(tekst for _plass, tekst in sorted(deler, key=lambda d: d[0]))

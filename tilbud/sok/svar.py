@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -69,11 +70,19 @@ def tomt_svar(
         if antall:
             forslag.append(
                 {
-                    "tekst": f"{antall} tilbud {beskriv(alternativ.form.cleaned_data)}",
+                    "tekst": ngettext(
+                        "%(antall)s tilbud %(beskrivelse)s",
+                        "%(antall)s tilbud %(beskrivelse)s",
+                        antall,
+                    )
+                    % {"antall": antall, "beskrivelse": beskriv(alternativ.form.cleaned_data)},
                     "antall": antall,
                     "parametere": {k: v for k, v in lettere.items() if v},
                 }
             )
         if len(forslag) == MAKS_FORSLAG:
             break
-    return {"melding": f"Ingen tilbud {beskriv(filterset.form.cleaned_data)}.", "forslag": forslag}
+    melding = gettext("Ingen tilbud %(beskrivelse)s.") % {
+        "beskrivelse": beskriv(filterset.form.cleaned_data)
+    }
+    return {"melding": melding, "forslag": forslag}
