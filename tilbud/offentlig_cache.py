@@ -72,7 +72,7 @@ def _nokkel(request: HttpRequest, slag: str) -> str:
         katalogversjon.gjeldende(),
         translation.get_language() or "",
         timezone.localdate().isoformat(),
-        request.scheme,
+        request.scheme or "",
         request.get_host(),
         request.path,
         "&".join(f"{k}={v}" for k, verdier in sorted(request.GET.lists()) for v in verdier),
