@@ -186,3 +186,13 @@ def test_off_by_setting(settings: Any) -> None:
     settings.OFFENTLIG_CACHE = False
     svar = Client().get(*adresser()["search API"])
     assert STATUS not in svar and offentlige_nokler() == []
+
+
+def test_production_serves_hashed_compressed_static_files_and_caches_templates() -> None:
+    from helsearbeid.settings import base
+
+    assert base.STORAGES["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    # Without an explicit list Django wraps the loaders in its cached loader (any DEBUG).
+    assert "loaders" not in base.TEMPLATES[0]["OPTIONS"]
