@@ -6,24 +6,22 @@ A search used to spend five of its twelve queries here, each costing more in Dja
 PostgreSQL. These tables change with the yearly import and, for agreements and opptaksområder,
 through the admin and the coordinator area, so a copy per process is safe if it is refreshed:
 
-- every save or delete of these models (signals, tilbud.services.sokevokter) and the end of
-  the import drop this process's copy at once and, after commit, move a shared version number
-  in the cache (Redis in production, shared by every worker);
-- each process compares that number at most once a second and reloads when it has moved;
-- and reloads after MAKS_ALDER seconds whatever the number says, so a change the signals cannot
-  see (a bulk UPDATE in a shell, a Redis that was down) is picked up within a minute.
+- every write to them, however made (a service, `save()`, `update()`, the admin, the import,
+  raw SQL), gives the catalogue version (tilbud.katalogversjon) a new value in the same
+  transaction, by the triggers of tilbud.services.sokevokter;
+- a copy remembers the version it was loaded at; a request compares it with the database once
+  (the version is read at most once per request) and reloads when it has moved; outside a
+  request (tasks, the shell) it compares at most once every SJEKK_HVERT seconds;
+- saves and deletes through the ORM in this process also drop the copy at once (signals), so a
+  service that writes and then searches in the same request sees its own write.
 """
 
-import logging
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
-
+from . import katalogversjon
 from .models import (
     Avtale,
     Behandlingsform,
@@ -38,11 +36,7 @@ from .models import (
 )
 from .models.diagnose import Kodeverk
 
-logger = logging.getLogger(__name__)
-
-VERSJON_NOKKEL = "tilbud:referanse:versjon"
-SJEKK_HVERT = 1.0  # seconds between looks at the shared version number
-MAKS_ALDER = 60.0  # seconds a copy is used at most
+SJEKK_HVERT = 1.0  # seconds between looks at the catalogue version outside a request
 KATEGORI_MAKS = 50  # "Kategori med 50 underkoder" is enough to say it is a category
 
 
@@ -107,8 +101,7 @@ def _gruppert(par: Iterable[tuple[Any, int]]) -> dict[Any, list[int]]:
 @dataclass(frozen=True)
 class _Kopi:
     referanse: Referanse
-    versjon: str | None
-    lastet: float
+    versjon: str
 
 
 # One copy per process, replaced as a whole (one assignment), so every thread of a threaded
@@ -118,14 +111,16 @@ _sjekket = 0.0
 
 
 def referanse() -> Referanse:
-    """This process's copy, reloaded when another process changed the tables or it is old."""
+    """This process's copy, reloaded when the catalogue version has moved."""
     global _kopi, _sjekket
     kopi, naa = _kopi, time.monotonic()
-    if kopi is not None and naa - _sjekket < SJEKK_HVERT:
+    if kopi is not None and not katalogversjon.i_foresporsel() and naa - _sjekket < SJEKK_HVERT:
         return kopi.referanse
-    versjon = cache.get(VERSJON_NOKKEL)
-    if kopi is None or versjon != kopi.versjon or naa - kopi.lastet > MAKS_ALDER:
-        kopi = _Kopi(referanse=_last(), versjon=versjon, lastet=naa)
+    # The version first, then the tables: a write committed in between makes the copy newer
+    # than its version says, and the next look reloads it; never older.
+    versjon = katalogversjon.gjeldende()
+    if kopi is None or versjon != kopi.versjon:
+        kopi = _Kopi(referanse=_last(), versjon=versjon)
         _kopi = kopi
     _sjekket = naa
     return kopi.referanse
@@ -140,23 +135,24 @@ def glem() -> None:
     _kopi = None
 
 
+def se_etter() -> None:
+    """Compare the copy with the catalogue version at the next call, also outside a request
+    (tests: a rolled-back transaction takes the version back to what it was)."""
+    global _sjekket
+    _sjekket = 0.0
+
+
 def generasjon() -> int:
     return _generasjon
 
 
 def endret() -> None:
-    """The tables changed: this process reads them again at once, the others after commit."""
+    """The tables changed in this process: read them again at once (the other processes see the
+    catalogue version move when the write commits)."""
     global _generasjon
     _generasjon += 1
     glem()
-    transaction.on_commit(_ny_versjon, robust=True)
-
-
-def _ny_versjon() -> None:
-    try:
-        cache.set(VERSJON_NOKKEL, uuid.uuid4().hex, timeout=None)
-    except Exception:  # the cache is an optimisation; MAKS_ALDER bounds the staleness
-        logger.warning("Kunne ikke melde ny versjon av referansedata til cachen", exc_info=True)
+    katalogversjon.glem()
 
 
 REFERANSEMODELLER = (

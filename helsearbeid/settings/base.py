@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user is known (the 400 page has the site's header), before any view reads input.
     "helsearbeid.feil.UgyldigTegnMiddleware",
+    # Anonymous public reads: 304 and cached answers per catalogue version (issue 20).
+    "tilbud.offentlig_cache.OffentligCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A referral that cannot be decrypted, or a wrong key: 503 and an ERROR line, not a 500.
     "henvisning.nokkelfeil.NokkelfeilMiddleware",
@@ -179,6 +181,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous answers of the public catalogue, cached per catalogue version (tilbud.offentlig_cache):
+# browsers and proxies keep them MAKS_ALDER seconds, the server cache until the version moves.
+OFFENTLIG_CACHE = env_bool("OFFENTLIG_CACHE", True)
+OFFENTLIG_CACHE_MAKS_ALDER = int(env_str("OFFENTLIG_CACHE_MAKS_ALDER", "10") or 10)
+OFFENTLIG_CACHE_LEVETID = 600  # seconds an answer stays in the server cache at most
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or REDIS_URL or "cache+memory://"

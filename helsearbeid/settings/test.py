@@ -21,6 +21,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{kjoring_id()}"}
 
 DEBUG = False
+# Off for the suite (a test that changes settings or the clock would meet another test's answer);
+# tests/tilbud/test_offentlig_cache.py turns it on.
+OFFENTLIG_CACHE = False
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-test-only-helsearbeid"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -4,6 +4,7 @@ from .diagnose import Diagnosekode, Malgruppe, MalgruppeKode
 from .feilmelding import Feilmelding
 from .forslag import Endringsforslag
 from .geografi import Fylke, Kommune, Opptaksomrade, Postnummer
+from .katalog import Katalogversjon
 from .organisasjon import Avtale, Organisasjon
 from .sok import Synonym
 from .sokerad import Sokerad
@@ -17,6 +18,7 @@ __all__ = [
     "Endringsforslag",
     "Feilmelding",
     "Fylke",
+    "Katalogversjon",
     "Kommune",
     "Lokasjon",
     "Malgruppe",

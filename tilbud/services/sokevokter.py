@@ -26,12 +26,13 @@ How every write path is covered:
   `connection_created` by `koble_til`). So `save()`, `update()`, the admin, the import,
   services and raw SQL through Django's connection are covered alike. (The search table, the
   tsvector and the vocabulary exist on PostgreSQL only.)
-- **The in-process copy of the reference tables** (tilbud.referanse: kommuner, agreements,
-  opptaksområder, …): refreshed by post_save/post_delete signals on those models (`koble_til`,
-  called once from tilbud/apps.py) and by the import at its end (it writes them in bulk). A
-  `QuerySet.update()` or raw SQL on them reaches the search after `referanse.MAKS_ALDER`
-  seconds at most: no database trigger can reach a process's memory. Agreements and
-  opptaksområder feed nothing else (the tiers are computed per search from that copy).
+- **The catalogue version** (tilbud.models.Katalogversjon, read by tilbud.katalogversjon): a
+  trigger on every table the public search, tilbud pages and public API read (KATALOGTABELLER;
+  statement-level on PostgreSQL, per row on SQLite) gives it a new random value in the same
+  transaction as the write, whichever path made it. The search's in-process copy of the
+  reference tables (tilbud.referanse) and the public response cache (tilbud.offentlig_cache)
+  compare it once per request. The signals connected by `koble_til` only make a process drop
+  its copy at once after its own ORM save or delete.
 
 `bygg_pa_nytt` rebuilds all of it from scratch; tests compare the kept data against it.
 """
@@ -39,6 +40,7 @@ How every write path is covered:
 # The SQL below is put together from this module's constants only, never from input.
 # ruff: noqa: S608
 
+import importlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -213,7 +215,7 @@ def pg_opprett(egne: list[str]) -> list[str]:
         f"WHEN '{kode}' THEN '{navn.replace(chr(39), chr(39) * 2)}'" for kode, navn in _fagomrader()
     )
     return [
-        *PG_FJERN_GAMLE,
+        *_pg_fjern_gamle(),
         *(sql for sql in PG_FJERN if sql.startswith("DROP TRIGGER")),
         # sokeord, sokevektor and the point of the given tilbud, from the tables.
         f"""
@@ -510,28 +512,17 @@ _PG_FUNKSJONER = (
     "tilbud_avledet_oppdater(bigint[])",
     "tilbud_avledet(bigint[])",
 )
-# What migration 0007 installed (0013 replaces it).
-PG_FJERN_GAMLE = [
-    *(
-        f"DROP TRIGGER IF EXISTS {trigger} ON {tabell}"
-        for tabell in _PG_TRIGGERTABELLER
-        for trigger in ("sokerad_ny", "sokerad_endret", "sokerad_slettet", "sokerad_tom")
-    ),
-    *(
-        f"DROP FUNCTION IF EXISTS {funksjon}"
-        for funksjon in (
-            "tilbud_sokerad_tilbud_ny()",
-            "tilbud_sokerad_tilbud_endret()",
-            "tilbud_sokerad_tilbud_slettet()",
-            "tilbud_sokerad_tom()",
-            "tilbud_sokerad_lenke_ny()",
-            "tilbud_sokerad_lenke_slettet()",
-            "tilbud_sokerad_lenke_endret()",
-            "tilbud_sokerad_lenke_tom()",
-            "tilbud_sokerad_lokasjon_endret()",
-        )
-    ),
-]
+
+
+def _pg_fjern_gamle() -> list[str]:
+    """What migration 0007 installed and the keeper replaces: 0007's own drop list (one source),
+    less what the keeper still uses (the search table, the vocabulary and its function, and
+    `tilbud_sokerad_oppdater`, which the keeper redefines)."""
+    m0007 = importlib.import_module("tilbud.migrations.0007_sokerad")
+    beholdt = ("DROP TABLE", "tilbud_sokerad_oppdater(", "tilbud_ordliste_legg_til(")
+    return [sql for sql in m0007.FJERN if not any(b in sql for b in beholdt)]
+
+
 PG_FJERN = [
     *(
         f"DROP TRIGGER IF EXISTS {trigger} ON {tabell}"
@@ -546,6 +537,92 @@ PG_FJERN = [
     ),
     *(f"DROP FUNCTION IF EXISTS {funksjon}" for funksjon in _PG_FUNKSJONER),
 ]
+
+
+# -------------------------------------------------------------------- catalogue version
+
+# Every table the public search, tilbud pages and public API read (tilbud.katalogversjon). A
+# write to any of them gives `tilbud_katalogversjon` a new value in the same transaction;
+# referrals, error reports, proposals, roles and history do not reach the public view and
+# leave it alone. The search table and vocabulary are derived from these and need no trigger.
+KATALOGTABELLER = (
+    "tilbud_tilbud",
+    "tilbud_tilbud_malgrupper",
+    "tilbud_tilbud_behandlingsformer",
+    "tilbud_tilbud_lokasjoner",
+    "tilbud_lokasjon",
+    "tilbud_organisasjon",
+    "tilbud_avtale",
+    "tilbud_opptaksomrade",
+    "tilbud_kommune",
+    "tilbud_fylke",
+    "tilbud_postnummer",
+    "tilbud_malgruppe",
+    "tilbud_malgruppekode",
+    "tilbud_behandlingsform",
+    "tilbud_diagnosekode",
+    "tilbud_synonym",
+)
+
+# Statement-level on PostgreSQL (a bulk write is one bump); an upsert, so that a flushed table
+# gets its row back. TRUNCATE too: tests flush, and a rebuild may empty a table.
+PG_KATALOGVERSJON_OPPRETT = [
+    """
+    CREATE OR REPLACE FUNCTION tilbud_katalogversjon_flytt() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO tilbud_katalogversjon (id, versjon)
+        VALUES (1, md5(random()::text || clock_timestamp()::text || txid_current()::text))
+        ON CONFLICT (id) DO UPDATE SET versjon = EXCLUDED.versjon;
+        RETURN NULL;
+    END $$
+    """,
+    *(
+        f"""CREATE OR REPLACE TRIGGER katalogversjon AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+            ON {tabell} FOR EACH STATEMENT EXECUTE FUNCTION tilbud_katalogversjon_flytt()"""
+        for tabell in KATALOGTABELLER
+    ),
+]
+PG_KATALOGVERSJON_FJERN = [
+    *(f"DROP TRIGGER IF EXISTS katalogversjon ON {tabell}" for tabell in KATALOGTABELLER),
+    "DROP FUNCTION IF EXISTS tilbud_katalogversjon_flytt()",
+]
+# SQLite has row triggers only: one bump per row written (the import writes a few thousand).
+_SQLITE_FLYTT = """INSERT OR REPLACE INTO tilbud_katalogversjon (id, versjon)
+                   VALUES (1, lower(hex(randomblob(16))));"""
+SQLITE_KATALOGVERSJON_OPPRETT = [
+    f"""CREATE TRIGGER katalogversjon_{tabell}_{hendelse.lower()} AFTER {hendelse} ON {tabell}
+        BEGIN {_SQLITE_FLYTT} END"""
+    for tabell in KATALOGTABELLER
+    for hendelse in ("INSERT", "UPDATE", "DELETE")
+]
+SQLITE_KATALOGVERSJON_FJERN = [
+    f"DROP TRIGGER IF EXISTS katalogversjon_{tabell}_{hendelse.lower()}"
+    for tabell in KATALOGTABELLER
+    for hendelse in ("INSERT", "UPDATE", "DELETE")
+]
+
+
+def installer_katalogversjon(schema_editor: Any) -> None:
+    """Install the catalogue version's triggers (its migration, and again with the others in
+    `installer`: SQLite drops a table's triggers when a migration rebuilds the table)."""
+    if "tilbud_katalogversjon" not in schema_editor.connection.introspection.table_names():
+        return  # an older migration calling `installer`: the table comes later
+    if schema_editor.connection.vendor == "postgresql":
+        setninger = PG_KATALOGVERSJON_OPPRETT
+    elif schema_editor.connection.vendor == "sqlite":
+        setninger = SQLITE_KATALOGVERSJON_FJERN + SQLITE_KATALOGVERSJON_OPPRETT
+    else:
+        return
+    for sql in setninger:
+        schema_editor.execute(sql)
+    # Whatever the process copies held before the triggers existed is not known to be current.
+    schema_editor.execute(
+        _SQLITE_FLYTT
+        if schema_editor.connection.vendor == "sqlite"
+        else "INSERT INTO tilbud_katalogversjon (id, versjon) VALUES (1, md5(random()::text)) "
+        "ON CONFLICT (id) DO UPDATE SET versjon = EXCLUDED.versjon"
+    )
 
 
 # ------------------------------------------------------------------------ keeper's entry
@@ -576,7 +653,7 @@ def fjern_sqlite(apps: Any, schema_editor: Any) -> None:
     """Drop SQLite's triggers: a migration that changes a table they name (SQLite rebuilds the
     table) runs this first and `installer` after, or SQLite refuses the rename."""
     if schema_editor.connection.vendor == "sqlite":
-        for sql in SQLITE_FJERN:
+        for sql in SQLITE_FJERN + SQLITE_KATALOGVERSJON_FJERN:
             schema_editor.execute(sql)
 
 
@@ -589,6 +666,7 @@ def installer(schema_editor: Any, egne: list[str]) -> None:
         registrer_funksjoner(connection=schema_editor.connection)
         for sql in SQLITE_FJERN + SQLITE_OPPRETT:
             schema_editor.execute(sql)
+    installer_katalogversjon(schema_editor)
     bygg_pa_nytt(schema_editor.connection)
 
 
