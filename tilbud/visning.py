@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import Kommune, Organisasjon, Tilbud
 
@@ -26,9 +27,17 @@ NIVAER = {
 _KM_PER_GRAD = 111.195
 
 
-def niva(rang: int) -> dict[str, str]:
-    """The tier badge of a ranked result (`niva_rang` 1–4)."""
+# Oslo without a bydel: the first tier holds every hospital with catchment in Oslo, none of
+# which is known to be the patient's own.
+OSLO_UTEN_BYDEL = gettext_lazy("Sykehus med opptaksområde i Oslo (velg bydel for pasientens eget)")
+
+
+def niva(rang: int, *, uten_bydel: bool = False) -> dict[str, str]:
+    """The tier badge of a ranked result (`niva_rang` 1–4); `uten_bydel`: the kommune is split
+    by bydel and none was given, so the first tier is not «Ditt helseforetak»."""
     kode, navn = NIVAER[rang]
+    if rang == 1 and uten_bydel:
+        navn = str(OSLO_UTEN_BYDEL)
     return {"kode": kode, "navn": navn}
 
 

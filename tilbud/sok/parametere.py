@@ -30,9 +30,11 @@ from tilbud.models import (
     Tilbud,
 )
 from tilbud.models.tilbud import Fagomrade
+from tilbud.referanse import referanse
 
 from .felt import (
     BehandlingsformField,
+    BydelField,
     DiagnoseField,
     FylkeField,
     KommuneField,
@@ -212,6 +214,20 @@ PARAMETERE: tuple[Parameter, ...] = (
         slipp=(1, "geografi"),
         frase=Frase(_STED + 0.1, lambda v: f"i {v.navn}", sted=True),
         flere_valg=True,
+    ),
+    Parameter(
+        # Ranks only: the bydel's own HF first (tilbud.sok.rangering). Its kommune (Oslo) is
+        # the patient's kommune when none is given; another kommune is an error (filtre.py).
+        "bydel",
+        lambda: _filter(BydelField, METODE, _("Bydel i Oslo (SSB-nummer som 030111, eller navn)")),
+        lambda qs, verdi, sok: qs,
+        slipp=(1, "geografi"),
+        frase=Frase(_STED - 0.1, lambda v: f"i bydel {v.navn}", sted=True),
+        side=Sidevalg(
+            _("Bydel (Oslo)"),
+            _("Ikke valgt"),
+            lambda: [(b.nummer, b.navn) for b in referanse().bydeler.values()],
+        ),
     ),
     Parameter(
         "diagnose",

@@ -3,9 +3,29 @@
 
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
 
+from tilbud.referanse import referanse
+
+from .felt import KommuneField, PostnummerField
 from .parametere import PARAMETERE
+
+
+def vis_bydel(data: QueryDict) -> bool:
+    """Whether the page offers the bydel choice: a bydel was given, or the kommune (or the
+    postnummer's kommune) is one the catchment data splits by bydel (Oslo)."""
+    if data.get("bydel", "").strip():
+        return True
+    delt = {b.kommune_id for b in referanse().bydeler.values()}
+    for navn, felt in (("kommune", KommuneField), ("postnummer", PostnummerField)):
+        try:
+            kommune = felt(required=False).clean(data.get(navn, ""))
+        except forms.ValidationError:
+            continue
+        if kommune is not None and kommune.nummer in delt:
+            return True
+    return False
 
 
 def valgfelt(data: QueryDict, feil: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
