@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     ExpressionWrapper,
@@ -94,11 +95,13 @@ class Pasientrangering:
         lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
         return lat0, lon0, math.cos(math.radians(lat0)) ** 2
 
-    def _i_kommunen(self, qs: QuerySet) -> Any:
-        """A tilbud has a site in the patient's kommune: the search table's array of site
-        kommuner (PostgreSQL), or the tilbud's site links (the ORM engine)."""
+    def i_kommunen(self, qs: QuerySet) -> Any:
+        """A tilbud has a site in the patient's kommune, as a boolean expression: the search
+        table's array of site kommuner (PostgreSQL), or the tilbud's site links."""
         if qs.model is Sokerad:
-            return Q(kommuner__contains=[self.kommune.nummer])
+            return ExpressionWrapper(
+                Q(kommuner__contains=[self.kommune.nummer]), output_field=BooleanField()
+            )
         return Exists(
             Tilbud.lokasjoner.through.objects.filter(
                 tilbud_id=OuterRef("pk"), lokasjon__kommune_id=self.kommune.nummer
@@ -120,7 +123,7 @@ class Pasientrangering:
                 output_field=IntegerField(),
             ),
             avstand2=Case(
-                When(self._i_kommunen(qs), then=Value(0.0)),
+                When(self.i_kommunen(qs), then=Value(0.0)),
                 When(sted_lat__isnull=True, then=Value(AVSTAND2_UKJENT)),
                 default=ExpressionWrapper(
                     (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
@@ -133,15 +136,15 @@ class Pasientrangering:
 
     def rang_sql(self, rad: str) -> tuple[str, list[Any]]:
         """`niva_rang` and `avstand2` of `annotert` as SQL select items over the row alias
-        `rad` (PostgreSQL), for NivadeltSok: building the two expressions through the ORM cost
-        more than its whole statement. The same operations in the same order, so the same
+        `rad` (PostgreSQL; the row carries `i_kommunen`), for NivadeltSok: building the two
+        expressions through the ORM cost more than its whole statement. The same operations in the same order, so the same
         floats; tests/tilbud/test_rangering.py holds every page equal to `rangert`."""
         lat0, lon0, coslat2 = self._punkt()
         sql = (
             f"CASE WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 1 "
             f"WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 2 "
             f"WHEN {rad}.rhf_id = %s THEN 3 ELSE 4 END AS niva_rang, "
-            f"CASE WHEN {rad}.kommuner @> ARRAY[%s]::varchar(4)[] THEN 0.0 "
+            f"CASE WHEN {rad}.i_kommunen THEN 0.0 "
             f"WHEN {rad}.sted_lat IS NULL THEN %s "
             f"ELSE ((({rad}.sted_lat - %s) * ({rad}.sted_lat - %s)) "
             f"+ ((({rad}.sted_lon - %s) * ({rad}.sted_lon - %s)) * %s)) END AS avstand2"
@@ -150,7 +153,6 @@ class Pasientrangering:
             id_liste(self.egne_hf),
             id_liste(self.med_avtale),
             self.kommune.rhf_id,
-            self.kommune.nummer,
             AVSTAND2_UKJENT,
             lat0,
             lat0,
@@ -203,7 +205,8 @@ class NivadeltSok(Sokeside):
 
     def __init__(self, rangering: Pasientrangering, filtrert: QuerySet) -> None:
         super().__init__()
-        felt = ["pk", "organisasjon_id", "navn", "rhf_id", "sted_lat", "sted_lon", "kommuner"]
+        felt = ["pk", "organisasjon_id", "navn", "rhf_id", "sted_lat", "sted_lon", "i_kommunen"]
+        filtrert = filtrert.annotate(i_kommunen=rangering.i_kommunen(filtrert))
         ledd = ['"avstand2" ASC NULLS LAST', '"navn"', '"pk"']
         if "relevans" in filtrert.query.annotations:
             felt.append("relevans")
