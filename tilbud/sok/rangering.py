@@ -137,8 +137,9 @@ class Pasientrangering:
     def rang_sql(self, rad: str) -> tuple[str, list[Any]]:
         """`niva_rang` and `avstand2` of `annotert` as SQL select items over the row alias
         `rad` (PostgreSQL; the row carries `i_kommunen`), for NivadeltSok: building the two
-        expressions through the ORM cost more than its whole statement. The same operations in the same order, so the same
-        floats; tests/tilbud/test_rangering.py holds every page equal to `rangert`."""
+        expressions through the ORM cost more than its whole statement. The same operations in
+        the same order, so the same floats; tests/tilbud/test_rangering.py holds every page
+        equal to `rangert`."""
         lat0, lon0, coslat2 = self._punkt()
         sql = (
             f"CASE WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 1 "
