@@ -180,4 +180,3 @@ def test_equal_matches_are_ordered_by_distance_own_kommune_first_unknown_stated(
     kort = re.search(r"Gamma uten sted</a></h3>.*?</dl>", html, re.S).group(0)
     assert "avstand ukjent" in kort
     assert "avstand ukjent" not in re.search(r"Alfa i Vefsn</a></h3>.*?</dl>", html, re.S).group(0)
-
