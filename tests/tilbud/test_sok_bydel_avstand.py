@@ -127,6 +127,7 @@ def test_the_page_names_both_and_shows_the_bydel_choice_for_oslo(client: Client)
     oslo = client.get("/", {"kommune": "0301"}).content.decode()
     assert "hidden" not in bydelvalg(oslo)
     assert '<option value="030111">Stovner</option>' in oslo
+    assert "030199" not in oslo  # «Uoppgitt bydel» is the empty choice, not an option
     assert "ikke etter bydel" in re.search(r'id="rangering-merknad"[^>]*>([^<]*)', oslo).group(1)
     bodo = client.get("/", {"kommune": "1804"}).content.decode()
     assert "hidden" in bydelvalg(bodo)

@@ -226,7 +226,13 @@ PARAMETERE: tuple[Parameter, ...] = (
         side=Sidevalg(
             _("Bydel (Oslo)"),
             _("Ikke valgt"),
-            lambda: [(b.nummer, b.navn) for b in referanse().bydeler.values()],
+            # «Uoppgitt bydel» (0301 99, SKDE's default to OUS) is not a place a GP picks: not
+            # knowing the bydel is the empty choice, and the answer says so.
+            lambda: [
+                (b.nummer, b.navn)
+                for b in referanse().bydeler.values()
+                if not b.nummer.endswith("99")
+            ],
         ),
     ),
     Parameter(
