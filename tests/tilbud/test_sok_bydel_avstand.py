@@ -4,8 +4,11 @@ the real catalogue and real kommuner. Both backends: the ORM ranking (SQLite) an
 table's tier-by-tier page (PostgreSQL)."""
 
 import re
+from io import StringIO
 
 import pytest
+import yaml
+from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -181,3 +184,19 @@ def test_equal_matches_are_ordered_by_distance_own_kommune_first_unknown_stated(
     kort = re.search(r"Gamma uten sted</a></h3>.*?</dl>", html, re.S).group(0)
     assert "avstand ukjent" in kort
     assert "avstand ukjent" not in re.search(r"Alfa i Vefsn</a></h3>.*?</dl>", html, re.S).group(0)
+
+
+def test_the_schema_documents_bydel_and_what_the_order_is_by() -> None:
+    ut = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=ut)
+    schema = yaml.safe_load(ut.getvalue())
+    parametere = {p["name"]: p for p in schema["paths"][URL]["get"]["parameters"]}
+    assert "030111" in parametere["bydel"]["description"]
+    svar = schema["components"]["schemas"]["PaginatedTilbudListeList"]["properties"]
+    # drf-spectacular moves the enum into a component, null beside it.
+    verdier = set()
+    for ref in svar["rangert_etter"]["oneOf"]:
+        navn = ref["$ref"].rsplit("/", 1)[1]
+        verdier |= set(schema["components"]["schemas"][navn]["enum"])
+    assert verdier == {"bydel", "kommune", None}
+    assert svar["rangering_merknad"]["nullable"] is True
