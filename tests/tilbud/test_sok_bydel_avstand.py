@@ -137,6 +137,8 @@ def test_the_page_names_both_and_shows_the_bydel_choice_for_oslo(client: Client)
     assert re.search(r'id="rangering-merknad" hidden>', bodo)
     valgt = client.get("/", {"kommune": "Oslo", "bydel": "030111"}).content.decode()
     assert '<option value="030111" selected>Stovner</option>' in valgt
+    navngitt = client.get("/", {"kommune": "Oslo", "bydel": "søndre nordstrand"}).content.decode()
+    assert '<option value="030115" selected>Søndre Nordstrand</option>' in navngitt
     assert re.search(r'id="rangering-merknad" hidden>', valgt)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,8 @@ class Sidevalg:
     valg: Callable[[], Iterable[tuple[str, Any]]]  # (value, label; labels may be lazy)
     klasse: str = "felt"
     store_bokstaver: bool = False  # the typed value matches case-insensitively (RHF codes)
+    # The option a sent value means when it is not the option's value itself (a bydel's name)
+    valgt_verdi: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,14 @@ def _status(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
     return qs if verdi == STATUS_ALLE else qs.filter(status=verdi)
 
 
+def _bydelsnummer(sendt: str) -> str:
+    """The bydel number a sent number or name means (the page marks that option)."""
+    try:
+        return BydelField(required=False).clean(sendt).nummer
+    except (forms.ValidationError, AttributeError):
+        return sendt
+
+
 # --- The table --------------------------------------------------------------------------
 
 _STED = 4  # the places' slot in the sentence
@@ -233,6 +244,7 @@ PARAMETERE: tuple[Parameter, ...] = (
                 for b in referanse().bydeler.values()
                 if not b.nummer.endswith("99")
             ],
+            valgt_verdi=_bydelsnummer,
         ),
     ),
     Parameter(

@@ -38,6 +38,8 @@ def valgfelt(data: QueryDict, feil: dict[str, list[str]]) -> dict[str, dict[str,
         sendt = data.get(p.navn, "")
         if p.side.store_bokstaver:
             sendt = sendt.upper()
+        if p.side.valgt_verdi is not None and sendt:
+            sendt = p.side.valgt_verdi(sendt)
         felt[p.navn] = {
             "navn": p.navn,
             "etikett": p.side.etikett,
