@@ -52,11 +52,22 @@ class Referanse:
     behandlingsformer: dict[str, Behandlingsform]  # kode → form, in display order
     malgruppe_spenn: list[MalgruppeKode]
     egne_hf: dict[str, list[int]]  # kommunenummer → the HF(s) whose opptaksområde it is in
+    bydeler: dict[str, "Bydel"]  # bydelsnummer (Oslo: 030101 …) → the bydel, in number order
     med_avtale: dict[int, list[int]]  # RHF id → private providers with an agreement with it
     # sokekode → (kodeverk, kode, tittel) of each code list that has it, ICPC-2 first
     diagnosekoder: dict[str, list[tuple[str, str, str]]]
     # ICD-10 category (3 characters) → (sub-codes, at most KATEGORI_MAKS; first sub-code, title)
     icd10_kategorier: dict[str, tuple[int, str, str]]
+
+
+@dataclass(frozen=True)
+class Bydel:
+    """A bydel of a kommune split by bydel in the catchment data (Oslo), and its own HF."""
+
+    nummer: str  # SSB's six digits, 030111
+    navn: str
+    kommune_id: str
+    helseforetak_id: int
 
 
 def _last() -> Referanse:
@@ -83,6 +94,12 @@ def _last() -> Referanse:
         behandlingsformer={b.kode: b for b in Behandlingsform.objects.all()},
         malgruppe_spenn=list(MalgruppeKode.objects.all()),
         egne_hf=_gruppert(Opptaksomrade.objects.values_list("kommune_id", "helseforetak_id")),
+        bydeler={
+            nummer: Bydel(nummer, navn, kommune_id, hf_id)
+            for nummer, navn, kommune_id, hf_id in Opptaksomrade.objects.exclude(bydelsnummer="")
+            .order_by("bydelsnummer")
+            .values_list("bydelsnummer", "bydelsnavn", "kommune_id", "helseforetak_id")
+        },
         med_avtale=_gruppert(Avtale.objects.order_by().values_list("rhf_id", "leverandor_id")),
         diagnosekoder=diagnosekoder,
         icd10_kategorier=icd10_kategorier,

@@ -34,7 +34,7 @@ from .services.feilmelding import (
 )
 from .sok.filtre import TilbudFilter
 from .sok.parametere import FLERE_VALG
-from .sok.side import valgfelt
+from .sok.side import valgfelt, vis_bydel
 from .sok.svar import sok_svar
 
 SIDESTORRELSE = 25
@@ -157,6 +157,7 @@ def sok(request: HttpRequest) -> HttpResponse:
         patch_vary_headers(svar_ut, [FRAGMENT])
         return svar_ut
     context["valgfelt"] = valgfelt(params, context["feil"])
+    context["vis_bydel"] = vis_bydel(params)
     svar_ut = render(request, "tilbud/sok.html", context, status=status)
     patch_vary_headers(svar_ut, [FRAGMENT])
     return svar_ut

@@ -28,9 +28,17 @@ NIVAER = {
 _KM_PER_GRAD = 111.195
 
 
-def niva(rang: int) -> dict[str, str]:
-    """The tier badge of a ranked result (`niva_rang` 1–4)."""
+# Oslo without a bydel: the first tier holds every hospital with catchment in Oslo, none of
+# which is known to be the patient's own.
+OSLO_UTEN_BYDEL = gettext_lazy("Sykehus med opptaksområde i Oslo (velg bydel for pasientens eget)")
+
+
+def niva(rang: int, *, uten_bydel: bool = False) -> dict[str, str]:
+    """The tier badge of a ranked result (`niva_rang` 1–4); `uten_bydel`: the kommune is split
+    by bydel and none was given, so the first tier is not «Ditt helseforetak»."""
     kode, navn = NIVAER[rang]
+    if rang == 1 and uten_bydel:
+        navn = OSLO_UTEN_BYDEL
     return {"kode": kode, "navn": str(navn)}
 
 

@@ -135,7 +135,7 @@
    */
   function visFragment(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    ["tomt", "treffliste", "sider"].forEach(function (id) {
+    ["rangering-merknad", "tomt", "treffliste", "sider"].forEach(function (id) {
       var ny = doc.getElementById(id);
       var her = document.getElementById(id);
       if (!ny || !her) {
@@ -157,6 +157,10 @@
     status.textContent = "";
     tomt.hidden = true;
     sider.hidden = true;
+    var merknad = document.getElementById("rangering-merknad");
+    if (merknad) {
+      merknad.hidden = true;
+    }
   }
 
   /*

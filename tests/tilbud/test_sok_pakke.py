@@ -43,7 +43,7 @@ def test_the_search_never_imports_the_api() -> None:
 def test_the_filterset_and_the_page_are_generated_from_the_table() -> None:
     assert list(TilbudFilter.base_filters) == [p.navn for p in parametere.PARAMETERE]
     grupper = [navn for navn, _hva in parametere.RELAKSERINGER]
-    assert grupper[0] == ("rhf", "fylke", "kommune", "postnummer")  # geography first
+    assert grupper[0] == ("rhf", "fylke", "kommune", "postnummer", "bydel")  # geography first
     assert grupper[-1] == ("diagnose", "malgruppe")  # the diagnosis last
     # Every select the page offers comes from a row, with its template line.
     mal = (PAKKE.parents[1] / "templates" / "tilbud" / "sok.html").read_text(encoding="utf-8")

@@ -132,7 +132,7 @@ class TilbudListeSerializer(serializers.ModelSerializer):
         rang = getattr(obj, "niva_rang", None)
         if rang is None:
             return None
-        return niva(rang)
+        return niva(rang, uten_bydel=self.context.get("uten_bydel", False))
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_avstand_km(self, obj: Tilbud) -> float | None:

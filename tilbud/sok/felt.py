@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helsearbeid.api.filtering import HeltallFilter
 from tilbud.models import Behandlingsform, Fylke, Kommune, Malgruppe, Organisasjon
-from tilbud.referanse import referanse
+from tilbud.referanse import Bydel, referanse
 from tilbud.selectors import (
     DiagnoseOppslag,
     IngenDiagnose,
@@ -94,6 +94,39 @@ class PostnummerField(_OppslagField):
                 code="ukjent",
             )
         return ref.kommuner[kommunenummer]
+
+
+def _bydelsnokkel(tekst: str) -> str:
+    """'Bydel Grünerløkka', 'grunerlokka', 'St.Hanshaugen' → one key: lower case, Norwegian
+    and other accented letters folded to ASCII, no spaces or punctuation."""
+    tekst = tekst.strip().lower().removeprefix("bydel ")
+    for fra, til in (("æ", "ae"), ("ø", "o"), ("å", "a")):
+        tekst = tekst.replace(fra, til)
+    tekst = unicodedata.normalize("NFKD", tekst)
+    return "".join(c for c in tekst if c.isascii() and c.isalnum())
+
+
+class BydelField(_OppslagField):
+    """An Oslo bydel: SSB's bydel number (030111) or its name (Stovner, grunerlokka), from the
+    catchment data (tilbud.models.Opptaksomrade)."""
+
+    def oppslag(self, verdi: str) -> Bydel:
+        bydeler = referanse().bydeler
+        if verdi.isdigit():
+            bydel = bydeler.get(verdi)
+        else:
+            nokkel = _bydelsnokkel(verdi)
+            bydel = next((b for b in bydeler.values() if _bydelsnokkel(b.navn) == nokkel), None)
+        if bydel is None:
+            raise forms.ValidationError(
+                _(
+                    "Fant ingen bydel «%(v)s». Skriv bydelsnummeret (f.eks. 030111) eller "
+                    "navnet (f.eks. Stovner)."
+                ),
+                params={"v": verdi[:40]},
+                code="ukjent",
+            )
+        return bydel
 
 
 class FylkeField(_OppslagField):

@@ -12,8 +12,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tilbud.models import Kommune, Sokerad, Tilbud
+from tilbud.referanse import Bydel, referanse
 
 from .motor import Motor, velg_motor
 from .parametere import PARAMETER, PARAMETERE, STATUS_ALLE, Parameter, Predikat
@@ -24,6 +26,37 @@ from .sokeside import Sokeside
 _SKJEMAKLASSER: dict[type, type[forms.Form]] = {}
 
 
+class Sokeskjema(forms.Form):
+    """The search's form: checks between parameters that each field alone cannot see."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kommune, postkommune = data.get("kommune"), data.get("postnummer")
+        if kommune is not None and postkommune is not None and kommune.nummer != postkommune.nummer:
+            # Both fields, both named: the GP sees which two disagree, not «Ingen tilbud».
+            melding = _(
+                "Kommunen %(kommune)s og postnummeret %(postnummer)s (i %(postkommune)s) "
+                "motsier hverandre. Rett eller fjern det ene."
+            ) % {
+                "kommune": kommune.navn,
+                "postnummer": str(self.data.get("postnummer", "")).strip(),
+                "postkommune": postkommune.navn,
+            }
+            self.add_error("kommune", melding)
+            self.add_error("postnummer", melding)
+        bydel, sted = data.get("bydel"), kommune or postkommune
+        if bydel is not None and sted is not None and sted.nummer != bydel.kommune_id:
+            self.add_error(
+                "bydel",
+                _(
+                    "Bydel %(bydel)s ligger i Oslo, ikke i %(kommune)s. "
+                    "Velg Oslo eller fjern bydelen."
+                )
+                % {"bydel": bydel.navn, "kommune": sted.navn},
+            )
+        return data
+
+
 class Sokefilter(django_filters.FilterSet):
     """The search's FilterSet without its filters (they come from the table: TilbudFilter)."""
 
@@ -32,6 +65,7 @@ class Sokefilter(django_filters.FilterSet):
     class Meta:
         model = Tilbud
         fields: list[str] = []
+        form = Sokeskjema
 
     def __init__(
         self,
@@ -67,7 +101,7 @@ class Sokefilter(django_filters.FilterSet):
         # Rank once every filter is applied: tiers and distance need the patient's kommune,
         # relevance needs the words.
         if self.pasientkommune is not None:
-            return Pasientrangering.for_kommune(self.pasientkommune).rangert(qs)
+            return Pasientrangering.for_kommune(self.pasientkommune, self.bydel).rangert(qs)
         return qs.order_by(*etter_relevans(qs), "navn", "pk")
 
     def filtrert(self, queryset: QuerySet) -> QuerySet:
@@ -86,8 +120,25 @@ class Sokefilter(django_filters.FilterSet):
 
     @property
     def pasientkommune(self) -> Kommune | None:
+        """The patient's kommune: given, or the postnummer's, or the bydel's (Oslo)."""
         data = self.form.cleaned_data
-        return data.get("kommune") or data.get("postnummer")
+        sted = data.get("kommune") or data.get("postnummer")
+        if sted is None and (bydel := self.bydel) is not None:
+            sted = referanse().kommuner.get(bydel.kommune_id)
+        return sted
+
+    @property
+    def bydel(self) -> Bydel | None:
+        return self.form.cleaned_data.get("bydel")
+
+    @property
+    def uten_bydel(self) -> bool:
+        """The patient's kommune is split by bydel in the catchment data (Oslo), but no bydel
+        was given: the order is by kommune, not by the bydel's own hospital."""
+        kommune = self.pasientkommune
+        if kommune is None or self.bydel is not None:
+            return False
+        return any(b.kommune_id == kommune.nummer for b in referanse().bydeler.values())
 
 
 def _filter(p: Parameter) -> django_filters.Filter:

@@ -235,7 +235,11 @@ def kortdata_for_treff(
 
 
 def resultatkort(
-    kort: dict[str, Any], pasientkommune: Kommune | None, *, idag: date | None = None
+    kort: dict[str, Any],
+    pasientkommune: Kommune | None,
+    *,
+    idag: date | None = None,
+    uten_bydel: bool = False,
 ) -> dict[str, Any]:
     """One search result as TilbudListeSerializer declares it (and the OpenAPI schema documents
     it), built from the plain values of `kortdata_for_treff` rather than from a model
@@ -289,7 +293,7 @@ def resultatkort(
         "status": {"kode": kort["status"], "navn": etikett(Tilbud.Status, kort["status"], sprak)},
         "sist_bekreftet": dato(kort["sist_bekreftet"]),
         "ferskhet": ferskhet(kort["sist_bekreftet"], idag=idag),
-        "niva": None if rang is None else niva(rang),
+        "niva": None if rang is None else niva(rang, uten_bydel=uten_bydel),
         "avstand_km": avstand_km_til(
             [(lat, lon) for *_, lat, lon in kort["lokasjoner"]], pasientkommune
         ),

@@ -9,6 +9,22 @@ from helsearbeid.api.pagination import CappedPagination
 class TilbudPagination(CappedPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         svar = super().get_paginated_response_schema(schema)
+        svar["properties"]["rangert_etter"] = {
+            "type": "string",
+            "enum": ["bydel", "kommune", None],
+            "nullable": True,
+            "description": "Hva rekkefølgen er etter: pasientens bydel (Oslo, parameteret "
+            "`bydel`: bydelens eget sykehus først), pasientens kommune (kommune eller "
+            "postnummer), eller null når ikke noe sted er gitt. Innen hvert nivå står like "
+            "gode treff etter avstand; et tilbud med sted i pasientens kommune har avstand 0, "
+            "og et tilbud uten sted står som om det lå 100 km unna (`avstand_km` er null).",
+        }
+        svar["properties"]["rangering_merknad"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "En merknad om rekkefølgen når den ikke er det brukeren kan vente "
+            "seg: Oslo uten bydel er ikke rangert etter bydel.",
+        }
         svar["properties"]["tomt_svar"] = {
             "type": "object",
             "nullable": True,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,11 @@ from tilbud.models import (
     Tilbud,
 )
 from tilbud.models.tilbud import Fagomrade
+from tilbud.referanse import referanse
 
 from .felt import (
     BehandlingsformField,
+    BydelField,
     DiagnoseField,
     FylkeField,
     KommuneField,
@@ -86,6 +89,8 @@ class Sidevalg:
     valg: Callable[[], Iterable[tuple[str, Any]]]  # (value, label; labels may be lazy)
     klasse: str = "felt"
     store_bokstaver: bool = False  # the typed value matches case-insensitively (RHF codes)
+    # The option a sent value means when it is not the option's value itself (a bydel's name)
+    valgt_verdi: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,14 @@ def _status(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
     return qs if verdi == STATUS_ALLE else qs.filter(status=verdi)
 
 
+def _bydelsnummer(sendt: str) -> str:
+    """The bydel number a sent number or name means (the page marks that option)."""
+    try:
+        return BydelField(required=False).clean(sendt).nummer
+    except (forms.ValidationError, AttributeError):
+        return sendt
+
+
 # --- The table --------------------------------------------------------------------------
 
 _STED = 4  # the places' slot in the sentence
@@ -222,6 +235,27 @@ PARAMETERE: tuple[Parameter, ...] = (
         slipp=(1, "geografi"),
         frase=Frase(_STED + 0.1, _i_sted, sted=True),
         flere_valg=True,
+    ),
+    Parameter(
+        # Ranks only: the bydel's own HF first (tilbud.sok.rangering). Its kommune (Oslo) is
+        # the patient's kommune when none is given; another kommune is an error (filtre.py).
+        "bydel",
+        lambda: _filter(BydelField, METODE, _("Bydel i Oslo (SSB-nummer som 030111, eller navn)")),
+        lambda qs, verdi, sok: qs,
+        slipp=(1, "geografi"),
+        frase=Frase(_STED - 0.1, lambda v: f"i bydel {v.navn}", sted=True),
+        side=Sidevalg(
+            _("Bydel (Oslo)"),
+            _("Ikke valgt"),
+            # «Uoppgitt bydel» (0301 99, SKDE's default to OUS) is not a place a GP picks: not
+            # knowing the bydel is the empty choice, and the answer says so.
+            lambda: [
+                (b.nummer, b.navn)
+                for b in referanse().bydeler.values()
+                if not b.nummer.endswith("99")
+            ],
+            valgt_verdi=_bydelsnummer,
+        ),
     ),
     Parameter(
         "diagnose",

@@ -66,7 +66,7 @@ class PostgresMotor:
         patient's kommune ranked tier by tier, so that a page stops at the tier that fills it."""
         if sok.pasientkommune is None:
             return EnkelSok(sok.qs)
-        rangering = Pasientrangering.for_kommune(sok.pasientkommune)
+        rangering = Pasientrangering.for_kommune(sok.pasientkommune, sok.bydel)
         return NivadeltSok(rangering, sok.filtrert(sok.queryset.all()))
 
     def kortdata(self, ider: list[int]) -> list[dict[str, Any]]:

@@ -2,6 +2,22 @@
 providers with an agreement with the patient's RHF, the rest of the RHF, elsewhere), then
 relevance, then distance.
 
+The own HF area is the kommune's, or in Oslo the bydel's (one hospital per bydel in the
+catchment data); Oslo without a bydel has all four of its hospitals in the first tier, and the
+answer says the order is not by bydel.
+
+Distance (`avstand2`, squared, in degrees of latitude) is measured from the kommune's point (a
+bydel or postnummer has its kommune's point: the data has no finer one) to the tilbud's site
+point (the mean of its sites' kommuner), with two rules that keep equal matches honest:
+
+- a tilbud with a site in the patient's kommune is at distance 0, so it never ranks below one
+  farther away on equal match (the mean point of a tilbud with sites across a region can lie far
+  from all of them);
+- a tilbud with no site point (no sites) is placed as if it were `AVSTAND_UKJENT_KM` away: after
+  the tilbud of its tier within that distance, before those beyond it, and its card says
+  «avstand ukjent». Not last: a tilbud without a registered site (often regional or digital)
+  may well serve the patient.
+
 `Pasientrangering.rangert` is the definition: one ordered queryset (the region UNION ALL the few
 other-region tilbud with a site in the kommune). On PostgreSQL a page is read tier by tier in one
 statement (`NivadeltSok`): ranking a whole region by distance to show 25 rows cost the largest
@@ -14,20 +30,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
+    OuterRef,
+    Q,
     QuerySet,
     Value,
     When,
 )
 
+from tilbud.models import Sokerad, Tilbud
+from tilbud.referanse import Bydel
+
 from .models import Kommune
 from .referanse import referanse
 from .selectors import andre_regioners_tilbud_i, etter_relevans
 from .sokeside import Sokeside
+
+# Where a tilbud without a site point ranks within its tier: as if this far away (km).
+AVSTAND_UKJENT_KM = 100.0
+_KM_PER_GRAD = 111.195
+AVSTAND2_UKJENT = (AVSTAND_UKJENT_KM / _KM_PER_GRAD) ** 2
 
 
 def id_liste(ider: list[int]) -> str:
@@ -47,11 +75,16 @@ class Pasientrangering:
     andre: list[int]  # tilbud of other regions with a site in the kommune
 
     @classmethod
-    def for_kommune(cls, kommune: Kommune) -> "Pasientrangering":
+    def for_kommune(cls, kommune: Kommune, bydel: Bydel | None = None) -> "Pasientrangering":
+        """The ranking for the patient's kommune; with a bydel (Oslo), the bydel's own HF is
+        the first tier instead of every HF with catchment in the kommune."""
         ref = referanse()
+        egne_hf = ref.egne_hf.get(kommune.nummer, [])
+        if bydel is not None and bydel.kommune_id == kommune.nummer:
+            egne_hf = [bydel.helseforetak_id]
         return cls(
             kommune=kommune,
-            egne_hf=ref.egne_hf.get(kommune.nummer, []),
+            egne_hf=egne_hf,
             med_avtale=ref.med_avtale.get(kommune.rhf_id, []),
             andre=andre_regioners_tilbud_i(kommune),
         )
@@ -62,10 +95,24 @@ class Pasientrangering:
         lat0, lon0 = float(self.kommune.lat), float(self.kommune.lon)
         return lat0, lon0, math.cos(math.radians(lat0)) ** 2
 
+    def i_kommunen(self, qs: QuerySet) -> Any:
+        """A tilbud has a site in the patient's kommune, as a boolean expression: the search
+        table's array of site kommuner (PostgreSQL), or the tilbud's site links."""
+        if qs.model is Sokerad:
+            return ExpressionWrapper(
+                Q(kommuner__contains=[self.kommune.nummer]), output_field=BooleanField()
+            )
+        return Exists(
+            Tilbud.lokasjoner.through.objects.filter(
+                tilbud_id=OuterRef("pk"), lokasjon__kommune_id=self.kommune.nummer
+            )
+        )
+
     def annotert(self, qs: QuerySet) -> QuerySet:
         """`niva_rang` (1–4) and `avstand2`: column comparisons against the short id lists and
         plain arithmetic on the stored site point (squared, in degrees of latitude,
-        equirectangular), so no subquery per candidate, and it runs on SQLite too."""
+        equirectangular), so no subquery per candidate on the search table, and it runs on
+        SQLite too. A site in the kommune is 0, no site point is AVSTAND2_UKJENT."""
         lat0, lon0, coslat2 = self._punkt()
         return qs.annotate(
             niva_rang=Case(
@@ -75,30 +122,39 @@ class Pasientrangering:
                 default=Value(4),
                 output_field=IntegerField(),
             ),
-            avstand2=ExpressionWrapper(
-                (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
-                + (F("sted_lon") - lon0) * (F("sted_lon") - lon0) * coslat2,
+            avstand2=Case(
+                When(self.i_kommunen(qs), then=Value(0.0)),
+                When(sted_lat__isnull=True, then=Value(AVSTAND2_UKJENT)),
+                default=ExpressionWrapper(
+                    (F("sted_lat") - lat0) * (F("sted_lat") - lat0)
+                    + (F("sted_lon") - lon0) * (F("sted_lon") - lon0) * coslat2,
+                    output_field=FloatField(),
+                ),
                 output_field=FloatField(),
             ),
         )
 
     def rang_sql(self, rad: str) -> tuple[str, list[Any]]:
         """`niva_rang` and `avstand2` of `annotert` as SQL select items over the row alias
-        `rad` (PostgreSQL), for NivadeltSok: building the two expressions through the ORM cost
-        more than its whole statement. The same operations in the same order, so the same
-        floats; tests/tilbud/test_rangering.py holds every page equal to `rangert`."""
+        `rad` (PostgreSQL; the row carries `i_kommunen`), for NivadeltSok: building the two
+        expressions through the ORM cost more than its whole statement. The same operations in
+        the same order, so the same floats; tests/tilbud/test_rangering.py holds every page
+        equal to `rangert`."""
         lat0, lon0, coslat2 = self._punkt()
         sql = (
             f"CASE WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 1 "
             f"WHEN {rad}.organisasjon_id = ANY(%s::bigint[]) THEN 2 "
             f"WHEN {rad}.rhf_id = %s THEN 3 ELSE 4 END AS niva_rang, "
-            f"((({rad}.sted_lat - %s) * ({rad}.sted_lat - %s)) "
-            f"+ ((({rad}.sted_lon - %s) * ({rad}.sted_lon - %s)) * %s)) AS avstand2"
+            f"CASE WHEN {rad}.i_kommunen THEN 0.0 "
+            f"WHEN {rad}.sted_lat IS NULL THEN %s "
+            f"ELSE ((({rad}.sted_lat - %s) * ({rad}.sted_lat - %s)) "
+            f"+ ((({rad}.sted_lon - %s) * ({rad}.sted_lon - %s)) * %s)) END AS avstand2"
         )
         return sql, [
             id_liste(self.egne_hf),
             id_liste(self.med_avtale),
             self.kommune.rhf_id,
+            AVSTAND2_UKJENT,
             lat0,
             lat0,
             lon0,
@@ -150,7 +206,8 @@ class NivadeltSok(Sokeside):
 
     def __init__(self, rangering: Pasientrangering, filtrert: QuerySet) -> None:
         super().__init__()
-        felt = ["pk", "organisasjon_id", "navn", "rhf_id", "sted_lat", "sted_lon"]
+        felt = ["pk", "organisasjon_id", "navn", "rhf_id", "sted_lat", "sted_lon", "i_kommunen"]
+        filtrert = filtrert.annotate(i_kommunen=rangering.i_kommunen(filtrert))
         ledd = ['"avstand2" ASC NULLS LAST', '"navn"', '"pk"']
         if "relevans" in filtrert.query.annotations:
             felt.append("relevans")

@@ -45,10 +45,33 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
         paginering.paginate_queryset(filterset.treff, drf_request), motor.kortdata
     )
     idag = timezone.localdate()
-    resultater = [resultatkort(kort, filterset.pasientkommune, idag=idag) for kort in side]
+    uten_bydel = filterset.uten_bydel
+    resultater = [
+        resultatkort(kort, filterset.pasientkommune, idag=idag, uten_bydel=uten_bydel)
+        for kort in side
+    ]
     svar = dict(paginering.get_paginated_response(resultater).data)
+    svar.update(rangering(filterset))
     svar["tomt_svar"] = tomt_svar(params, filterset, motor) if svar["count"] == 0 else None
     return svar
+
+
+def rangering(filterset: Sokefilter) -> dict[str, Any]:
+    """What the order of the answer is by: `rangert_etter` ("bydel", "kommune" or null when no
+    place was given), and `rangering_merknad`, a sentence for the GP when the order is not what
+    they may expect (Oslo without a bydel)."""
+    if filterset.pasientkommune is None:
+        etter = None
+    else:
+        etter = "bydel" if filterset.bydel is not None else "kommune"
+    merknad = None
+    if filterset.uten_bydel:
+        merknad = gettext(
+            "Rekkefølgen er ikke etter bydel: uten bydel står alle sykehusene med "
+            "opptaksområde i Oslo først. Velg pasientens bydel for å få pasientens eget "
+            "sykehus først."
+        )
+    return {"rangert_etter": etter, "rangering_merknad": merknad}
 
 
 def tomt_svar(
