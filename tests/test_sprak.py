@@ -27,7 +27,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from tests.factories import bruker_med_rolle
-from tilbud.models import Behandlingsform, Fylke, Malgruppe, Organisasjon, Tilbud
+from tilbud.models import Behandlingsform, Fylke, Malgruppe, Opptaksomrade, Organisasjon, Tilbud
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +221,8 @@ def _data(tilbud_ider: set[int], ekstra: set[str]) -> list[str]:
             data |= {m.navn, m.navn.lower()} | {str(k) for k in m.koder.all()}
         data |= {b.navn for b in t.behandlingsformer.all()}
     data |= {f.navn for f in Fylke.objects.all()}
+    # Oslo's bydeler: place names, in the search page's bydel choice.
+    data |= set(Opptaksomrade.objects.exclude(bydelsnavn="").values_list("bydelsnavn", flat=True))
     data |= {o.navn for o in Organisasjon.objects.rhf()}
     data |= {m.navn for m in Malgruppe.objects.all()}
     data |= {b.navn for b in Behandlingsform.objects.all()}

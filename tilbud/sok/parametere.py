@@ -243,7 +243,9 @@ PARAMETERE: tuple[Parameter, ...] = (
         lambda: _filter(BydelField, METODE, _("Bydel i Oslo (SSB-nummer som 030111, eller navn)")),
         lambda qs, verdi, sok: qs,
         slipp=(1, "geografi"),
-        frase=Frase(_STED - 0.1, lambda v: f"i bydel {v.navn}", sted=True),
+        frase=Frase(
+            _STED - 0.1, lambda v: gettext("i bydel %(bydel)s") % {"bydel": v.navn}, sted=True
+        ),
         side=Sidevalg(
             _("Bydel (Oslo)"),
             _("Ikke valgt"),
