@@ -85,7 +85,7 @@ class TilbudQuerySet(models.QuerySet):
 
     def med_relasjoner(self) -> "TilbudQuerySet":
         """Everything a list or detail response shows, in a constant number of queries."""
-        return self.select_related("organisasjon", "rhf").prefetch_related(
+        return self.select_related("organisasjon", "rhf", "vurderingsenhet").prefetch_related(
             "malgrupper",
             "behandlingsformer",
             models.Prefetch("lokasjoner", queryset=Lokasjon.objects.select_related("kommune")),
