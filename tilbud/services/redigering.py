@@ -135,6 +135,12 @@ def _for_lange_tekster(felt: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _attname(navn: str) -> str:
+    """The column a field is stored in: `vurderingsenhet_id` for the foreign key."""
+    felt = Tilbud._meta.get_field(navn)
+    return felt.attname if isinstance(felt, models.Field) else navn
+
+
 def _valider(tilbud: Tilbud, felt: dict[str, Any]) -> None:
     ukjente = sorted(set(felt) - set(REDIGERBARE_FELT) - set(M2M_FELT))
     if ukjente:
@@ -144,7 +150,7 @@ def _valider(tilbud: Tilbud, felt: dict[str, Any]) -> None:
     for navn, verdi in felt.items():
         if navn not in M2M_FELT:
             # Foreign keys by key: a proposal stores the key, a form gives the object.
-            setattr(tilbud, Tilbud._meta.get_field(navn).attname, getattr(verdi, "pk", verdi))
+            setattr(tilbud, _attname(navn), getattr(verdi, "pk", verdi))
     if tilbud.startdato and tilbud.avsluttet_dato and tilbud.avsluttet_dato < tilbud.startdato:
         raise ValidationError(
             {
@@ -235,11 +241,7 @@ def tilbud_oppdater(
     change and the confirmation are one new version and one history entry."""
     kandidat = Tilbud.objects.get(pk=tilbud_id)
     _valider(kandidat, endringer)
-    felt = {
-        Tilbud._meta.get_field(k).attname: getattr(v, "pk", v)
-        for k, v in endringer.items()
-        if k not in M2M_FELT
-    }
+    felt = {_attname(k): getattr(v, "pk", v) for k, v in endringer.items() if k not in M2M_FELT}
     if bekreft:
         felt.update(_bekreftet_felt(bruker, tilbud_id))
         grunn = f"{grunn.strip()} ({BEKREFTET})" if grunn.strip() else BEKREFTET
