@@ -120,13 +120,15 @@ def liste_ut(h: Henvisning, idag: Any, *, bruker_id: int | None = None) -> dict[
 
 
 def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> dict[str, Any]:
-    from ..selectors import statuslogg
+    from ..livssyklus import Part
+    from ..selectors import advarsler_for, statuslogg
 
     data = _kort(h, idag, bruker_id=h.sender_id if part == "sender" else None)
     data.update(
         {
             "din_rolle": part,
             "handlinger": handlinger,
+            "advarsler": advarsler_for(h, Part(part)),
             "fodselsnummer": h.fodselsnummer,
             "navn": h.navn,
             "diagnosekoder": h.diagnosekoder,
