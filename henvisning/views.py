@@ -173,6 +173,8 @@ def _skjema(
             "form": form,
             "henvisning": h,
             "mottaker": services.mottaker_for(tilbud),
+            # A saved draft with the patient's number: warn before it is sent.
+            "advarsler": selectors.advarsler_for(h, Part.SENDER) if h is not None else [],
         },
         status=status,
     )

@@ -126,3 +126,48 @@ def test_gp_page_says_where_it_stands_and_warns(client, sender, annen_lege, tilb
     assert "Status på henvisning (HIS 1206)" in side
     mine = client.get("/henvisninger/").content.decode()
     assert f"Skal vurderes innen {frist}." in mine
+
+
+def test_a_saved_draft_warns_before_it_is_sent(client, sender, annen_lege, tilbud, rve_tilbud):
+    from rest_framework.test import APIClient
+
+    send(APIClient(), sender, tilbud)
+    api = APIClient()
+    api.force_authenticate(annen_lege)
+    utkast = api.post(URL, {"tilbud": rve_tilbud.pk, **komplett()}, format="json").json()["id"]
+    client.force_login(annen_lege)
+    side = client.get(f"/henvisninger/{utkast}/endre/").content.decode()
+    assert "Henvis pasienten" in side and ADVARSEL in side and tilbud.navn not in side
+
+
+# Who reaches a referral routed to the RVE: its assessors do, the provider's intake does not
+# (404, as for anything outside a user's scope), the GP does.
+RVE_MATRISE = [
+    ("/henvisninger/{pk}/", "get", {"vurderer": 200, "leverandor": 404, "sender": 200}),
+    ("/henvisninger/{pk}/utskrift/", "get", {"vurderer": 200, "leverandor": 404, "sender": 200}),
+    ("/api/v1/henvisninger/{pk}/", "get", {"vurderer": 200, "leverandor": 404, "sender": 200}),
+    ("/api/v1/henvisninger/{pk}/fhir/", "get", {"vurderer": 200, "leverandor": 404, "sender": 200}),
+    (
+        "/api/v1/henvisninger/{pk}/motta/",
+        "post",
+        {"vurderer": 200, "leverandor": 404, "sender": 409},
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "metode", "forventet"), RVE_MATRISE)
+def test_permission_matrix_for_an_rve_routed_referral(
+    client, sender, mottaker, rve, rve_tilbud, url, metode, forventet
+) -> None:
+    from rest_framework.test import APIClient
+
+    pk = send(APIClient(), sender, rve_tilbud)
+    brukere = {
+        "vurderer": bruker_med_rolle("mottaker", organisasjon=rve.navn),
+        "leverandor": mottaker,
+        "sender": sender,
+    }
+    for rolle, status in forventet.items():
+        client.force_login(brukere[rolle])
+        svar = getattr(client, metode)(url.format(pk=pk))
+        assert svar.status_code == status, (rolle, url)
