@@ -4,6 +4,7 @@ status is kept as Task.businessStatus."""
 
 from typing import Any
 
+from . import his1206
 from .models import Henvisning
 
 FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
@@ -14,6 +15,17 @@ KODEVERK_SYSTEM = {
     "ICD10": "urn:oid:2.16.578.1.12.4.1.1.7110",
 }
 STATUS_SYSTEM = "https://helsearbeid.no/fhir/CodeSystem/henvisningsstatus"
+# Helsenorge's rendering of HIS 1206 (NorskHelsenett/FHIRCodeAndMore, ExampleIG): the status
+# as a business status, and the referral's dates as extensions.
+BUSINESS_STATUS_URL = "http://helsenorge.no/fhir/StructureDefinition/businessstatus"
+DATO_URL = {
+    "ansiennitetsdato": "http://helsenorge.no/fhir/StructureDefinition/no-ansiennitets-dato",
+    "mottatt_dato": "http://helsenorge.no/fhir/StructureDefinition/no-mottatt-dato",
+    "frist_vurdering": "http://helsenorge.no/fhir/StructureDefinition/no-frist-for-vurdering",
+    "frist_helsehjelp": "http://helsenorge.no/fhir/StructureDefinition/no-frist-for-helsehjelp",
+    # Helsenorge names vurdertDato without publishing its URL; ours, in the same pattern.
+    "vurdert_dato": "https://helsearbeid.no/fhir/StructureDefinition/no-vurdert-dato",
+}
 
 _TASK_STATUS = {
     "utkast": "draft",
@@ -59,13 +71,36 @@ def _organisasjon(org: Any) -> dict[str, Any]:
     return ref
 
 
+def business_status(h: Henvisning) -> dict[str, Any]:
+    """The HIS 1206 code first (when the state has one), then our own richer state."""
+    nasjonal = his1206.status_for(h)
+    koding = []
+    if nasjonal["kode"]:
+        koding.append(
+            {"system": his1206.KODESYSTEM, "code": nasjonal["kode"], "display": nasjonal["navn"]}
+        )
+    koding.append({"system": STATUS_SYSTEM, "code": h.status})
+    return {"coding": koding, "text": nasjonal["navn"] or h.get_status_display()}
+
+
+def dato_utvidelser(h: Henvisning) -> list[dict[str, Any]]:
+    """The HIS 1206 dates that are set, as Helsenorge's extensions (valueDateTime)."""
+    return [
+        {"url": DATO_URL[navn], "valueDateTime": verdi.isoformat()}
+        for navn, verdi in his1206.datoer(h).items()
+        if verdi is not None
+    ]
+
+
 def fhir_bundle(h: Henvisning) -> dict[str, Any]:
     sr_id, task_id = f"henvisning-{h.pk}", f"henvisning-{h.pk}-task"
+    status = business_status(h)
     pasient = _pasient(h)
     avsender = {"display": h.sender.get_full_name() or h.sender.get_username()}
     service_request: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "id": sr_id,
+        "extension": [{"url": BUSINESS_STATUS_URL, "valueCodeableConcept": status}],
         "status": service_request_status(h),
         "intent": "order",
         "subject": pasient,
@@ -97,10 +132,7 @@ def fhir_bundle(h: Henvisning) -> dict[str, Any]:
         "resourceType": "Task",
         "id": task_id,
         "status": task_status(h),
-        "businessStatus": {
-            "coding": [{"system": STATUS_SYSTEM, "code": h.status}],
-            "text": h.get_status_display(),
-        },
+        "businessStatus": status,
         "intent": "order",
         "focus": {"reference": f"urn:uuid:{_uuid(sr_id)}"},
         "for": pasient,
@@ -109,6 +141,8 @@ def fhir_bundle(h: Henvisning) -> dict[str, Any]:
         "requester": avsender,
         "owner": _organisasjon(h.mottaker),
     }
+    if utvidelser := dato_utvidelser(h):
+        task["extension"] = utvidelser
     if h.begrunnelse and task["status"] in {"rejected", "cancelled"}:
         task["statusReason"] = {"text": h.begrunnelse}
     if h.vurderingsfrist:

@@ -99,6 +99,11 @@ class Henvisning(models.Model):
     avvisningsgrunn = models.CharField(_("avvisningsgrunn"), max_length=30, blank=True)
     frist = models.DateField(_("frist for helsehjelp"), null=True, blank=True)
     vurderingsfrist = models.DateField(_("frist for vurdering"), null=True, blank=True)
+    # HIS 1206 dates (henvisning.his1206). Ansiennitetsdato: the first date any receiver in the
+    # specialist health service had the referral; a forwarded copy keeps it (HIS 1208).
+    # Mottatt dato: the date this receiver had it (a portal referral: the day it was sent).
+    ansiennitetsdato = models.DateField(_("ansiennitetsdato"), null=True, blank=True)
+    mottatt_dato = models.DateField(_("mottatt dato"), null=True, blank=True)
     videresendt_til = models.ForeignKey(
         Tilbud,
         on_delete=models.PROTECT,
@@ -130,6 +135,13 @@ class Henvisning(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(utfall="rett") | models.Q(frist__isnull=False),
                 name="henvisning_rett_har_frist",
+            ),
+            # Seniority can only be earlier than (or the day of) this receiver's receipt.
+            models.CheckConstraint(
+                condition=models.Q(ansiennitetsdato__isnull=True)
+                | models.Q(mottatt_dato__isnull=True)
+                | models.Q(ansiennitetsdato__lte=models.F("mottatt_dato")),
+                name="henvisning_ansiennitet_for_mottatt",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="utkast")

@@ -127,6 +127,37 @@ def handlinger_for(henvisning: Henvisning, part: Part) -> list[str]:
     return [h.value for h in mulige_handlinger(tilstand, part)]
 
 
+# Referrals that hold the patient's place on (or on the way to) a tilbud's waiting list.
+AKTIVE = Q(status__in=["sendt", "mottatt", "venter"]) | Q(status="vurdert", utfall="rett")
+
+ANNEN_AKTIV_ADVARSEL = gettext_lazy(
+    "Pasienten har allerede en aktiv henvisning til et annet tilbud. Under fritt "
+    "behandlingsvalg kan en pasient stå på bare én venteliste om gangen: avklar med pasienten "
+    "før du sender, og trekk den ene henvisningen om pasienten velger den andre."
+)
+
+
+def har_annen_aktiv_henvisning(henvisning: Henvisning) -> bool:
+    """Does the patient stand on another tilbud's waiting list (or is referred to one)? Found
+    by the keyed hash of the fødselsnummer, across every referrer; the answer is yes or no and
+    nothing else, so no data from another GP's referral is ever shown."""
+    if not henvisning.fodselsnummer_hash:
+        return False
+    return (
+        Henvisning.objects.filter(AKTIVE, fodselsnummer_hash=henvisning.fodselsnummer_hash)
+        .exclude(pk=henvisning.pk)
+        .exclude(tilbud_id=henvisning.tilbud_id)
+        .exists()
+    )
+
+
+def advarsler_for(henvisning: Henvisning, part: Part) -> list[str]:
+    """Warnings for the sender of a referral not yet ended (the receiver routes on its own)."""
+    if part != Part.SENDER or henvisning.status not in {"utkast", "sendt", "mottatt"}:
+        return []
+    return [str(ANNEN_AKTIV_ADVARSEL)] if har_annen_aktiv_henvisning(henvisning) else []
+
+
 def er_forfalt(henvisning: Henvisning, *, idag: date) -> bool:
     return bool(
         henvisning.status in VENTER_PA_VURDERING

@@ -51,9 +51,14 @@ def idag() -> date:
 
 
 def mottaker_for(tilbud: Tilbud) -> Organisasjon:
-    """Where the tilbud's referrals go: the provider; the HF (or ideell hospital) itself; or the
-    region's assessment unit RKE/RVE, which an RHF organisation stands for. A private provider
-    reached through «the HF's intake», and an unknown route, go to the region, which routes on."""
+    """Where the tilbud's referrals go. The mottak block decides when a coordinator has
+    registered who assesses: that unit (an HF, the region's assessment unit RKE/RVE, or the
+    provider itself) gets the referral in its inbox. Otherwise the catalogue's reading of the
+    source: the provider; the HF (or ideell hospital) itself; or the region, which an RHF
+    organisation stands for. A private provider reached through «the HF's intake», and an
+    unknown route, go to the region, which routes on."""
+    if tilbud.vurderes_av and tilbud.vurderingsenhet_id is not None:
+        return tilbud.vurderingsenhet  # type: ignore[return-value]
     if tilbud.henvisning_til == Tilbud.HenvisningTil.LEVERANDOR:
         return tilbud.organisasjon
     if tilbud.henvisning_til == Tilbud.HenvisningTil.HF and tilbud.organisasjon.type in {
@@ -359,6 +364,10 @@ def henvisning_overgang(
         # inbox the moment it is sent, so that is when it is received. The unit's acknowledgement
         # (MOTTA) must not move the deadline, or opening the inbox late would extend it.
         h.vurderingsfrist = frister.vurderingsfrist(dag)
+        # The same day is the formal receipt date (HIS 1206 mottattDato) and, for a referral
+        # no receiver had before, its seniority (ansiennitetsdato).
+        h.mottatt_dato = dag
+        h.ansiennitetsdato = h.ansiennitetsdato or dag
     elif handling == Handling.MOTTA:
         h.mottatt = naa
     elif handling == Handling.VURDER:
@@ -417,6 +426,9 @@ def _videresend(h: Henvisning, tilbud: Tilbud | None, bruker: Bruker) -> Henvisn
     # Forwarding happens inside the specialist health service, which has had the referral since
     # it was first sent: the clock keeps running (the copy keeps the original deadline).
     kopi.vurderingsfrist = h.vurderingsfrist or frister.vurderingsfrist(idag())
+    # The new receiver's own receipt date; the seniority stays the first receiver's (HIS 1208).
+    kopi.mottatt_dato = idag()
+    kopi.ansiennitetsdato = h.ansiennitetsdato or h.mottatt_dato or kopi.mottatt_dato
     kopi.sjekkliste = []  # the checklist was the first tilbud's
     kopi.save()
     Statusendring.objects.create(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tilbud.models import Tilbud
 
-from . import selectors, services, tilgang
+from . import his1206, selectors, services, tilgang
 from .forms import (
     AvvisForm,
     BegrunnelseForm,
@@ -173,6 +173,8 @@ def _skjema(
             "form": form,
             "henvisning": h,
             "mottaker": services.mottaker_for(tilbud),
+            # A saved draft with the patient's number: warn before it is sent.
+            "advarsler": selectors.advarsler_for(h, Part.SENDER) if h is not None else [],
         },
         status=status,
     )
@@ -254,6 +256,9 @@ def _detalj(
         "part": part.value,
         "handlinger": handlinger,
         "forfalt": selectors.er_forfalt(h, idag=services.idag()),
+        "nasjonal": his1206.status_for(h),
+        "advarsler": selectors.advarsler_for(h, part),
+        "status_i_ord": his1206.i_ord(h, idag=services.idag(), mottaker=part == Part.MOTTAKER),
         "foresporsler": h.foresporsler.all(),
         "statuslogg": selectors.statuslogg(h),
         "henviser": selectors.henviser(h),

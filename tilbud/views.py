@@ -70,6 +70,9 @@ def _med_datoer(tilbud: dict[str, Any]) -> dict[str, Any]:
     ventetid = ny.get("ventetid")
     if isinstance(ventetid, dict) and isinstance(ventetid.get("dato"), str):
         ny["ventetid"] = {**ventetid, "dato": date.fromisoformat(ventetid["dato"])}
+    mottak = ny.get("mottak")
+    if isinstance(mottak, dict) and isinstance(mottak.get("ar_kontrollert"), str):
+        ny["mottak"] = {**mottak, "ar_kontrollert": date.fromisoformat(mottak["ar_kontrollert"])}
     return ny
 
 

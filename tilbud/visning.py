@@ -143,3 +143,13 @@ _ETIKETTER: dict[tuple[type, str, str | None], str] = {}
 def dato(verdi: Any) -> str | None:
     """A date as DRF's DateField writes it (ISO 8601), None kept."""
     return verdi.isoformat() if verdi is not None else None
+
+
+def elektronisk_adresse(her_id: int | None, her_navn: str) -> str | None:
+    """«Arbeidsrettet rehabilitering, Helse Nord (HER-id 8765432)»: the receiving service as a
+    GP's EPJ finds it in the Adresseregisteret; None when no HER-id is registered."""
+    if her_id is None:
+        return None
+    if her_navn:
+        return _("%(navn)s (HER-id %(her_id)s)") % {"navn": her_navn, "her_id": her_id}
+    return _("HER-id %(her_id)s") % {"her_id": her_id}

@@ -266,6 +266,12 @@ SPECTACULAR_SETTINGS = {
     "TAGS": TAGGER,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets used in more than one place get one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "VurderesAvEnum": "tilbud.models.mottak.VurderesAv",
+        "MeldingEnum": "tilbud.models.mottak.Melding",
+        "His1206KodeEnum": "henvisning.his1206.His1206",
+    },
     # Swagger UI is served from our own static files: nothing is fetched from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from helsearbeid.api.felt import StrengBoolsk, StrengTekst
 from tilbud.models import Tilbud
 
+from .. import his1206
 from ..livssyklus import Avvisningsgrunn, Utfall
 from ..models import Henvisning
 
@@ -81,7 +82,7 @@ class SvarInput(serializers.Serializer):
     svar = StrengTekst(max_length=5000)
 
 
-def _kort(h: Henvisning, idag: Any) -> dict[str, Any]:
+def _kort(h: Henvisning, idag: Any, *, bruker_id: int | None = None) -> dict[str, Any]:
     from ..selectors import er_forfalt, henviser
 
     return {
@@ -95,6 +96,10 @@ def _kort(h: Henvisning, idag: Any) -> dict[str, Any]:
         "utfall": h.utfall or None,
         "frist": h.frist,
         "vurderingsfrist": h.vurderingsfrist,
+        # The national status (HIS 1206) and its dates, and the same in words for the reader:
+        # the sender reads what happens next, the receiving unit what it must do by when.
+        "his1206": his1206.status_for(h),
+        "status_i_ord": his1206.i_ord(h, idag=idag, mottaker=h.sender_id != bruker_id),
         "forfalt": er_forfalt(h, idag=idag),
         "sendt": h.sendt,
         "endret": h.endret,
@@ -110,18 +115,20 @@ def videresending_ut(t: Tilbud) -> dict[str, Any]:
     }
 
 
-def liste_ut(h: Henvisning, idag: Any) -> dict[str, Any]:
-    return _kort(h, idag)
+def liste_ut(h: Henvisning, idag: Any, *, bruker_id: int | None = None) -> dict[str, Any]:
+    return _kort(h, idag, bruker_id=bruker_id)
 
 
 def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> dict[str, Any]:
-    from ..selectors import statuslogg
+    from ..livssyklus import Part
+    from ..selectors import advarsler_for, statuslogg
 
-    data = _kort(h, idag)
+    data = _kort(h, idag, bruker_id=h.sender_id if part == "sender" else None)
     data.update(
         {
             "din_rolle": part,
             "handlinger": handlinger,
+            "advarsler": advarsler_for(h, Part(part)),
             "fodselsnummer": h.fodselsnummer,
             "navn": h.navn,
             "diagnosekoder": h.diagnosekoder,
@@ -163,3 +170,43 @@ def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> 
         }
     )
     return data
+
+
+class His1206Serializer(serializers.Serializer):
+    """For the OpenAPI schema: the national status of a referral and its dates."""
+
+    kode = serializers.ChoiceField(
+        choices=[k.value for k in his1206.His1206],
+        allow_null=True,
+        help_text="HIS 1206-koden (http://helsenorge.no/fhir/CodeSystem/henvisningsstatus). "
+        "Våre tilstander og koden hver av dem vises som:\n\n" + his1206.som_markdown(),
+    )
+    navn = serializers.CharField(allow_null=True)
+    ansiennitetsdato = serializers.DateField(
+        allow_null=True,
+        help_text="Første dato en mottaker i spesialisthelsetjenesten hadde henvisningen; "
+        "følger med ved videresending.",
+    )
+    mottatt_dato = serializers.DateField(allow_null=True, help_text="Denne mottakerens dato.")
+    frist_vurdering = serializers.DateField(
+        allow_null=True, help_text="10 virkedager etter mottatt dato."
+    )
+    frist_helsehjelp = serializers.DateField(
+        allow_null=True, help_text="Satt når rett til helsehjelp er gitt, påkrevd da."
+    )
+    vurdert_dato = serializers.DateField(allow_null=True)
+
+
+class HenvisningSvar(serializers.Serializer):
+    """For the OpenAPI schema: the parts of a referral that carry its status (the response has
+    more fields)."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=[v for v, _navn in Henvisning.Status.choices],
+        help_text="Vår egen, rikere tilstand; `his1206.kode` er den nasjonale.",
+    )
+    his1206 = His1206Serializer()
+    status_i_ord = serializers.CharField(
+        help_text="Hvor henvisningen står, og innen hvilken dato noe må skje."
+    )

@@ -64,7 +64,16 @@ class HenvisningListeApi(_Base, GenericAPIView):
     # What OPTIONS describes for POST (without it OPTIONS was a 500).
     serializer_class = s.OpprettInput
 
-    @extend_schema(operation_id="henvisninger_list", responses={200: dict})
+    @extend_schema(
+        operation_id="henvisninger_list",
+        responses={
+            200: OpenApiResponse(
+                dict,
+                description="Sidene med henvisninger; hver har `his1206` (den nasjonale "
+                "statusen og datoene, skjemaet `His1206`) og `status_i_ord`.",
+            )
+        },
+    )
     def get(self, request: Request) -> Response:
         self.filter_queryset(selectors.innboks(request.user))  # rejects unknown parameters
         rolle = request.query_params.get("rolle", "")
@@ -80,7 +89,9 @@ class HenvisningListeApi(_Base, GenericAPIView):
             qs = qs.filter(status=request.query_params["status"])
         idag = services.idag()
         side = self.paginate_queryset(qs.distinct())
-        return self.get_paginated_response([s.liste_ut(h, idag) for h in side])
+        return self.get_paginated_response(
+            [s.liste_ut(h, idag, bruker_id=request.user.pk) for h in side]
+        )
 
     @extend_schema(request=s.OpprettInput, responses={201: dict})
     def post(self, request: Request) -> Response:
@@ -101,7 +112,7 @@ class HenvisningListeApi(_Base, GenericAPIView):
 
 
 class HenvisningDetaljApi(_Base):
-    @extend_schema(operation_id="henvisninger_retrieve", responses={200: dict})
+    @extend_schema(operation_id="henvisninger_retrieve", responses={200: s.HenvisningSvar})
     def get(self, request: Request, pk: int) -> Response:
         h, part = tilgang.henvisning_for(bruker=request.user, henvisning_id=pk, handling="api")
         return Response(
@@ -301,7 +312,9 @@ class ForfalteApi(_Base, GenericAPIView):
         qs = selectors.forfalte(request.user, idag=idag)
         self.filter_queryset(qs)
         side = self.paginate_queryset(qs)
-        return self.get_paginated_response([s.liste_ut(h, idag) for h in side])
+        return self.get_paginated_response(
+            [s.liste_ut(h, idag, bruker_id=request.user.pk) for h in side]
+        )
 
 
 class ForfaltePerEnhetApi(_Base):
@@ -348,4 +361,6 @@ class HenvisningSokApi(_Base):
             bruker=request.user, fodselsnummer=inn.validated_data["fodselsnummer"]
         )
         idag = services.idag()
-        return Response({"results": [s.liste_ut(h, idag) for h in treff]})
+        return Response(
+            {"results": [s.liste_ut(h, idag, bruker_id=request.user.pk) for h in treff]}
+        )

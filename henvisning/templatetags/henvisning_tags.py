@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from henvisning import selectors, tilgang
+from henvisning import his1206, selectors, services, tilgang
 
 register = template.Library()
 
@@ -44,3 +44,10 @@ def henvis_url(context: Any, tilbud: Any) -> str:
 def henviser(henvisning: Any) -> Any:
     """Who referred (henvisning.selectors.henviser), for the inbox and the referral page."""
     return selectors.henviser(henvisning)
+
+
+@register.filter
+def i_ord(henvisning: Any, mottaker: bool = False) -> str:
+    """Where the referral stands and by which date something must happen (henvisning.his1206),
+    for the GP or, with `mottaker`, for the receiving unit."""
+    return his1206.i_ord(henvisning, idag=services.idag(), mottaker=bool(mottaker))

@@ -255,7 +255,9 @@ def test_fhir_eksport_er_gyldig_r4(
     assert sr.status == "active" and sr.intent == "order"
     assert sr.subject.identifier.value == FNR
     assert sr.reasonCode[0].coding[0].code == "L86"
-    assert task.status == "accepted" and task.businessStatus.coding[0].code == "vurdert"
+    assert task.status == "accepted"
+    # The national code first (HIS 1206), then our own state.
+    assert [c.code for c in task.businessStatus.coding] == ["vurdert-behov", "vurdert"]
 
 
 def test_videresending_bare_til_aktive_tilbud_som_tar_imot(

@@ -72,9 +72,10 @@ def test_api_sidestorrelse_1_og_25(
     ("hvem", "url", "sporringer"),
     [
         # session, user, roles, the referral, the access log entry, forespørsler, status log,
-        # the sender's henviser role (who referred)
-        ("sender", "/henvisninger/{pk}/", 8),
-        ("sender", "/api/v1/henvisninger/{pk}/", 8),
+        # the sender's henviser role (who referred); for the sender one more: is the patient
+        # referred to another tilbud too (a yes/no by the fødselsnummer's hash)
+        ("sender", "/henvisninger/{pk}/", 9),
+        ("sender", "/api/v1/henvisninger/{pk}/", 9),
         # the receiver's page also lists the tilbud it may forward to
         ("mottaker", "/henvisninger/{pk}/", 9),
         ("mottaker", "/api/v1/henvisninger/{pk}/", 8),

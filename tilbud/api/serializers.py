@@ -21,9 +21,17 @@ from tilbud.models import (
     Organisasjon,
     Tilbud,
 )
+from tilbud.models.mottak import MELDING_NAVNEROM, Melding, VurderesAv
 from tilbud.models.tilbud import Fagomrade
 from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
-from tilbud.visning import avstand_km, etikett, ferskhet, henvisning_kort, niva
+from tilbud.visning import (
+    avstand_km,
+    elektronisk_adresse,
+    etikett,
+    ferskhet,
+    henvisning_kort,
+    niva,
+)
 from tilbud.visning import dato as iso_dato
 
 
@@ -76,6 +84,59 @@ class VentetidSerializer(serializers.Serializer):
     type = serializers.CharField(source="ventetid_type")
     dato = serializers.DateField(source="ventetid_dato", allow_null=True)
     kilde = serializers.CharField(source="ventetid_kilde")
+
+
+class MeldingSerializer(serializers.Serializer):
+    kode = serializers.ChoiceField(choices=Melding.choices)
+    navn = serializers.CharField()
+    navnerom = serializers.CharField(
+        allow_null=True, help_text="XML-navnerommet, når det er kjent."
+    )
+
+
+class EnhetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    navn = serializers.CharField()
+
+
+class VurderesAvSerializer(serializers.Serializer):
+    kode = serializers.ChoiceField(choices=VurderesAv.choices)
+    navn = serializers.CharField()
+    enhet = EnhetSerializer()
+
+
+class MottakSerializer(serializers.Serializer):
+    """Where the referral is received electronically. Null (or an empty list) is «ikke
+    registrert»: nothing is guessed."""
+
+    her_id = serializers.IntegerField(allow_null=True)
+    her_navn = serializers.CharField(help_text="Tjenestens navn slik Adresseregisteret gir det.")
+    overordnet_her_id = serializers.IntegerField(allow_null=True)
+    elektronisk_adresse = serializers.SerializerMethodField()
+    vurderes_av = serializers.SerializerMethodField()
+    meldinger = serializers.SerializerMethodField()
+    ar_kontrollert = serializers.DateField(allow_null=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_elektronisk_adresse(self, obj: Tilbud) -> str | None:
+        return elektronisk_adresse(obj.her_id, obj.her_navn)
+
+    @extend_schema_field(VurderesAvSerializer(allow_null=True))
+    def get_vurderes_av(self, obj: Tilbud) -> dict | None:
+        if not obj.vurderes_av or obj.vurderingsenhet is None:
+            return None
+        return {
+            "kode": obj.vurderes_av,
+            "navn": etikett(VurderesAv, obj.vurderes_av, get_language()),
+            "enhet": {"id": obj.vurderingsenhet.pk, "navn": obj.vurderingsenhet.navn},
+        }
+
+    @extend_schema_field(MeldingSerializer(many=True))
+    def get_meldinger(self, obj: Tilbud) -> list[dict]:
+        return [
+            {"kode": kode, "navn": Melding(kode).label, "navnerom": MELDING_NAVNEROM.get(kode)}
+            for kode in obj.meldinger
+        ]
 
 
 class TilbudListeSerializer(serializers.ModelSerializer):
@@ -168,9 +229,12 @@ class TilbudListeSerializer(serializers.ModelSerializer):
 
 
 class TilbudDetaljSerializer(TilbudListeSerializer):
+    mottak = MottakSerializer(source="*")
+
     class Meta(TilbudListeSerializer.Meta):
         fields = [
             *TilbudListeSerializer.Meta.fields,
+            "mottak",
             "kilde_id",
             "kategori",
             "malgruppe_tekst",
@@ -298,6 +362,9 @@ class TilbudEndringSerializer(serializers.ModelSerializer):
     )
     lokasjoner = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Lokasjon.objects.all()
+    )
+    meldinger = serializers.ListField(
+        child=serializers.ChoiceField(choices=Melding.choices), required=False, max_length=10
     )
 
     class Meta:

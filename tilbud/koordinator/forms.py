@@ -8,9 +8,11 @@ from django import forms
 from django.core import signing
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tilbud.models import Avtale, Lokasjon, Malgruppe, Organisasjon, Tilbud
+from tilbud.models.mottak import Melding
 from tilbud.services.organisasjon import LOKASJON_FELT, NYE_TYPER, ORGANISASJON_FELT
 from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
 
@@ -46,6 +48,18 @@ SEKSJONER = [
         ],
     ),
     (_("Henvisning"), ["henvisning_til", "henvisning_tekst", "henvisningstidspunkt"]),
+    (
+        _("Elektronisk mottak (Adresseregisteret)"),
+        [
+            "her_id",
+            "her_navn",
+            "overordnet_her_id",
+            "vurderes_av",
+            "vurderingsenhet",
+            "meldinger",
+            "ar_kontrollert",
+        ],
+    ),
     (
         _("Ventetid og kapasitet"),
         [
@@ -104,7 +118,10 @@ def _json(verdi: Any) -> Any:
 
 def verdier_for(tilbud: Tilbud) -> dict[str, Any]:
     """The editable values of a tilbud; many-to-many as sorted lists of keys."""
-    data = {navn: getattr(tilbud, navn) for navn in REDIGERBARE_FELT}
+    # Foreign keys by their key, so the snapshot is JSON.
+    data = {
+        navn: getattr(tilbud, Tilbud._meta.get_field(navn).attname) for navn in REDIGERBARE_FELT
+    }
     for navn in M2M_FELT:
         data[navn] = sorted(str(o.pk) for o in getattr(tilbud, navn).all())
     return data
@@ -124,6 +141,8 @@ def _fra_json(navn: str, verdi: Any) -> Any:
 def normaliser(verdi: Any) -> Any:
     """Comparable form of a value: text without surrounding space and with \\n line ends,
     many-to-many as a sorted list of keys, "" and None alike."""
+    if isinstance(verdi, models.Model):
+        return verdi.pk
     if isinstance(verdi, models.QuerySet | list | tuple | set):
         return sorted(str(getattr(v, "pk", v)) for v in verdi)
     if isinstance(verdi, str):
@@ -145,6 +164,12 @@ class TilbudForm(TilgjengeligSkjema, forms.ModelForm):
         max_length=500,
         help_text=_("Vises i historikken, f.eks. «Telefon med senteret 3. mars»."),
     )
+    meldinger = forms.MultipleChoiceField(
+        label=_("Meldinger tjenesten tar imot"),
+        choices=Melding.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Tilbud
@@ -160,11 +185,26 @@ class TilbudForm(TilgjengeligSkjema, forms.ModelForm):
             "ventetid_dato": _("Datoen ventetiden gjelder fra."),
             "alder_fra": _("Tomt betyr ingen nedre grense."),
             "alder_til": _("Tomt betyr ingen øvre grense."),
+            "her_id": _("Tjenestens HER-id i Adresseregisteret. Tomt: ikke registrert."),
+            "vurderingsenhet": _(
+                "Helseforetaket, den regionale vurderingsenheten eller tilbyderen selv."
+            ),
         }
 
     def __init__(self, *args: Any, lokasjoner: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["malgrupper"].queryset = Malgruppe.objects.order_by("navn")
+        # Who can assess a referral: an HF, an assessment unit, or the provider itself.
+        self.fields["vurderingsenhet"].queryset = Organisasjon.objects.filter(
+            Q(
+                type__in=[
+                    Organisasjon.Type.HF,
+                    Organisasjon.Type.IDEELL,
+                    Organisasjon.Type.VURDERINGSENHET,
+                ]
+            )
+            | Q(pk=self.instance.organisasjon_id)
+        ).order_by("navn")
         if lokasjoner is not None:
             self.fields["lokasjoner"].queryset = lokasjoner
         self.fields["lokasjoner"].label_from_instance = lambda lok: (

@@ -31,12 +31,16 @@ class Organisasjon(models.Model):
         HF = "hf", _("Helseforetak")
         IDEELL = "ideell", _("Ideelt sykehus med driftsavtale")
         PRIVAT = "privat", _("Privat leverandør med avtale")
+        # The region's assessment unit (RKE/RVE) receives referrals to private rehabilitation
+        # institutions and decides the right to care: a receiving organisation under its RHF.
+        VURDERINGSENHET = "rve", _("Regional vurderingsenhet (RKE/RVE)")
 
     navn = models.CharField(_("navn"), max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, db_index=True)
     # Only the four RHF have a short code (HSO, HV, HMN, HN).
     kode = models.CharField(_("kortkode"), max_length=5, unique=True, null=True, blank=True)
-    # The RHF that owns an HF or holds the ideell hospital's agreement; null for RHF and private.
+    # The RHF that owns an HF or an assessment unit, or holds the ideell hospital's agreement;
+    # null for RHF and private.
     rhf = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -77,7 +81,7 @@ class Organisasjon(models.Model):
                 name="organisasjon_kode_kun_for_rhf",
             ),
             models.CheckConstraint(
-                condition=~models.Q(type__in=["hf", "ideell"]) | models.Q(rhf__isnull=False),
+                condition=~models.Q(type__in=["hf", "ideell", "rve"]) | models.Q(rhf__isnull=False),
                 name="organisasjon_hf_har_rhf",
             ),
         ]

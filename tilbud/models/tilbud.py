@@ -2,6 +2,7 @@
 
 import pghistory
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from helsearbeid.uri import NettadresseField
 
 from .diagnose import Malgruppe
 from .geografi import Kommune
+from .mottak import HER_ID_MAKS, Melding, VurderesAv, validate_her_id, validate_meldinger
 from .organisasjon import Organisasjon
 
 
@@ -83,7 +85,7 @@ class TilbudQuerySet(models.QuerySet):
 
     def med_relasjoner(self) -> "TilbudQuerySet":
         """Everything a list or detail response shows, in a constant number of queries."""
-        return self.select_related("organisasjon", "rhf").prefetch_related(
+        return self.select_related("organisasjon", "rhf", "vurderingsenhet").prefetch_related(
             "malgrupper",
             "behandlingsformer",
             models.Prefetch("lokasjoner", queryset=Lokasjon.objects.select_related("kommune")),
@@ -164,6 +166,55 @@ class Tilbud(models.Model):
         default=HenvisningTil.UKJENT,
     )
     henvisning_tekst = models.TextField(_("om henvisning"), blank=True)
+    # The mottak block: where the referral is received electronically (Adresseregisteret).
+    # Fields on the tilbud rather than a one-to-one table: every tilbud has exactly one block,
+    # and as fields it is edited, version-checked (versjon), kept in the history (pghistory)
+    # and offered to the four-eyes proposals by the same code as the rest of the tilbud.
+    # Null or blank is «ikke registrert»: nothing is guessed from the catalogue's prose.
+    her_id = models.PositiveIntegerField(
+        _("HER-id"),
+        null=True,
+        blank=True,
+        validators=[validate_her_id],
+        help_text=_("Den mottakende tjenestens HER-id i Adresseregisteret."),
+    )
+    her_navn = models.CharField(
+        _("navn i Adresseregisteret"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tjenestens navn slik Adresseregisteret skriver det."),
+    )
+    overordnet_her_id = models.PositiveIntegerField(
+        _("overordnet HER-id"),
+        null=True,
+        blank=True,
+        validators=[validate_her_id],
+        help_text=_("Organisasjonens HER-id (tjenesten ligger under den)."),
+    )
+    vurderes_av = models.CharField(
+        _("vurderes av"), max_length=10, blank=True, choices=VurderesAv.choices
+    )
+    vurderingsenhet = models.ForeignKey(
+        Organisasjon,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vurderte_tilbud",
+        verbose_name=_("enheten som vurderer"),
+    )
+    meldinger = models.JSONField(
+        _("meldinger som tas imot"),
+        default=list,
+        blank=True,
+        validators=[validate_meldinger],
+        help_text=_("Meldingstyper og versjoner tjenesten tar imot: %(m)s.")
+        % {"m": ", ".join(Melding.labels)},
+    )
+    ar_kontrollert = models.DateField(
+        _("kontrollert mot Adresseregisteret"),
+        null=True,
+        blank=True,
+    )
     henvisning_regional_regel = models.BooleanField(
         _("regional henvisningsregel"),
         default=False,
@@ -240,13 +291,64 @@ class Tilbud(models.Model):
                 condition=models.Q(status__in=["aktiv", "ikke_bekreftet", "avsluttet"]),
                 name="tilbud_gyldig_status",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(her_id__isnull=True) | models.Q(her_id__gte=1, her_id__lte=HER_ID_MAKS)
+                )
+                & (
+                    models.Q(overordnet_her_id__isnull=True)
+                    | models.Q(overordnet_her_id__gte=1, overordnet_her_id__lte=HER_ID_MAKS)
+                ),
+                name="tilbud_her_id_gyldig",
+            ),
+            # AR's name belongs to a HER-id; without one it would be a name from nowhere.
+            models.CheckConstraint(
+                condition=models.Q(her_id__isnull=False) | models.Q(her_navn=""),
+                name="tilbud_her_navn_krever_her_id",
+                violation_error_message=_("Navnet i Adresseregisteret hører til en HER-id."),
+            ),
+            # Who assesses and which unit it is are one fact: both registered or neither.
+            models.CheckConstraint(
+                condition=models.Q(vurderes_av="", vurderingsenhet__isnull=True)
+                | (
+                    models.Q(vurderes_av__in=["hf", "rve", "tilbyder"])
+                    & models.Q(vurderingsenhet__isnull=False)
+                ),
+                name="tilbud_vurderes_av_med_enhet",
+                violation_error_message=_("Oppgi både hvem som vurderer og enheten."),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "rhf"], name="tilbud_status_rhf_idx"),
             models.Index(fields=["status", "fagomrade"], name="tilbud_status_fagomrade_idx"),
             # Incremental sync for mirrors pages by (endret, id).
             models.Index(fields=["endret", "id"], name="tilbud_endret_id_idx"),
+            # AR synchronisation finds tilbud by the service's HER-id.
+            models.Index(fields=["her_id"], name="tilbud_her_id_idx"),
         ]
 
     def __str__(self) -> str:
         return self.navn
+
+    def clean(self) -> None:
+        super().clean()
+        self.her_navn = " ".join(self.her_navn.split())
+        if self.vurderes_av and self.vurderingsenhet_id is None:
+            raise ValidationError({"vurderingsenhet": _("Velg enheten som vurderer.")})
+        if self.vurderingsenhet_id is not None and not self.vurderes_av:
+            raise ValidationError({"vurderes_av": _("Velg hvem som vurderer henvisningen.")})
+        if self.vurderes_av and self.vurderingsenhet is not None:
+            enhet = self.vurderingsenhet
+            Type = Organisasjon.Type
+            riktig = {
+                VurderesAv.HF: enhet.type in {Type.HF, Type.IDEELL},
+                VurderesAv.RVE: enhet.type == Type.VURDERINGSENHET,
+                VurderesAv.TILBYDER: enhet.pk == self.organisasjon_id,
+            }[VurderesAv(self.vurderes_av)]
+            if not riktig:
+                melding = {
+                    VurderesAv.HF: _("Velg et helseforetak (eller ideelt sykehus)."),
+                    VurderesAv.RVE: _("Velg en regional vurderingsenhet (RKE/RVE)."),
+                    VurderesAv.TILBYDER: _("Når tilbyderen vurderer, er enheten tilbyderen."),
+                }[VurderesAv(self.vurderes_av)]
+                raise ValidationError({"vurderingsenhet": melding})

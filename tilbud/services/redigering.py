@@ -32,6 +32,9 @@ REDIGERBARE_FELT = [
     "ventetid_uker", "ventetid_type", "ventetid_dato", "ventetid_kilde", "tar_imot_henvisninger",
     "kapasitet_bekreftet", "kontakt", "kontakt_bekreftet", "nettside", "status_merknad",
     "startdato", "digital",
+    # The mottak block (where the referral is received electronically).
+    "her_id", "her_navn", "overordnet_her_id", "vurderes_av", "vurderingsenhet", "meldinger",
+    "ar_kontrollert",
 ]  # fmt: skip
 M2M_FELT = ["malgrupper", "behandlingsformer", "lokasjoner"]
 
@@ -132,6 +135,12 @@ def _for_lange_tekster(felt: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _attname(navn: str) -> str:
+    """The column a field is stored in: `vurderingsenhet_id` for the foreign key."""
+    felt = Tilbud._meta.get_field(navn)
+    return felt.attname if isinstance(felt, models.Field) else navn
+
+
 def _valider(tilbud: Tilbud, felt: dict[str, Any]) -> None:
     ukjente = sorted(set(felt) - set(REDIGERBARE_FELT) - set(M2M_FELT))
     if ukjente:
@@ -140,7 +149,8 @@ def _valider(tilbud: Tilbud, felt: dict[str, Any]) -> None:
         raise ValidationError(feil)
     for navn, verdi in felt.items():
         if navn not in M2M_FELT:
-            setattr(tilbud, navn, verdi)
+            # Foreign keys by key: a proposal stores the key, a form gives the object.
+            setattr(tilbud, _attname(navn), getattr(verdi, "pk", verdi))
     if tilbud.startdato and tilbud.avsluttet_dato and tilbud.avsluttet_dato < tilbud.startdato:
         raise ValidationError(
             {
@@ -231,7 +241,7 @@ def tilbud_oppdater(
     change and the confirmation are one new version and one history entry."""
     kandidat = Tilbud.objects.get(pk=tilbud_id)
     _valider(kandidat, endringer)
-    felt = {k: v for k, v in endringer.items() if k not in M2M_FELT}
+    felt = {_attname(k): getattr(v, "pk", v) for k, v in endringer.items() if k not in M2M_FELT}
     if bekreft:
         felt.update(_bekreftet_felt(bruker, tilbud_id))
         grunn = f"{grunn.strip()} ({BEKREFTET})" if grunn.strip() else BEKREFTET
