@@ -283,6 +283,10 @@ def kjor(navn: str) -> dict:
         kode = None
     if navn in PAA_POSTGRES:
         _slett_pg_kopier(miljo)
+    else:
+        # Copies of pytest processes the time limit killed before they removed their own.
+        for kopi in mappe.glob("prosess-*.sqlite3*"):
+            kopi.unlink(missing_ok=True)
     resultat = tell(mappe, filer, glob)
     resultat["tester"] = tester
     resultat["database"] = "postgresql" if navn in PAA_POSTGRES else "sqlite"
