@@ -45,7 +45,11 @@ MODULER: dict[str, tuple[list[str], str | None, list[str]]] = {
     "tilbud-tilgang": (
         ["tilbud/tilgang.py", "tilbud/rules.py"],
         None,
-        ["tests/koordinator/test_tilgangsmatrise.py", "tests/koordinator/test_tilgang_par.py"],
+        [
+            "tests/koordinator/test_tilgangsmatrise.py",
+            "tests/koordinator/test_tilgang_par.py",
+            "tests/koordinator/test_tilgang_grenser.py",
+        ],
     ),
     # The small-cell rule is two functions of a larger module: only they are mutated.
     "smaa-celler": (
@@ -117,7 +121,12 @@ def forbered(navn: str) -> Path:
 source_paths = ["helsearbeid", "tilbud", "henvisning", "rapporter"]
 only_mutate = {_toml_liste(filer)}
 also_copy = ["fixtures", "templates", "static", "manage.py"]
-pytest_add_cli_args = ["-p", "no:cacheprovider", "--import-mode=importlib", "-q"]
+# tests.mutasjon_db + --reuse-db: every pytest starts from a copy of the migrated test database
+# with the catalogue (lag_mal), not from an empty one.
+pytest_add_cli_args = [
+    "-p", "no:cacheprovider", "--import-mode=importlib", "-q",
+    "-p", "tests.mutasjon_db", "--reuse-db",
+]
 pytest_add_cli_args_test_selection = {_toml_liste(tester)}
 use_git_change_detection = false
 # Each mutant's pytest run starts pytest (and Django) again in a fork, which alone takes longer
@@ -126,6 +135,62 @@ timeout_constant = 120.0
 """
     )
     return mappe
+
+
+def lag_mal(navn: str, mappe: Path, miljo: dict[str, str]) -> str:
+    """The test database every mutant's pytest starts from (tests/mutasjon_db.py copies it):
+    migrated and given the catalogue here, once, instead of once per mutant."""
+    if navn in PAA_POSTGRES:
+        import dj_database_url
+        import psycopg2
+
+        url = dj_database_url.parse(miljo["DATABASE_URL"])
+        mal = f"mutasjon_mal_{navn.replace('-', '_')}"
+        tilkobling = psycopg2.connect(
+            dbname="postgres", user=url["USER"], password=url["PASSWORD"] or None,
+            host=url["HOST"], port=url["PORT"] or None,
+        )  # fmt: skip
+        tilkobling.autocommit = True
+        with tilkobling.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{mal}"')
+            cursor.execute(f'CREATE DATABASE "{mal}"')
+        tilkobling.close()
+        database_url = miljo["DATABASE_URL"].rsplit("/", 1)[0] + "/" + mal
+    else:
+        fil = mappe / "mal.sqlite3"
+        fil.unlink(missing_ok=True)
+        mal = str(fil)
+        database_url = f"sqlite:///{fil}"
+    for kommando in (["migrate", "--noinput"], ["importer_katalog"]):
+        subprocess.run(  # noqa: S603 (our own venv's python, fixed arguments)
+            [sys.executable, str(ROT / "manage.py"), *kommando],
+            env={**miljo, "DATABASE_URL": database_url},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return mal
+
+
+def _slett_pg_kopier(miljo: dict[str, str]) -> None:
+    """Drop the template and the copies of pytest processes that the time limit killed before
+    they could drop their own (tests/mutasjon_db.py)."""
+    import dj_database_url
+    import psycopg2
+
+    url = dj_database_url.parse(miljo["DATABASE_URL"])
+    tilkobling = psycopg2.connect(
+        dbname="postgres", user=url["USER"], password=url["PASSWORD"] or None,
+        host=url["HOST"], port=url["PORT"] or None,
+    )  # fmt: skip
+    tilkobling.autocommit = True
+    with tilkobling.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+            [miljo["MUTASJON_DB_MAL"], miljo["MUTASJON_DB_MAL"] + "\\_p%"],
+        )
+        for (navn,) in cursor.fetchall():
+            cursor.execute(f'DROP DATABASE IF EXISTS "{navn}" WITH (FORCE)')
+    tilkobling.close()
 
 
 def tell(mappe: Path, filer: list[str], glob: str | None) -> dict:
@@ -194,6 +259,7 @@ def kjor(navn: str) -> dict:
     if os.environ.get("MUTASJON_FORTSETT"):
         _prov_overlevende_igjen(mappe, filer)
     start = time.monotonic()
+    miljo["MUTASJON_DB_MAL"] = lag_mal(navn, mappe, miljo)
     # A time limit per module (MUTASJON_MAKS_SEKUNDER): what is not done by then is reported as
     # «not checked», never as killed.
     maks = float(os.environ.get("MUTASJON_MAKS_SEKUNDER", "0")) or None
@@ -215,6 +281,12 @@ def kjor(navn: str) -> dict:
         os.killpg(prosess.pid, signal.SIGTERM)
         prosess.wait()
         kode = None
+    if navn in PAA_POSTGRES:
+        _slett_pg_kopier(miljo)
+    else:
+        # Copies of pytest processes the time limit killed before they removed their own.
+        for kopi in mappe.glob("prosess-*.sqlite3*"):
+            kopi.unlink(missing_ok=True)
     resultat = tell(mappe, filer, glob)
     resultat["tester"] = tester
     resultat["database"] = "postgresql" if navn in PAA_POSTGRES else "sqlite"

@@ -22,7 +22,7 @@ from helsearbeid.drift.utboks import send_utboks as send_utboks_na
 from henvisning.tasks import varsle_mottaker
 from rapporter.tasks import bygg_sammendrag_for_region
 
-from .tjenester import ledig_port
+from .tjenester import stengt_port
 
 MEGLER_NEDE = BrokerFeil("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -104,10 +104,11 @@ def test_hver_oppgave_i_prosjektet_bruker_utboksen() -> None:
 @pytest.fixture
 def dod_redis() -> RobustRedisCache:
     RobustRedisCache._nede_til = 0.0
-    yield RobustRedisCache(
-        f"redis://127.0.0.1:{ledig_port()}/0",
-        {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
-    )
+    with stengt_port() as port:
+        yield RobustRedisCache(
+            f"redis://127.0.0.1:{port}/0",
+            {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+        )
     RobustRedisCache._nede_til = 0.0
 
 
@@ -134,19 +135,21 @@ def test_etter_en_feil_proves_ikke_redis_pa_en_stund(dod_redis: RobustRedisCache
 def test_api_med_struping_svarer_nar_cachen_er_nede(settings, api) -> None:
     """Throttling counts in the cache: with Redis down it lets requests through (logged)."""
     RobustRedisCache._nede_til = 0.0
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "helsearbeid.cache.RobustRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{ledig_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    with stengt_port() as port:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "helsearbeid.cache.RobustRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
         }
-    }
-    try:
-        assert api.get("/api/v1/tilbud/", {"kommune": "Bodø", "diagnose": "L86"}).status_code == 200
-        assert api.get("/api/v1/synk/tilbud/").status_code == 200
-    finally:
-        RobustRedisCache._nede_til = 0.0
-        cache.close()
+        try:
+            svar = api.get("/api/v1/tilbud/", {"kommune": "Bodø", "diagnose": "L86"})
+            assert svar.status_code == 200
+            assert api.get("/api/v1/synk/tilbud/").status_code == 200
+        finally:
+            RobustRedisCache._nede_til = 0.0
+            cache.close()
 
 
 # --------------------------------------------------------------------------- the 503 page

@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,16 @@ def ledig_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def stengt_port() -> Iterator[int]:
+    """A port where nothing answers (connections are refused) for as long as the block runs:
+    bound but not listening, so no other process (another test run's server on a free port)
+    can start listening there meanwhile, as it could on a port that ledig_port() let go."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield s.getsockname()[1]
 
 
 def _pg_bin_mapper() -> list[Path]:

@@ -304,3 +304,20 @@ def test_only_the_coordinator_changes_a_checklist_and_the_api_says_so(api, sende
     )
     assert svar.status_code == 403
     assert svar.json() == {"detail": "Bare koordinatoren for regionen kan endre sjekklisten."}
+
+
+@pytest.mark.parametrize("part", ["sender", "mottaker"])
+def test_opening_a_referral_fetches_what_its_page_shows_in_the_same_query(
+    part: str, sendt, sender, mottaker, tilbud, django_assert_num_queries
+) -> None:
+    """The referral page shows the tilbud, the receiving unit, the region, who referred and,
+    after a forwarding, where to: reading them costs no query after henvisning_for."""
+    from henvisning.tilgang import henvisning_for
+
+    # Only the stored column matters here: where an assessment forwarded the referral.
+    Henvisning.objects.filter(pk=sendt.pk).update(videresendt_til=tilbud)
+    bruker = {"sender": sender, "mottaker": mottaker}[part]
+    h, _part = henvisning_for(bruker=bruker, henvisning_id=sendt.pk, handling="les")
+    with django_assert_num_queries(0):
+        vist = (h.tilbud.navn, h.mottaker.navn, h.rhf.navn, h.sender.username)
+        assert all(vist) and h.videresendt_til.navn == tilbud.navn
