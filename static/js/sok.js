@@ -147,9 +147,16 @@
       });
       her.hidden = ny.hidden;
     });
+    // The status (count, and the typo correction when there is one) is one live region.
     var nyStatus = doc.getElementById("treff-status");
-    status.textContent = nyStatus ? nyStatus.textContent : "";
-    document.title = status.textContent + " – " + skjema.dataset.tittel;
+    status.textContent = "";
+    if (nyStatus) {
+      Array.prototype.slice.call(nyStatus.childNodes).forEach(function (node) {
+        status.appendChild(document.importNode(node, true));
+      });
+    }
+    var antall = document.getElementById("treff-antall");
+    document.title = (antall ? antall.textContent : "") + " – " + skjema.dataset.tittel;
   }
 
   function tomResultat() {
