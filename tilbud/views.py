@@ -58,6 +58,10 @@ def _tekster() -> dict[str, str]:
         "nettfeil": _("Kunne ikke hente resultatene. Trykk «Søk» for å prøve igjen."),
         "forslag_antall": _("%(antall)s forslag. Bruk pil opp og ned, og Enter for å velge."),
         "kommune_valgt": _("%(navn)s (%(nummer)s), %(fylke)s – %(rhf)s"),
+        "ingen_treff": _("gir ingen tilbud"),
+        "ugyldig": _("Ingen tilbud vist: rett feilen i skjemaet."),
+        "utdatert": _("Resultatene under gjelder ikke det du skriver nå."),
+        "ingen_treff_her": _("gir ingen tilbud der pasienten bor"),
     }
 
 
@@ -109,6 +113,50 @@ def _forslag_lenker(tomt_svar: dict[str, Any] | None) -> list[dict[str, Any]]:
     return lenker
 
 
+# The search a tilbud page was opened from rides along in its address (`?sok=`, put there by
+# the result cards), so that «Til søket» returns to the same query and page.
+TILBAKE = "sok"
+MAKS_TILBAKE = 2000
+
+
+def _kort_spor(params: QueryDict) -> str:
+    """The query string of the result cards' links: the diagnosis (the referral form fills it
+    in) and the search itself, page included."""
+    spor = QueryDict(mutable=True)
+    if params.get("diagnose"):
+        spor["diagnose"] = params["diagnose"]
+    if params:
+        spor[TILBAKE] = params.urlencode()
+    return spor.urlencode()
+
+
+def _tilbake_til_sok(params: QueryDict) -> str:
+    """The search page with the query the tilbud page was opened from: only the search's own
+    parameters, and always this site's search page (never an address from outside)."""
+    sendt = (params.get(TILBAKE) or "")[:MAKS_TILBAKE]
+    spor = QueryDict(sendt)
+    rent = QueryDict(mutable=True)
+    for navn in [*TilbudFilter.base_filters, "page", "page_size"]:
+        verdi = spor.get(navn)
+        if verdi:
+            rent[navn] = verdi
+    return reverse("sok") + ("?" + rent.urlencode() if rent else "")
+
+
+def _diagnose_grunn(tomt_svar: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Why the diagnosis found nothing (tilbud.sok.dekning), with the link of the nearest
+    målgruppe search."""
+    grunn = (tomt_svar or {}).get("diagnose")
+    if not grunn:
+        return None
+    malgruppe = grunn.get("malgruppe")
+    if malgruppe:
+        spor = QueryDict(mutable=True)
+        spor.update(malgruppe["parametere"])
+        return {**grunn, "href": "?" + spor.urlencode()}
+    return grunn
+
+
 @require_http_methods(["GET", "HEAD"])
 def sok(request: HttpRequest) -> HttpResponse:
     """Home page: the search form and, when a query is given, its results."""
@@ -145,11 +193,13 @@ def sok(request: HttpRequest) -> HttpResponse:
                 svar=svar,
                 treff=[_med_datoer(t) for t in svar.get("results") or []],
                 forslag=_forslag_lenker(svar.get("tomt_svar")),
+                diagnose_grunn=_diagnose_grunn(svar.get("tomt_svar")),
                 forrige=_lenke(params, page=side - 1 if side > 2 else None)
                 if svar.get("previous")
                 else None,
                 neste=_lenke(params, page=side + 1) if svar.get("next") else None,
                 sidenummer=side,
+                kort_spor=_kort_spor(params),
             )
     if fragment:
         # The results alone, or the errors per field as the API gives them.
@@ -166,7 +216,9 @@ def sok(request: HttpRequest) -> HttpResponse:
     return svar_ut
 
 
-def _detalj_context(tilbud: Tilbud, form: FeilmeldingForm | None) -> dict[str, Any]:
+def _detalj_context(
+    tilbud: Tilbud, form: FeilmeldingForm | None, tilbake: str | None = None
+) -> dict[str, Any]:
     malgrupper = Malgruppe.objects.filter(tilbud=tilbud).prefetch_related(
         Prefetch("koder", queryset=MalgruppeKode.objects.order_by("kodeverk", "fra"))
     )
@@ -183,6 +235,7 @@ def _detalj_context(tilbud: Tilbud, form: FeilmeldingForm | None) -> dict[str, A
         "sprak_neste": reverse("tilbud-detalj", kwargs={"pk": tilbud.pk})
         if form is not None and form.is_bound
         else None,
+        "tilbake": tilbake or reverse("sok"),
     }
 
 
@@ -191,7 +244,11 @@ def tilbud_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return meld_feil(request, pk)
     tilbud = get_object_or_404(selectors.tilbud_qs(), pk=pk)
-    return render(request, "tilbud/detalj.html", _detalj_context(tilbud, FeilmeldingForm()))
+    return render(
+        request,
+        "tilbud/detalj.html",
+        _detalj_context(tilbud, FeilmeldingForm(), _tilbake_til_sok(request.GET)),
+    )
 
 
 @never_cache  # a form sent back with its errors holds the reporter's e-mail address

@@ -7,8 +7,11 @@
  *     url: "/api/v1/diagnosekoder/",       // answers ?q=…&page_size=8 with {results: [...]}
  *     minLengde: 2,                        // characters before a look-up
  *     sporring: function (verdi) {...},    // the text to look up (default: the whole value)
+ *     parametere: function () {...},       // more query parameters (optional); a look-up they
+ *                                          // make invalid (400) is repeated without them
  *     hoved: function (r) {...},           // an option's first line
  *     detalj: function (r) {...},          // its second line
+ *     klasse: function (r) {...},          // an extra CSS class for the option (optional)
  *     velg: function (r) {...},            // sets input.value; returns the «chosen» hint text
  *     antallTekst: function (n) {...},     // what a screen reader hears when options arrive
  *     // Optional hooks for a page that acts on the field (the search page searches as you type):
@@ -128,6 +131,12 @@
         o.id = listeId + "-" + i;
         o.setAttribute("role", "option");
         o.setAttribute("aria-selected", "false");
+        if (kilde.klasse) {
+          var klasse = kilde.klasse(r);
+          if (klasse) {
+            o.classList.add(klasse);
+          }
+        }
         o.appendChild(el("span", "forslag-hoved", kilde.hoved(r)));
         o.appendChild(el("span", "forslag-detalj", kilde.detalj(r)));
         // mousedown, not click: the input keeps focus, so blur does not close the list first.
@@ -162,11 +171,24 @@
       }
       kontroll = window.AbortController ? new AbortController() : null;
       var egen = kontroll;
-      fetch(kilde.url + "?" + new URLSearchParams({ q: q, page_size: "8" }).toString(), {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        signal: kontroll ? kontroll.signal : undefined,
-      })
+      var grunn = { q: q, page_size: "8" };
+      var ekstra = kilde.parametere ? kilde.parametere() : {};
+      function hentMed(params) {
+        return fetch(kilde.url + "?" + new URLSearchParams(params).toString(), {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+          signal: kontroll ? kontroll.signal : undefined,
+        });
+      }
+      var medEkstra = Object.assign({}, ekstra, grunn);
+      hentMed(medEkstra)
+        .then(function (s) {
+          // A half-typed kommune must not cost the suggestions: ask again without it.
+          if (s.status === 400 && Object.keys(ekstra).length) {
+            return hentMed(grunn);
+          }
+          return s;
+        })
         .then(function (s) {
           return s.ok ? s.json() : { results: [] };
         })

@@ -26,6 +26,11 @@
   var feilliste = document.getElementById("feilliste");
 
   var VENT_MS = 300;
+  // Fields whose errors are shown while the GP is still typing in them: a diagnosis that is
+  // not a code or a known word will not become one by more typing, and results for the
+  // previous diagnosis must not stay on screen as if they answered it.
+  var FEIL_STRAKS = ["diagnose"];
+  var resultater = document.getElementById("resultater");
   var sisteSporring = null;
   var pagaende = null;
   var tidtaker = null;
@@ -147,19 +152,38 @@
       });
       her.hidden = ny.hidden;
     });
+    // The status (count, and the typo correction when there is one) is one live region.
     var nyStatus = doc.getElementById("treff-status");
-    status.textContent = nyStatus ? nyStatus.textContent : "";
-    document.title = status.textContent + " – " + skjema.dataset.tittel;
+    status.textContent = "";
+    if (nyStatus) {
+      Array.prototype.slice.call(nyStatus.childNodes).forEach(function (node) {
+        status.appendChild(document.importNode(node, true));
+      });
+    }
+    var antall = document.getElementById("treff-antall");
+    document.title = (antall ? antall.textContent : "") + " – " + skjema.dataset.tittel;
   }
 
-  function tomResultat() {
+  function tomResultat(melding) {
     liste.textContent = "";
-    status.textContent = "";
+    status.textContent = melding || "";
     tomt.hidden = true;
     sider.hidden = true;
     var merknad = document.getElementById("rangering-merknad");
     if (merknad) {
       merknad.hidden = true;
+    }
+    markerUtdatert(false);
+  }
+
+  /* Results that no longer answer what is in the form (an error the GP is still typing). */
+  function markerUtdatert(utdatert) {
+    if (!resultater) {
+      return;
+    }
+    resultater.classList.toggle("utdatert", utdatert);
+    if (utdatert) {
+      status.textContent = T.utdatert;
     }
   }
 
@@ -213,11 +237,19 @@
         skjema.removeAttribute("aria-busy");
         if (r.ok) {
           visFeil({}, function () { return false; });
+          markerUtdatert(false);
           visFragment(r.data);
         } else if (r.status === 400) {
-          visFeil(r.data, function (felt) { return felt !== skrivesI; });
-          if (!skrivesI) {
-            tomResultat();
+          var vis = function (felt) {
+            return felt !== skrivesI || FEIL_STRAKS.indexOf(felt) !== -1;
+          };
+          visFeil(r.data, vis);
+          if (Object.keys(r.data || {}).some(vis)) {
+            // The errors are on show: no results of an earlier query beside them.
+            tomResultat(T.ugyldig);
+          } else {
+            // Only the field being typed in is wrong so far: keep the results, marked.
+            markerUtdatert(true);
           }
           // A later correct value must fetch again even if the query string comes back.
           sisteSporring = null;
@@ -277,6 +309,15 @@
 
   /* ---------- Typeahead (WAI-ARIA combobox) ---------- */
 
+  var STEDSFELT = ["kommune", "postnummer", "fylke", "rhf"];
+
+  function harSted() {
+    return STEDSFELT.some(function (navn) {
+      var felt = skjema.elements[navn];
+      return felt && felt.value.trim();
+    });
+  }
+
   var KILDER = {
     kommuner: {
       url: skjema.dataset.kommuner,
@@ -313,13 +354,33 @@
       // A code (L86) or a word of three letters or more is worth a search; words are matched
       // by the tilbud search itself, so they need not be in the code lists.
       komplett: function (tekst) {
-        return tekst.trim().length >= 3;
+        // «F41.» is on its way to F41.1: not yet a query (nor an error).
+        return tekst.trim().length >= 3 && !/[.\s]$/.test(tekst);
       },
       hoved: function (r) { return (r.visningskode || r.kode) + " " + r.tittel; },
       detalj: function (r) {
         var kodeverk = r.kodeverk === "ICD10" ? "ICD-10" : "ICPC-2";
         var grupper = navnListe(r.malgrupper, function (m) { return m.navn; });
-        return kodeverk + (grupper ? " · " + grupper : "");
+        // Said in words, not by colour alone: the option's text is what a screen reader reads.
+        var ingen = r.gir_treff === false
+          ? " · " + (harSted() ? T.ingen_treff_her : T.ingen_treff)
+          : "";
+        return kodeverk + (grupper ? " · " + grupper : "") + ingen;
+      },
+      klasse: function (r) {
+        return r.gir_treff === false ? "forslag-ingen" : "";
+      },
+      // Codes that give tilbud where the patient lives come first (the same kommune, fylke or
+      // region as the search).
+      parametere: function () {
+        var p = {};
+        STEDSFELT.forEach(function (navn) {
+          var felt = skjema.elements[navn];
+          if (felt && felt.value.trim()) {
+            p[navn] = felt.value.trim();
+          }
+        });
+        return p;
       },
       valgt: function (r) {
         return (r.visningskode || r.kode) + " " + r.tittel + " (" +
@@ -344,6 +405,8 @@
       minLengde: kilde.minLengde,
       hoved: kilde.hoved,
       detalj: kilde.detalj,
+      klasse: kilde.klasse,
+      parametere: kilde.parametere,
       antallTekst: function (n) { return fyll(T.forslag_antall, { antall: n }); },
       velg: function (r) {
         input.value = kilde.verdi(r, siste);

@@ -196,3 +196,116 @@ def test_meld_feil_from_the_tilbud_page(side_for) -> None:
     side.get_by_role("button", name="Send melding").click()
     expect(side.get_by_role("status")).to_contain_text("Takk!")
     assert tilbud.feilmeldinger.filter(felt="ventetid").count() == 1
+
+
+# --- Issue 13: no silent dead end (typo, type-ahead marks, reasons, back link, live errors) ---
+
+
+@pytest.mark.parametrize("bredde", [1280, 360])
+def test_an_invalid_diagnosis_is_an_error_at_once_and_old_results_go(side_for, bredde) -> None:
+    side = side_for(bredde=bredde)
+    side_for.tillatt.append("status of 400 (Bad Request)")
+    side.goto("/?kommune=1804&diagnose=L86")
+    expect(side.locator("#treffliste .kort").first).to_be_visible()
+    diagnose = side.locator("#id_diagnose")
+    diagnose.fill("")
+    diagnose.press_sequentially("XQZVW", delay=30)
+    # No Enter, no leaving the field: the error is there while the GP types.
+    feil = side.locator("#feil_diagnose")
+    expect(feil).to_be_visible()
+    expect(feil).to_contain_text("XQZVW")
+    expect(diagnose).to_have_attribute("aria-invalid", "true")
+    assert "feil_diagnose" in (diagnose.get_attribute("aria-describedby") or "").split()
+    expect(side.locator("#treffliste .kort")).to_have_count(0)
+    expect(side.locator("#treff-status")).to_have_text("Ingen tilbud vist: rett feilen i skjemaet.")
+    assert diagnose.evaluate("e => document.activeElement === e")
+    assert axe_brudd(side) == []
+    # Correcting it brings results back and clears the error.
+    diagnose.fill("")
+    diagnose.press_sequentially("L86", delay=30)
+    expect(side.locator("#treffliste .kort").first).to_be_visible()
+    expect(feil).to_have_count(0)
+    expect(diagnose).not_to_have_attribute("aria-invalid", "true")
+
+
+@pytest.mark.parametrize("bredde", [1280, 360])
+def test_type_ahead_marks_codes_that_give_no_tilbud_in_words(side_for, bredde) -> None:
+    side = side_for(bredde=bredde)
+    side.goto("/")
+    side.locator("#id_diagnose").press_sequentially("P7", delay=30)
+    valg = side.locator("#id_diagnose-forslag").get_by_role("option")
+    expect(valg.first).to_be_visible()
+    tekster = valg.all_inner_texts()
+    ingen = [i for i, t in enumerate(tekster) if "gir ingen tilbud" in t]
+    med = [i for i, t in enumerate(tekster) if "gir ingen tilbud" not in t]
+    assert ingen and med and max(med) < min(ingen), tekster
+    assert any("P72" in tekster[i] for i in ingen)
+    assert "forslag-ingen" in (valg.nth(ingen[0]).get_attribute("class") or "")
+    assert axe_brudd(side) == []
+
+
+def test_type_ahead_marks_by_the_patients_kommune(side) -> None:
+    side.goto("/?kommune=Vard%C3%B8")
+    side.locator("#id_diagnose").press_sequentially("C50.9", delay=30)
+    valg = side.locator("#id_diagnose-forslag").get_by_role("option")
+    expect(valg.first).to_contain_text("gir ingen tilbud der pasienten bor")
+
+
+@pytest.mark.parametrize("bredde", [1280, 360])
+def test_a_code_nobody_serves_explains_and_offers_the_nearest_malgruppe(side_for, bredde) -> None:
+    side = side_for(bredde=bredde)
+    side.goto("/")
+    side.locator("#id_kommune").fill("1804")
+    side.locator("#id_diagnose").fill("P72")
+    side.locator("#id_diagnose").press("Enter")
+    expect(side.locator("#tomt-grunn")).to_contain_text("hører ikke til målgruppene i registeret")
+    lenke = side.locator("#naermeste-malgruppe")
+    expect(lenke).to_contain_text("Søk etter tilbud for angst, depresjon")
+    assert axe_brudd(side) == []
+    lenke.click()
+    expect(side.locator("#treffliste .kort").first).to_be_visible()
+    assert parse_qs(urlparse(side.url).query)["malgruppe"] == ["psykiske-lidelser"]
+
+
+@pytest.mark.parametrize("bredde", [1280, 360])
+def test_til_soket_returns_to_the_same_live_search(side_for, bredde) -> None:
+    side = side_for(bredde=bredde)
+    side.goto("/")
+    velg_fra_typeahead(side, "kommune", "Bod", "Bodø")
+    side.locator("#id_diagnose").press_sequentially("L86", delay=30)
+    expect(side).to_have_url(re.compile(r"diagnose=L86"))
+    expect(side.locator("#treffliste .kort").first).to_be_visible()
+    sokt = parse_qs(urlparse(side.url).query)
+    titler = korttitler(side)
+    side.locator("#treffliste .kort-tittel a").nth(1).click()
+    expect(side.locator("h1")).to_have_text(titler[1])
+    side.get_by_role("link", name="Til søket").click()
+    expect(side.locator("#treffliste .kort").first).to_be_visible()
+    assert parse_qs(urlparse(side.url).query) == sokt
+    assert korttitler(side) == titler
+    expect(side.locator("#id_diagnose")).to_have_value("L86")
+
+
+def test_til_soket_keeps_the_page_of_results(side) -> None:
+    side.goto("/?diagnose=L86&page_size=5&page=2")
+    titler = korttitler(side)
+    assert len(titler) == 5
+    side.locator("#treffliste .kort-tittel a").first.click()
+    side.get_by_role("link", name="Til søket").click()
+    assert parse_qs(urlparse(side.url).query) == {
+        "diagnose": ["L86"],
+        "page_size": ["5"],
+        "page": ["2"],
+    }
+    assert korttitler(side) == titler
+
+
+@pytest.mark.parametrize("bredde", [1280, 360])
+def test_a_typo_finds_the_depression_tilbud_and_says_so(side_for, bredde) -> None:
+    side = side_for(bredde=bredde)
+    side.goto("/")
+    side.locator("#id_q").press_sequentially("depresjom", delay=30)
+    status = side.locator("#treff-status")
+    expect(status).to_contain_text("Viser treff for «depresjon» (du skrev «depresjom»).")
+    expect(side.locator("#treffliste .kort").first).to_be_visible()
+    assert axe_brudd(side) == []

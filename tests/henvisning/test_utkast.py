@@ -257,5 +257,6 @@ def test_ukjent_diagnose_fra_soket_ignoreres_med_melding(client, sender, tilbud)
 
 def test_resultatkortet_tar_med_diagnosen_til_tilbudssiden(client) -> None:
     side = client.get("/?diagnose=L86").content.decode()
-    assert re.search(r'<a href="/tilbud/\d+/\?diagnose=L86">', side)
+    # The diagnosis for the referral form, and the search for «Til søket».
+    assert re.search(r'<a href="/tilbud/\d+/\?diagnose=L86&amp;sok=diagnose%3DL86">', side)
     assert not re.search(r'<a href="/tilbud/\d+/">', client.get("/?diagnose=L86").content.decode())

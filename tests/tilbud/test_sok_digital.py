@@ -66,7 +66,7 @@ def test_the_page_offers_it_and_lists_the_same(client: Client, digitale: set[int
     assert svar.status_code == 200
     assert '<option value="true" selected>' in html
     for pk in digitale:
-        assert f'href="/tilbud/{pk}/"' in html
+        assert f'href="/tilbud/{pk}/?sok=digital%3Dtrue"' in html
     assert html.count('<li class="kort') == len(digitale)
     fragment = client.get("/", {"digital": "true"}, HTTP_X_SOK_FRAGMENT="1").content.decode()
     assert fragment.count('<li class="kort') == len(digitale)

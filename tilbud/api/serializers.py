@@ -339,10 +339,15 @@ class KommuneSerializer(serializers.ModelSerializer):
 class DiagnosekodeSerializer(serializers.ModelSerializer):
     visningskode = serializers.CharField()
     malgrupper = serializers.SerializerMethodField()
+    gir_treff = serializers.BooleanField(
+        read_only=True,
+        help_text="Minst ett tilbud (ikke avsluttet) tar imot en av kodens målgrupper, der "
+        "søket når (kommune, fylke eller region når gitt, ellers hele landet).",
+    )
 
     class Meta:
         model = Diagnosekode
-        fields = ["kodeverk", "kode", "visningskode", "tittel", "malgrupper"]
+        fields = ["kodeverk", "kode", "visningskode", "tittel", "malgrupper", "gir_treff"]
 
     @extend_schema_field(MalgruppeKortSerializer(many=True))
     def get_malgrupper(self, obj: Diagnosekode) -> list[dict]:

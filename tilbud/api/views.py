@@ -9,7 +9,12 @@ from typing import Any
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -35,6 +40,7 @@ from tilbud.services.organisasjon import (
     organisasjon_opprett,
 )
 from tilbud.services.redigering import Samtidighetskonflikt
+from tilbud.sok.dekning import GEOGRAFI, diagnosekoder_med_treff
 from tilbud.sok.felt import MAKS_SOKETEKST
 from tilbud.sok.filtre import TilbudFilter
 from tilbud.sok.paginering import TilbudPagination
@@ -470,11 +476,30 @@ class KommuneViewSet(viewsets.ReadOnlyModelViewSet):
     )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Kode eller ord: F41.1, L0, korsrygg"),
+            OpenApiParameter("kodeverk", str, enum=["ICPC2", "ICD10"]),
+            *(
+                OpenApiParameter(
+                    navn,
+                    str,
+                    description="Hvor pasienten bor, som i søket: koder som gir tilbud der "
+                    "(`gir_treff`) kommer først. Uten: i hele landet.",
+                )
+                for navn in GEOGRAFI
+            ),
+        ]
+    )
+)
 class DiagnosekodeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Type-ahead over the full ICPC-2 and ICD-10 lists: `?q=F41.1`, `?q=korsrygg`."""
+    """Type-ahead over the full ICPC-2 and ICD-10 lists: `?q=F41.1`, `?q=korsrygg`. Codes that
+    give tilbud (in the kommune, fylke or region given, as the search: tilbud.sok.dekning) come
+    first; `gir_treff` marks each."""
 
     serializer_class = s.DiagnosekodeSerializer
-    extra_query_params = ("q", "kodeverk")
+    extra_query_params = ("q", "kodeverk", *GEOGRAFI)
 
     def get_queryset(self) -> QuerySet:
         q = self.request.query_params.get("q", "")
@@ -483,7 +508,7 @@ class DiagnosekodeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise ValidationError({"q": [f"Høyst {MAKS_SOKETEKST} tegn."]})
         if kodeverk not in (None, "ICPC2", "ICD10"):
             raise ValidationError({"kodeverk": ["Gyldige verdier: ICPC2, ICD10."]})
-        return selectors.diagnosekoder_sok(q, kodeverk=kodeverk)
+        return diagnosekoder_med_treff(q, kodeverk=kodeverk, params=self.request.query_params)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

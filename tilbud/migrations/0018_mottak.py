@@ -17,7 +17,12 @@ def _sqlite_utlosere(apps, schema_editor):
     did not change, so no rebuild of the search data; PostgreSQL's triggers were never dropped)."""
     if schema_editor.connection.vendor == "sqlite":
         sokevokter.registrer_funksjoner(connection=schema_editor.connection)
-        for sql in sokevokter.SQLITE_FJERN + sokevokter.SQLITE_OPPRETT:
+        # The triggers of today's keeper also fill the vocabulary table (0019 on SQLite).
+        for sql in [
+            sokevokter.SQLITE_ORDLISTE,
+            *sokevokter.SQLITE_FJERN,
+            *sokevokter.SQLITE_OPPRETT,
+        ]:
             schema_editor.execute(sql)
         sokevokter.installer_katalogversjon(schema_editor)
 

@@ -8,7 +8,11 @@ Derived from the tilbud and what they link to:
   search (A: name and provider; B: who it is for; C: what happens);
 - `tilbud_tilbud.sted_lat/sted_lon`: the mean point of its sites' kommuner (distance ranking);
 - `tilbud_sokerad` (PostgreSQL): the narrow search table (tilbud.models.sokerad);
-- `tilbud_sokeordliste` (PostgreSQL): the catalogue's vocabulary, for typo corrections.
+- `tilbud_sokeordliste`: the catalogue's vocabulary, for typo corrections. On PostgreSQL the
+  lexemes of the tsvectors (pg_trgm corrects against it); on SQLite the words (three letters or
+  more, not numbers) of what the ORM search matches: `sokeord`, `malgruppe_tekst`, `innhold`
+  (rapidfuzz corrects against it, tilbud.sok.orm). On both words are only added: a word no
+  tilbud uses any more is a harmless correction that finds nothing.
 
 How every write path is covered:
 
@@ -24,8 +28,9 @@ How every write path is covered:
   `SQLITE_OPPRETT`) that recompute `sokeord` and the point row by row, with the Python function
   `sokeord_av` registered on every connection (`registrer_funksjoner`, connected to
   `connection_created` by `koble_til`). So `save()`, `update()`, the admin, the import,
-  services and raw SQL through Django's connection are covered alike. (The search table, the
-  tsvector and the vocabulary exist on PostgreSQL only.)
+  services and raw SQL through Django's connection are covered alike; the same triggers add
+  the tilbud's words to the vocabulary (`ordliste_ord`, also registered). (The search table and
+  the tsvector exist on PostgreSQL only.)
 - **The catalogue version** (tilbud.models.Katalogversjon, read by tilbud.katalogversjon): a
   trigger on every table the public search, tilbud pages and public API read (KATALOGTABELLER;
   statement-level on PostgreSQL, per row on SQLite) gives it a new random value in the same
@@ -42,6 +47,7 @@ How every write path is covered:
 
 import importlib
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -105,6 +111,18 @@ def sokeord_av(
     return " ".join(d for d in (" ".join((d or "").split()) for d in deler) if d).lower()
 
 
+def ordliste_ord(*tekster: str | None) -> str:
+    """The vocabulary words of a tilbud's texts as a JSON list (SQLite's triggers read it with
+    json_each): lower-case words of three letters or more, numbers left out, as PostgreSQL's
+    `tilbud_ordliste_legg_til` does with the lexemes."""
+    ord_ = set()
+    for tekst in tekster:
+        for o in re.findall(r"\w+", (tekst or "").lower()):
+            if len(o) >= 3 and not o.isdigit():
+                ord_.add(o)
+    return json.dumps(sorted(ord_), ensure_ascii=False)
+
+
 def registrer_funksjoner(
     sender: object = None, connection: BaseDatabaseWrapper | None = None, **_: Any
 ) -> None:
@@ -113,15 +131,17 @@ def registrer_funksjoner(
         connection.connection.create_function(
             "sokevokter_sokeord", 6, sokeord_av, deterministic=True
         )
+        connection.connection.create_function("sokevokter_ord", 3, ordliste_ord, deterministic=True)
 
 
-def _sqlite_beregn(hvor: str) -> str:
-    """UPDATE of the derived columns of the tilbud that `hvor` selects (SQLite)."""
+def _sqlite_beregn(hvor: str) -> list[str]:
+    """UPDATE of the derived columns of the tilbud that `hvor` selects, and their words added
+    to the vocabulary (SQLite)."""
     punkt = """(SELECT round(avg(k.{akse}), 5) FROM tilbud_tilbud_lokasjoner tl
                   JOIN tilbud_lokasjon l ON l.id = tl.lokasjon_id
                   JOIN tilbud_kommune k ON k.nummer = l.kommune_id
                  WHERE tl.tilbud_id = tilbud_tilbud.id)"""
-    return f"""
+    oppdater = f"""
     UPDATE tilbud_tilbud SET
         sokeord = sokevokter_sokeord(
             navn,
@@ -133,7 +153,17 @@ def _sqlite_beregn(hvor: str) -> str:
             diagnoser),
         sted_lat = {punkt.format(akse="lat")},
         sted_lon = {punkt.format(akse="lon")}
-    WHERE {hvor};"""
+    WHERE {hvor}"""
+    # json_each has an `id` column of its own: the tilbud are selected in a subquery.
+    ordliste = f"""
+    INSERT OR IGNORE INTO tilbud_sokeordliste (ord)
+    SELECT j.value
+      FROM (SELECT sokeord, malgruppe_tekst, innhold FROM tilbud_tilbud WHERE {hvor}) AS t,
+           json_each(sokevokter_ord(t.sokeord, t.malgruppe_tekst, t.innhold)) AS j"""
+    return [oppdater, ordliste]
+
+
+SQLITE_ORDLISTE = "CREATE TABLE IF NOT EXISTS tilbud_sokeordliste (ord text PRIMARY KEY)"
 
 
 # (trigger name, event, table, which tilbud)
@@ -142,7 +172,7 @@ _SQLITE_UTLOSERE = [
     (
         "tilbud_endret",
         "UPDATE OF navn, organisasjon_id, kategori, fagomrade, diagnoser, sokeord, sted_lat, "
-        "sted_lon",
+        "sted_lon, malgruppe_tekst, innhold",
         "tilbud_tilbud",
         "id = NEW.id",
     ),
@@ -188,7 +218,7 @@ _SQLITE_UTLOSERE = [
 
 SQLITE_OPPRETT = [
     f"""CREATE TRIGGER sokevokter_{navn} AFTER {hendelse} ON {tabell}
-        BEGIN {_sqlite_beregn(hvor)} END"""
+        BEGIN {"; ".join(_sqlite_beregn(hvor))}; END"""
     for navn, hendelse, tabell, hvor in _SQLITE_UTLOSERE
 ]
 SQLITE_FJERN = [f"DROP TRIGGER IF EXISTS sokevokter_{navn}" for navn, *_ in _SQLITE_UTLOSERE]
@@ -664,7 +694,7 @@ def installer(schema_editor: Any, egne: list[str]) -> None:
             schema_editor.execute(sql)
     elif schema_editor.connection.vendor == "sqlite":
         registrer_funksjoner(connection=schema_editor.connection)
-        for sql in SQLITE_FJERN + SQLITE_OPPRETT:
+        for sql in [SQLITE_ORDLISTE, *SQLITE_FJERN, *SQLITE_OPPRETT]:
             schema_editor.execute(sql)
     installer_katalogversjon(schema_editor)
     bygg_pa_nytt(schema_editor.connection)
@@ -695,7 +725,10 @@ def bygg_pa_nytt(
         elif tilkobling.vendor == "sqlite":
             registrer_funksjoner(connection=tilkobling)
             if ider is None:
-                cursor.execute(_sqlite_beregn("1 = 1"))
+                cursor.execute("DELETE FROM tilbud_sokeordliste")
+                for sql in _sqlite_beregn("1 = 1"):
+                    cursor.execute(sql)
             elif ider:
                 plasser = ", ".join(["%s"] * len(ider))
-                cursor.execute(_sqlite_beregn(f"id IN ({plasser})"), ider)
+                for sql in _sqlite_beregn(f"id IN ({plasser})"):
+                    cursor.execute(sql, ider)

@@ -10,6 +10,11 @@
 - `kort`: the result card, declared once (ORM and SQL reads generated from it, by name).
 - `rangering`, `sokeside`: ranking for the patient's kommune, and a page in one statement.
 - `paginering`: the answer's page and its schema.
+- `dekning`: which målgrupper the search reaches where: the diagnosis type-ahead's `gir_treff`
+  (codes that give tilbud first) and, for an empty code search, why and the nearest målgruppe.
+- Typos: each engine's `tekstsok` replaces a word no tilbud has by the closest words of the
+  catalogue's vocabulary (kept by tilbud.services.sokevokter; pg_trgm on PostgreSQL, rapidfuzz
+  on SQLite) and reports them; the answer's `skrivefeil` says what was searched.
 
 The API (tilbud.api) imports this package; this package never imports the API.
 """

@@ -77,6 +77,8 @@ class Sokefilter(django_filters.FilterSet):
     ) -> None:
         super().__init__(data, queryset, **kwargs)
         self.motor: Motor = motor or velg_motor()
+        # Filled by the free-text filter (tilbud.sok.parametere._q): the typos it corrected.
+        self.rettet: dict[str, list[str]] = {}
         # The search table holds målgrupper and behandlingsformer as arrays, so no link-table
         # join per search; the rows say which predicate fits which table.
         self._pa_sokerad = self.queryset.model is Sokerad

@@ -28,8 +28,12 @@ class Motor(Protocol):
         """What the search filters, ranks and pages."""
         ...
 
-    def tekstsok(self, qs: QuerySet, tekst: str) -> QuerySet:
-        """Every word (or a synonym of it) must match; may annotate `relevans`."""
+    def tekstsok(
+        self, qs: QuerySet, tekst: str, rettet: dict[str, list[str]] | None = None
+    ) -> QuerySet:
+        """Every word (or a synonym of it) must match; may annotate `relevans`. A word no
+        tilbud has is taken as a typo and replaced by the closest words of the catalogue's
+        vocabulary; `rettet` (when given) is filled with word → the words searched instead."""
         ...
 
     def andre_regioners_tilbud_i(self, kommune: "Kommune") -> list[int]:

@@ -62,6 +62,7 @@ class Sok(Protocol):
     """What a predicate may ask of the search it filters (tilbud.sok.filtre.TilbudFilter)."""
 
     motor: "Motor"
+    rettet: dict[str, list[str]]  # the free text's typos: word → the words searched instead
 
     @property
     def pasientkommune(self) -> Kommune | None: ...
@@ -157,7 +158,7 @@ def _fagomrade(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
 
 
 def _q(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
-    return sok.motor.tekstsok(qs, verdi)
+    return sok.motor.tekstsok(qs, verdi, rettet=sok.rettet)
 
 
 def _alder(qs: QuerySet, verdi: Any, sok: Sok) -> QuerySet:

@@ -27,12 +27,15 @@ class PostgresMotor:
     def grunnlag(self) -> QuerySet:
         return Sokerad.objects.all()
 
-    def tekstsok(self, qs: QuerySet, tekst: str) -> QuerySet:
+    def tekstsok(
+        self, qs: QuerySet, tekst: str, rettet: dict[str, list[str]] | None = None
+    ) -> QuerySet:
         """Full-text search over the weighted `sokevektor` (prefixes, so 'nakk' finds
         'nakke'). A word the full-text index does not know at all is taken as a typo and
         replaced by the closest words of the catalogue's vocabulary (pg_trgm similarity:
         'depresjom' → depresjon), so a typo costs an index look-up, not a similarity test of
-        every tilbud. `qs` is tilbud or the search table's rows; the vector is the tilbud's."""
+        every tilbud. `qs` is tilbud or the search table's rows; the vector is the tilbud's.
+        `rettet` is given each corrected word with the words searched instead."""
         grupper = med_synonymer(ord_i(tekst))
         if not grupper:
             return qs
@@ -42,7 +45,10 @@ class PostgresMotor:
             sporring, uttrykk = _tsquery(alternativer)
             if len(alternativer[0]) >= 4 and not kjent_ord(uttrykk):
                 # Unknown to the full-text index: a typo. Search for the closest catalogue words.
-                sporring, uttrykk = _tsquery(rettet_skrivefeil(alternativer[0]) or alternativer[:1])
+                naermeste = rettet_skrivefeil(alternativer[0])
+                if naermeste and rettet is not None:
+                    rettet[alternativer[0]] = naermeste
+                sporring, uttrykk = _tsquery(naermeste or alternativer[:1])
             alle.append(uttrykk)
             qs = qs.filter(**{f"{t}sokevektor": sporring})
         hele = SearchQuery(

@@ -15,7 +15,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from helsearbeid.api.filtering import ALLTID_TILLATT, avvis_ukjente_parametere
+from tilbud.selectors import ord_i
 
+from .dekning import diagnose_uten_treff
 from .filtre import Sokefilter, TilbudFilter
 from .kort import kortdata_for_treff, resultatkort
 from .motor import Motor, velg_motor
@@ -29,7 +31,8 @@ __all__ = ["RELAKSERINGER", "beskriv", "sok_svar", "tomt_svar"]
 
 def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
     """The search answer for a request's query string: `count` (capped at 1000, with
-    `count_er_minst`), `next`/`previous` links, `results`, and `tomt_svar` when nothing matched.
+    `count_er_minst`), `next`/`previous` links, `results`, `skrivefeil` when a word of the free
+    text was taken as a typo, and `tomt_svar` when nothing matched.
 
     Raises rest_framework's ValidationError with a message per bad parameter.
     """
@@ -52,6 +55,7 @@ def sok_svar(request: HttpRequest | Request) -> dict[str, Any]:
     ]
     svar = dict(paginering.get_paginated_response(resultater).data)
     svar.update(rangering(filterset))
+    svar["skrivefeil"] = skrivefeil(filterset.form.cleaned_data.get("q") or "", filterset.rettet)
     svar["tomt_svar"] = tomt_svar(params, filterset, motor) if svar["count"] == 0 else None
     return svar
 
@@ -74,10 +78,21 @@ def rangering(filterset: Sokefilter) -> dict[str, Any]:
     return {"rangert_etter": etter, "rangering_merknad": merknad}
 
 
+def skrivefeil(tekst: str, rettet: dict[str, list[str]]) -> dict[str, Any] | None:
+    """What the free text was searched as when a word of it was a typo: the text as typed
+    (`sokt`), the text searched (`viser`: each corrected word by its closest catalogue word,
+    'depresjom' → 'depresjon') and every corrected word with the words searched instead."""
+    if not rettet:
+        return None
+    viser = " ".join(rettet.get(o, [o])[0] for o in ord_i(tekst))
+    return {"sokt": tekst, "viser": viser, "rettet": rettet}
+
+
 def tomt_svar(
     params: QueryDict, filterset: Sokefilter, motor: Motor | None = None
 ) -> dict[str, Any]:
-    """For a valid search with no result: the message and up to three relaxed searches."""
+    """For a valid search with no result: the message, up to three relaxed searches, and, when
+    the diagnosis is why, why and the nearest målgruppe search (tilbud.sok.dekning)."""
     motor = motor or filterset.motor
     forslag = []
     for navn, _hva in RELAKSERINGER:
@@ -105,7 +120,10 @@ def tomt_svar(
             )
         if len(forslag) == MAKS_FORSLAG:
             break
-    melding = gettext("Ingen tilbud %(beskrivelse)s.") % {
-        "beskrivelse": beskriv(filterset.form.cleaned_data)
+    data = filterset.form.cleaned_data
+    oppslag = data.get("diagnose")
+    return {
+        "melding": gettext("Ingen tilbud %(beskrivelse)s.") % {"beskrivelse": beskriv(data)},
+        "forslag": forslag,
+        "diagnose": diagnose_uten_treff(params, oppslag, data, motor) if oppslag else None,
     }
-    return {"melding": melding, "forslag": forslag}
