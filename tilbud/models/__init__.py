@@ -9,6 +9,7 @@ from .sok import Synonym
 from .sokerad import Sokerad
 from .tilbud import Behandlingsform, Lokasjon, Tilbud
 from .tilgang import Rolle
+from .ventetid import Ventetid
 
 __all__ = [
     "Avtale",
@@ -28,4 +29,5 @@ __all__ = [
     "Sokerad",
     "Synonym",
     "Tilbud",
+    "Ventetid",
 ]
