@@ -173,6 +173,8 @@ def _skjema(
             "form": form,
             "henvisning": h,
             "mottaker": services.mottaker_for(tilbud),
+            # Asked only when the tilbud takes no new patients now (the reason shown with it).
+            "kapasitet_grunn": services.kapasitet_grunn(tilbud, services.idag()),
         },
         status=status,
     )

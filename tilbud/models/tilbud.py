@@ -1,5 +1,7 @@
 """Tilbud (a Helse og arbeid service), where it is offered, and how it is delivered."""
 
+from datetime import date
+
 import pghistory
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
@@ -291,3 +293,10 @@ class Tilbud(models.Model):
 
     def __str__(self) -> str:
         return self.navn
+
+    def tar_ikke_imot_nye(self, idag: date) -> bool:
+        """Said not to take new patients, and said so for today (a passed «til og med» date
+        no longer covers it)."""
+        return self.tar_imot_nye == self.TarImotNye.NEI and (
+            self.tar_imot_nye_til is None or self.tar_imot_nye_til >= idag
+        )
