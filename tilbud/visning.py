@@ -187,12 +187,13 @@ def vist_ventetid(rader: list[Ventetidrad], *, idag: date | None = None) -> dict
     return None if valgt is None else ventetid_visning(valgt, idag=idag)
 
 
+def ventetidrad(v: Ventetid) -> Ventetidrad:
+    return (v.type, v.uker_min, v.uker_maks, v.omtrent, v.dato, v.kilde, v.tekst)
+
+
 def ventetidrader(tilbud: Tilbud) -> list[Ventetidrad]:
     """A tilbud's waiting times as plain values, from its prefetched `ventetider`."""
-    return [
-        (v.type, v.uker_min, v.uker_maks, v.omtrent, v.dato, v.kilde, v.tekst)
-        for v in tilbud.ventetider.all()
-    ]
+    return [ventetidrad(v) for v in tilbud.ventetider.all()]
 
 
 def tar_imot_nye(

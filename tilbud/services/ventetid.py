@@ -1,7 +1,8 @@
 """Writes of waiting times (tilbud.models.ventetid).
 
 `synk_tekstventetider` turns free-text waiting times into rows: the migration that moved
-today's texts (0017) and every catalogue import call it, so both give the same rows.
+today's texts (0018) and every catalogue import call it, so both give the same rows.
+`ventetid_oppdater` is the update duty (coordinators and the provider's editors).
 """
 
 from collections.abc import Iterable
@@ -9,6 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helsearbeid.typer import Bruker
+from tilbud.models import Tilbud, Ventetid
+from tilbud.services.historikk import historikk_kontekst
+from tilbud.services.redigering import brukernavn
+from tilbud.tilgang import i_omfang, kan_endre
 from tilbud.ventetidtolk import tolk_ventetid
 
 RAPPORT = "rapport"
@@ -79,3 +90,48 @@ def fjern_tekstventetider(*, modell: Any, tilbud_ider: Iterable[int], kilde: str
     rader = modell.objects.filter(tilbud_id__in=list(tilbud_ider), kilde=kilde)
     antall, _per_modell = rader.delete()
     return antall
+
+
+def _kilde(bruker: Bruker, tilbud: Tilbud) -> str:
+    return Ventetid.Kilde.KOORDINATOR if kan_endre(bruker, tilbud) else Ventetid.Kilde.TILBYDER
+
+
+@transaction.atomic
+def ventetid_oppdater(
+    *,
+    bruker: Bruker,
+    tilbud_id: int,
+    type: str,
+    uker_min: int | None = None,
+    uker_maks: int | None = None,
+    uendret: bool = False,
+) -> Ventetid:
+    """The update duty: a coordinator of the region, or a tilbudsredaktør of the provider,
+    confirms a waiting time unchanged (new date) or gives a new value, directly (no proposal:
+    a waiting time is a measurement, not a description). History by the model's triggers,
+    with who and why."""
+    tilbud = Tilbud.objects.get(pk=tilbud_id)
+    if not i_omfang(bruker, tilbud):
+        raise PermissionDenied
+    idag = timezone.localdate()
+    grunn = "Ventetid bekreftet uendret" if uendret else "Ny ventetid"
+    with historikk_kontekst(bruker=brukernavn(bruker), grunn=grunn):
+        eksisterende = Ventetid.objects.select_for_update().filter(tilbud=tilbud, type=type).first()
+        if uendret:
+            if eksisterende is None or not eksisterende.strukturert:
+                raise ValidationError({"type": _("Det finnes ingen ventetid av denne typen.")})
+            v = eksisterende
+        else:
+            if uker_maks is None:
+                raise ValidationError({"uker_maks": _("Oppgi antall uker.")})
+            v = eksisterende or Ventetid(tilbud=tilbud, type=type)
+            v.uker_min = uker_maks if uker_min is None else uker_min
+            v.uker_maks = uker_maks
+            v.omtrent = False
+            v.tekst = ""
+        v.dato = idag
+        v.kilde = _kilde(bruker, tilbud)
+        v.registrert_av = bruker
+        v.full_clean()
+        v.save()
+    return v
