@@ -135,7 +135,7 @@
    */
   function visFragment(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    ["tomt", "treffliste", "sider"].forEach(function (id) {
+    ["tomt", "sortering-merknad", "treffliste", "sider"].forEach(function (id) {
       var ny = doc.getElementById(id);
       var her = document.getElementById(id);
       if (!ny || !her) {
