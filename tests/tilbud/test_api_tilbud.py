@@ -151,6 +151,9 @@ def test_bad_parameters_are_a_400_naming_the_parameter(
         # reads the page's cards in one statement. The kommune, the code, its målgrupper, the
         # own HF(s) and agreements come from the in-memory reference tables.
         ({"kommune": "1804", "diagnose": "L86"}, 2, 8),
+        # Sorted by the shown waiting time (one subquery per row, in the same statement).
+        ({"sorter": "ventetid", "maks_uker": "10"}, 1, 7),
+        ({"kommune": "1804", "sorter": "ventetid"}, 2, 8),
     ],
 )
 def test_list_queries_do_not_grow_with_page_size(
