@@ -114,7 +114,7 @@ class VentetidVistSerializer(serializers.Serializer):
 
 
 class TarImotNyeSerializer(serializers.Serializer):
-    kode = serializers.ChoiceField(choices=Tilbud.TarImotNye.choices)
+    kode = serializers.CharField(help_text=_("ja, venteliste, nei eller ukjent."))
     navn = serializers.CharField()
     dato = serializers.DateField(allow_null=True, help_text=_("Datoen det ble oppgitt."))
     til_og_med = serializers.DateField(allow_null=True, help_text=_("Gjelder til og med."))
