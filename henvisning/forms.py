@@ -55,6 +55,11 @@ class HenvisningForm(forms.Form):
         label=_("Pasienten har samtykket til henvisningen"), required=False
     )
 
+    bekreft_kapasitet = forms.BooleanField(
+        label=_("Send likevel: jeg vet at tilbudet ikke tar imot nye pasienter nå"),
+        required=False,
+    )
+
     sjekkliste = forms.MultipleChoiceField(
         label=_("Hva henvisningen bør inneholde"),
         required=False,
@@ -96,6 +101,7 @@ class HenvisningForm(forms.Form):
             "nav_kontakt": d["nav_kontakt"],
             "samtykke": d["samtykke"],
             "sjekkliste": d["sjekkliste"],
+            "bekreft_kapasitet": d["bekreft_kapasitet"],
         }
 
 

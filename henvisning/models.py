@@ -115,6 +115,11 @@ class Henvisning(models.Model):
     opprettet = models.DateTimeField(_("opprettet"), auto_now_add=True)
     endret = models.DateTimeField(_("endret"), auto_now=True)
     sendt = models.DateTimeField(_("sendt"), null=True, blank=True)
+    # The GP sent it although the tilbud said it took no new patients (and confirmed so): the
+    # receiver sees it came in anyway.
+    sendt_tross_kapasitet = models.BooleanField(
+        _("sendt selv om tilbudet ikke tok imot nye"), default=False
+    )
     mottatt = models.DateTimeField(_("mottatt"), null=True, blank=True)
     vurdert = models.DateTimeField(_("vurdert"), null=True, blank=True)
     lukket = models.DateTimeField(_("avsluttet"), null=True, blank=True, db_index=True)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumFeil
 from stdnum.no import fodselsnummer as fnr
 
@@ -269,6 +270,33 @@ def henvisning_oppdater(
     return _lagre_utkast(henvisning, bruker)
 
 
+def kapasitet_grunn(tilbud: Tilbud, dag: date) -> str | None:
+    """Why the GP is asked to confirm: the tilbud takes no new patients now; else None."""
+    if not tilbud.tar_ikke_imot_nye(dag):
+        return None
+    grunn = _("Tilbudet tar ikke imot nye pasienter nå")
+    if tilbud.tar_imot_nye_dato:
+        grunn += " " + _("(oppgitt %(dato)s)") % {
+            "dato": tilbud.tar_imot_nye_dato.strftime("%d.%m.%Y")
+        }
+    if tilbud.tar_imot_nye_til:
+        grunn += ", " + _("til og med %(dato)s") % {
+            "dato": tilbud.tar_imot_nye_til.strftime("%d.%m.%Y")
+        }
+    return grunn + "."
+
+
+def _krev_kapasitet_bekreftet(h: Henvisning, *, bekreftet: bool, dag: date) -> None:
+    grunn = kapasitet_grunn(h.tilbud, dag)
+    if grunn is None:
+        return
+    if not bekreftet:
+        raise ValidationError(
+            {"bekreft_kapasitet": grunn + " " + _("Bekreft at du vil sende henvisningen likevel.")}
+        )
+    h.sendt_tross_kapasitet = True
+
+
 @transaction.atomic
 def henvisning_lagre_og_send(
     *,
@@ -303,7 +331,11 @@ def henvisning_lagre_og_send(
         raise ValidationError(feil)
     _lagre_utkast(h, sender)
     return henvisning_overgang(
-        henvisning=h, bruker=sender, part=Part.SENDER, handling=Handling.SEND
+        henvisning=h,
+        bruker=sender,
+        part=Part.SENDER,
+        handling=Handling.SEND,
+        bekreft_kapasitet=bool(data.get("bekreft_kapasitet")),
     )
 
 
@@ -327,9 +359,11 @@ def henvisning_overgang(
     part: Part,
     handling: Handling,
     vurdering: Vurdering | None = None,
+    bekreft_kapasitet: bool = False,
 ) -> Henvisning:
     """One lifecycle transition, checked by henvisning.livssyklus, logged (who, when, from, to,
-    reason), with the e-mail notices after commit."""
+    reason), with the e-mail notices after commit. Sending to a tilbud that takes no new
+    patients needs `bekreft_kapasitet` (ValidationError with the reason otherwise)."""
     vurdering = vurdering or Vurdering()
     h = Henvisning.objects.select_for_update().select_related("tilbud").get(pk=henvisning.pk)
     dag = idag()
@@ -354,6 +388,7 @@ def henvisning_overgang(
     fra = h.status
     if handling == Handling.SEND:
         _krev_komplett(h)
+        _krev_kapasitet_bekreftet(h, bekreftet=bekreft_kapasitet, dag=dag)
         h.sendt = naa
         if not h.sjekkliste:
             # Never filled in: the receiver still sees which points the referral was asked for.

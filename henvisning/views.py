@@ -175,6 +175,8 @@ def _skjema(
             "mottaker": services.mottaker_for(tilbud),
             # A saved draft with the patient's number: warn before it is sent.
             "advarsler": selectors.advarsler_for(h, Part.SENDER) if h is not None else [],
+            # Asked only when the tilbud takes no new patients now (the reason shown with it).
+            "kapasitet_grunn": services.kapasitet_grunn(tilbud, services.idag()),
         },
         status=status,
     )

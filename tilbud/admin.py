@@ -28,6 +28,7 @@ from .models import (
     Rolle,
     Synonym,
     Tilbud,
+    Ventetid,
 )
 from .rules import er_administrator
 
@@ -364,6 +365,9 @@ class HistorikkAdmin(admin.ModelAdmin):
             Tilbud: tilgang.tilbud_til_koordinering,
             Organisasjon: tilgang.organisasjoner_til_koordinering,
             Lokasjon: tilgang.lokasjoner_til_koordinering,
+            Ventetid: lambda b: Ventetid.objects.filter(
+                tilbud__in=tilgang.tilbud_til_koordinering(b)
+            ),
         }[sporet](request.user)
         return qs.filter(pgh_obj_id__in=omfang.values("pk"))
 
@@ -377,5 +381,32 @@ class HistorikkAdmin(admin.ModelAdmin):
         return False
 
 
-for _hendelser in (Tilbud.pgh_event_model, Organisasjon.pgh_event_model, Lokasjon.pgh_event_model):
+@admin.register(Ventetid)
+class VentetidAdmin(OmfangAdmin):
+    """Waiting times: whoever may update them on the site (the tilbud's coordinator or its
+    provider's tilbudsredaktør) may here too."""
+
+    list_display = ["tilbud", "type", "uker_min", "uker_maks", "dato", "kilde"]
+    list_filter = ["type", "kilde"]
+    list_select_related = ["tilbud"]
+    search_fields = ["tilbud__navn", "tekst"]
+    autocomplete_fields = ["tilbud"]
+    readonly_fields = ["registrert", "registrert_av"]
+
+    def omfang(self, bruker: Any) -> QuerySet:
+        return Ventetid.objects.filter(tilbud__in=tilgang.tilbud_i_omfang(bruker))
+
+    def i_omfang(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.i_omfang(bruker, obj.tilbud)
+
+    def kan_endre(self, bruker: Any, obj: Any) -> bool:
+        return tilgang.i_omfang(bruker, obj.tilbud)
+
+
+for _hendelser in (
+    Tilbud.pgh_event_model,
+    Organisasjon.pgh_event_model,
+    Lokasjon.pgh_event_model,
+    Ventetid.pgh_event_model,
+):
     admin.site.register(_hendelser, HistorikkAdmin)

@@ -27,6 +27,7 @@ from . import selectors
 from .api.serializers import TilbudDetaljSerializer
 from .forms import FeilmeldingForm
 from .models import Malgruppe, MalgruppeKode, Tilbud
+from .models.ventetid import DEFINISJON
 from .services.feilmelding import (
     ForMangeMeldinger,
     feilmelding_bekreft_epost,
@@ -71,13 +72,23 @@ def _med_datoer(tilbud: dict[str, Any]) -> dict[str, Any]:
     for navn in ("sist_bekreftet", "startdato"):
         if isinstance(ny.get(navn), str):
             ny[navn] = date.fromisoformat(ny[navn])
-    ventetid = ny.get("ventetid")
-    if isinstance(ventetid, dict) and isinstance(ventetid.get("dato"), str):
-        ny["ventetid"] = {**ventetid, "dato": date.fromisoformat(ventetid["dato"])}
+    for navn in ("ventetid", "ventetid_vist", "tar_imot_nye"):
+        ny[navn] = _datoer_i(ny.get(navn))
+    if isinstance(ny.get("ventetider"), list):
+        ny["ventetider"] = [_datoer_i(v) for v in ny["ventetider"]]
     mottak = ny.get("mottak")
     if isinstance(mottak, dict) and isinstance(mottak.get("ar_kontrollert"), str):
         ny["mottak"] = {**mottak, "ar_kontrollert": date.fromisoformat(mottak["ar_kontrollert"])}
     return ny
+
+
+def _datoer_i(verdi: Any) -> Any:
+    if not isinstance(verdi, dict):
+        return verdi
+    return {
+        k: date.fromisoformat(v) if k in ("dato", "til_og_med") and isinstance(v, str) else v
+        for k, v in verdi.items()
+    }
 
 
 def _liste(verdi: Any) -> list[Any]:
@@ -225,6 +236,7 @@ def _detalj_context(
     return {
         "tilbud": _med_datoer(TilbudDetaljSerializer(tilbud).data),
         "objekt": tilbud,
+        "ventetid_definisjon": DEFINISJON,
         # A start date ahead is told as such («starter»), not as if the tilbud ran already.
         "ikke_startet": tilbud.startdato is not None and tilbud.startdato > timezone.localdate(),
         "malgrupper": malgrupper,

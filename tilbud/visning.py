@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from .models import Kommune, Organisasjon, Tilbud
+from .models import Kommune, Organisasjon, Tilbud, Ventetid
+from .models.ventetid import UTDATERT_DAGER, VIST_REKKEFOLGE
 
 # Tiers the way a GP thinks: own HF area, private providers with an agreement with the
 # patient's RHF, the rest of the RHF, elsewhere.
@@ -153,3 +154,82 @@ def elektronisk_adresse(her_id: int | None, her_navn: str) -> str | None:
     if her_navn:
         return _("%(navn)s (HER-id %(her_id)s)") % {"navn": her_navn, "her_id": her_id}
     return _("HER-id %(her_id)s") % {"her_id": her_id}
+
+
+# One waiting time as plain values, as the card and the API read it (tilbud.sok.kort): type,
+# weeks from and to, «ca.» in the source, measured, source, source text.
+Ventetidrad = tuple[str, int | None, int | None, bool, date, str, str]
+
+
+def velg_vist_ventetid(rader: list[Ventetidrad]) -> Ventetidrad | None:
+    """«The waiting time to show» of a tilbud's waiting times: the structured one of the first
+    type in VIST_REKKEFOLGE, else the text alone, else None. The search sorts and filters by
+    the same choice (tilbud.sok.parametere.vist_uker_maks)."""
+    strukturerte = [r for r in rader if r[2] is not None]
+    if strukturerte:
+        return min(strukturerte, key=lambda r: VIST_REKKEFOLGE.index(r[0]))
+    return rader[0] if rader else None
+
+
+def uker_tekst(uker_min: int, uker_maks: int) -> str:
+    """«ca. 4 uker», «ca. 4–6 uker», «ca. 1 uke»: a waiting time is an expectation, never a
+    promise, so always «ca.»."""
+    if uker_min == uker_maks:
+        return ngettext("ca. %(n)s uke", "ca. %(n)s uker", uker_maks) % {"n": uker_maks}
+    return gettext("ca. %(fra)s–%(til)s uker") % {"fra": uker_min, "til": uker_maks}
+
+
+def ventetid_utdatert(malt: date, *, idag: date | None = None) -> bool:
+    return ((idag or timezone.localdate()) - malt).days > UTDATERT_DAGER
+
+
+def ventetid_visning(rad: Ventetidrad, *, idag: date | None = None) -> dict[str, Any]:
+    """One waiting time as the API writes it (VentetidVistSerializer)."""
+    type_, uker_min, uker_maks, omtrent, malt, kilde, tekst = rad
+    sprak = get_language()
+    visning = gettext("ikke strukturert")
+    if uker_maks is not None and uker_min is not None:
+        visning = uker_tekst(uker_min, uker_maks)
+    return {
+        "type": {"kode": type_, "navn": etikett(Ventetid.Type, type_, sprak)} if type_ else None,
+        "uker_min": uker_min,
+        "uker_maks": uker_maks,
+        "omtrent": omtrent,
+        "strukturert": uker_maks is not None,
+        "visning": visning,
+        "dato": dato(malt),
+        "utdatert": ventetid_utdatert(malt, idag=idag),
+        "kilde": {"kode": kilde, "navn": etikett(Ventetid.Kilde, kilde, sprak)},
+        "tekst": tekst,
+    }
+
+
+def vist_ventetid(rader: list[Ventetidrad], *, idag: date | None = None) -> dict[str, Any] | None:
+    """The waiting time to show, as the API writes it, or None (unknown stays unknown)."""
+    valgt = velg_vist_ventetid(rader)
+    return None if valgt is None else ventetid_visning(valgt, idag=idag)
+
+
+def ventetidrad(v: Ventetid) -> Ventetidrad:
+    return (v.type, v.uker_min, v.uker_maks, v.omtrent, v.dato, v.kilde, v.tekst)
+
+
+def ventetidrader(tilbud: Tilbud) -> list[Ventetidrad]:
+    """A tilbud's waiting times as plain values, from its prefetched `ventetider`."""
+    return [ventetidrad(v) for v in tilbud.ventetider.all()]
+
+
+def tar_imot_nye(
+    kode: str, fra: date | None, til: date | None, *, idag: date | None = None
+) -> dict[str, Any]:
+    """Capacity as the API writes it. A «til og med» date that has passed makes it unknown
+    again: what was said no longer covers today."""
+    idag = idag or timezone.localdate()
+    if til is not None and til < idag:
+        kode, fra, til = Tilbud.TarImotNye.UKJENT, None, None
+    return {
+        "kode": kode,
+        "navn": etikett(Tilbud.TarImotNye, kode, get_language()),
+        "dato": dato(fra),
+        "til_og_med": dato(til),
+    }

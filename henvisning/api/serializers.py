@@ -50,6 +50,14 @@ class AvvisInput(serializers.Serializer):
     begrunnelse = serializers.CharField(allow_blank=True, max_length=5000)
 
 
+class SendInput(serializers.Serializer):
+    bekreft_kapasitet = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send selv om tilbudet ikke tar imot nye pasienter nå (uten: 400 med grunnen).",
+    )
+
+
 class BegrunnelseInput(serializers.Serializer):
     begrunnelse = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
@@ -145,6 +153,8 @@ def detalj_ut(h: Henvisning, idag: Any, *, part: str, handlinger: list[str]) -> 
             "avvisningsgrunn": h.avvisningsgrunn or None,
             "videresendt_til": h.videresendt_til_id,
             "videresendt_fra": h.videresendt_fra_id,
+            # Sent although the tilbud took no new patients (the GP confirmed it).
+            "sendt_tross_kapasitet": h.sendt_tross_kapasitet,
             "mottatt": h.mottatt,
             "vurdert": h.vurdert,
             "foresporsler": [

@@ -168,6 +168,7 @@ class _HandlingApi(_Base):
                 part=part,
                 handling=self.handling,
                 vurdering=self.vurdering(data),
+                bekreft_kapasitet=bool(data.get("bekreft_kapasitet")),
             )
         except services.Konflikt as feil:
             return _konflikt(feil)
@@ -186,7 +187,7 @@ def _handling(navn: str, handling: Handling, part: Part, inn: type | None = None
     return klasse
 
 
-HenvisningSendApi = _handling("HenvisningSendApi", Handling.SEND, Part.SENDER)
+HenvisningSendApi = _handling("HenvisningSendApi", Handling.SEND, Part.SENDER, s.SendInput)
 HenvisningMottaApi = _handling("HenvisningMottaApi", Handling.MOTTA, Part.MOTTAKER)
 HenvisningVenterApi = _handling("HenvisningVenterApi", Handling.VENTER, Part.MOTTAKER)
 HenvisningStartApi = _handling("HenvisningStartApi", Handling.START, Part.MOTTAKER)

@@ -140,7 +140,7 @@
    */
   function visFragment(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    ["rangering-merknad", "tomt", "treffliste", "sider"].forEach(function (id) {
+    ["rangering-merknad", "tomt", "sortering-merknad", "treffliste", "sider"].forEach(function (id) {
       var ny = doc.getElementById(id);
       var her = document.getElementById(id);
       if (!ny || !her) {

@@ -60,6 +60,9 @@ HTML: dict[str, Rute] = {
     "forslag-godkjenn": Rute("forslag", {"post": ("koordinator_objekt", 400)}),
     "forslag-avvis": Rute("forslag", {"post": ("koordinator_objekt", 400)}),
     "feilmeldinger": Rute(None, {"get": ("koordinator", 200)}),
+    # The update duty: the coordinator and the provider's editor update waiting times directly.
+    "ventetider": Rute(None, {"get": ("rolle", 200)}),
+    "ventetid-oppdater": Rute("tilbud", {"post": ("foresla", 400)}),
     "feilmelding": Rute(
         "feilmelding", {"get": ("koordinator_objekt", 200), "post": ("koordinator_objekt", 400)}
     ),

@@ -143,15 +143,18 @@ def test_bad_parameters_are_a_400_naming_the_parameter(
     ("params", "postgres", "ellers"),
     [
         # PostgreSQL: count, page (of the search table) and the page's cards in one
-        # statement. Elsewhere: count, page, the tilbud, their målgrupper, behandlingsformer
-        # and sites.
-        ({}, 1, 6),
+        # statement. Elsewhere: count, page, the tilbud, their målgrupper, behandlingsformer,
+        # sites and waiting times.
+        ({}, 1, 7),
         # + the catalogue version, read once per request by the in-memory reference tables.
-        ({"rhf": "HN", "diagnose": "L86"}, 2, 7),
+        ({"rhf": "HN", "diagnose": "L86"}, 2, 8),
         # + other regions' tilbud with a site in the kommune; PostgreSQL counts, ranks and
         # reads the page's cards in one statement. The kommune, the code, its målgrupper, the
         # own HF(s) and agreements come from the in-memory reference tables.
-        ({"kommune": "1804", "diagnose": "L86"}, 3, 8),
+        ({"kommune": "1804", "diagnose": "L86"}, 3, 9),
+        # Sorted by the shown waiting time (one subquery per row, in the same statement).
+        ({"sorter": "ventetid", "maks_uker": "10"}, 1, 7),
+        ({"kommune": "1804", "sorter": "ventetid"}, 3, 9),
     ],
 )
 def test_list_queries_do_not_grow_with_page_size(
@@ -169,7 +172,7 @@ def test_list_queries_do_not_grow_with_page_size(
 
 def test_detail_queries_are_constant(api: APIClient, django_assert_num_queries) -> None:
     tilbud = Tilbud.objects.get(kilde_id="s4_6_1_12_1")  # six sites
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # the tilbud, målgrupper, forms, waiting times, sites
         assert api.get(f"{URL}{tilbud.id}/").status_code == 200
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,6 +24,7 @@ from tilbud.models import (
 )
 from tilbud.models.mottak import MELDING_NAVNEROM, Melding, VurderesAv
 from tilbud.models.tilbud import Fagomrade
+from tilbud.models.ventetid import DEFINISJON
 from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
 from tilbud.visning import (
     avstand_km,
@@ -31,6 +33,10 @@ from tilbud.visning import (
     ferskhet,
     henvisning_kort,
     niva,
+    tar_imot_nye,
+    ventetid_visning,
+    ventetidrader,
+    vist_ventetid,
 )
 from tilbud.visning import dato as iso_dato
 
@@ -139,6 +145,36 @@ class MottakSerializer(serializers.Serializer):
         ]
 
 
+class VentetidVistSerializer(serializers.Serializer):
+    """One waiting time. The definition is helsenorge's: tilbud.models.ventetid.DEFINISJON."""
+
+    type = KodeValgSerializer(
+        allow_null=True, help_text=_("Type behandling; null når ventetiden ikke er strukturert.")
+    )
+    uker_min = serializers.IntegerField(allow_null=True, help_text=_("Uker (fra)."))
+    uker_maks = serializers.IntegerField(
+        allow_null=True, help_text=_("Uker (til): forventet maksimum.")
+    )
+    omtrent = serializers.BooleanField(help_text=_("Kilden sa «ca.»."))
+    strukturert = serializers.BooleanField(
+        help_text=_("Usann: bare teksten er kjent («ikke strukturert»), ingen uker.")
+    )
+    visning = serializers.CharField(help_text=_("Slik kortet viser den: «ca. 4 uker»."))
+    dato = serializers.DateField(help_text=_("Datoen ventetiden ble målt."))
+    utdatert = serializers.BooleanField(
+        help_text=_("Målt for mer enn 31 dager siden (UTDATERT_DAGER).")
+    )
+    kilde = KodeValgSerializer(help_text=_("koordinator, tilbyder eller rapport."))
+    tekst = serializers.CharField(help_text=_("Ordene verdien ble lest fra, ordrett."))
+
+
+class TarImotNyeSerializer(serializers.Serializer):
+    kode = serializers.CharField(help_text=_("ja, venteliste, nei eller ukjent."))
+    navn = serializers.CharField()
+    dato = serializers.DateField(allow_null=True, help_text=_("Datoen det ble oppgitt."))
+    til_og_med = serializers.DateField(allow_null=True, help_text=_("Gjelder til og med."))
+
+
 class TilbudListeSerializer(serializers.ModelSerializer):
     organisasjon = OrganisasjonKortSerializer()
     rhf = RhfSerializer()
@@ -147,6 +183,8 @@ class TilbudListeSerializer(serializers.ModelSerializer):
     behandlingsformer = BehandlingsformSerializer(many=True)
     lokasjoner = LokasjonSerializer(many=True)
     ventetid = serializers.SerializerMethodField()
+    ventetid_vist = serializers.SerializerMethodField(help_text=DEFINISJON)
+    tar_imot_nye = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     henvisning_til = serializers.SerializerMethodField()
     henvisning_kort = serializers.SerializerMethodField()
@@ -171,6 +209,8 @@ class TilbudListeSerializer(serializers.ModelSerializer):
             "henvisning_til",
             "henvisning_kort",
             "ventetid",
+            "ventetid_vist",
+            "tar_imot_nye",
             "status",
             "sist_bekreftet",
             "ferskhet",
@@ -227,14 +267,30 @@ class TilbudListeSerializer(serializers.ModelSerializer):
             "kilde": obj.ventetid_kilde,
         }
 
+    @extend_schema_field(VentetidVistSerializer(allow_null=True))
+    def get_ventetid_vist(self, obj: Tilbud) -> dict | None:
+        """The waiting time to show (tilbud.visning.velg_vist_ventetid), or null: unknown."""
+        return vist_ventetid(ventetidrader(obj))
+
+    @extend_schema_field(TarImotNyeSerializer)
+    def get_tar_imot_nye(self, obj: Tilbud) -> dict:
+        return tar_imot_nye(obj.tar_imot_nye, obj.tar_imot_nye_dato, obj.tar_imot_nye_til)
+
 
 class TilbudDetaljSerializer(TilbudListeSerializer):
     mottak = MottakSerializer(source="*")
+    ventetider = serializers.SerializerMethodField(help_text=DEFINISJON)
+
+    @extend_schema_field(VentetidVistSerializer(many=True))
+    def get_ventetider(self, obj: Tilbud) -> list[dict]:
+        """Every waiting time of the tilbud, one per type (and the text, if not structured)."""
+        return [ventetid_visning(rad) for rad in ventetidrader(obj)]
 
     class Meta(TilbudListeSerializer.Meta):
         fields = [
             *TilbudListeSerializer.Meta.fields,
             "mottak",
+            "ventetider",
             "kilde_id",
             "kategori",
             "malgruppe_tekst",

@@ -11,8 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tilbud.models import Avtale, Lokasjon, Malgruppe, Organisasjon, Tilbud
+from tilbud.models import Avtale, Lokasjon, Malgruppe, Organisasjon, Tilbud, Ventetid
 from tilbud.models.mottak import Melding
+from tilbud.models.ventetid import MAKS_UKER
 from tilbud.services.organisasjon import LOKASJON_FELT, NYE_TYPER, ORGANISASJON_FELT
 from tilbud.services.redigering import M2M_FELT, MAKS_TEKST, REDIGERBARE_FELT, for_lang
 
@@ -69,6 +70,9 @@ SEKSJONER = [
             "ventetid_dato",
             "ventetid_kilde",
             "tar_imot_henvisninger",
+            "tar_imot_nye",
+            "tar_imot_nye_dato",
+            "tar_imot_nye_til",
             "kapasitet",
             "kapasitet_bekreftet",
         ],
@@ -477,3 +481,16 @@ class LosFeilmeldingForm(TilgjengeligSkjema, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._tilgjengelig()
+
+
+class VentetidForm(forms.Form):
+    """One waiting time: «Uendret» (confirm, today's date) or a new value in weeks."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=Ventetid.Type.choices)
+    uker_min = forms.IntegerField(
+        label=_("Uker fra (valgfritt)"), required=False, min_value=0, max_value=MAKS_UKER
+    )
+    uker_maks = forms.IntegerField(
+        label=_("Uker"), required=False, min_value=0, max_value=MAKS_UKER
+    )
+    uendret = forms.BooleanField(required=False, widget=forms.HiddenInput)

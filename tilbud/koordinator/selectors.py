@@ -1,7 +1,7 @@
 """Reads for the coordinator area, each in a constant number of queries."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from helsearbeid.typer import Bruker, MuligBruker
 from tilbud import tilgang
-from tilbud.models import Endringsforslag, Feilmelding, Lokasjon, Organisasjon, Tilbud
+from tilbud.models import Endringsforslag, Feilmelding, Lokasjon, Organisasjon, Tilbud, Ventetid
+from tilbud.models.ventetid import UTDATERT_DAGER
 from tilbud.rules import er_administrator
 from tilbud.tilgang import koordinerte_rhf, tilbud_til_koordinering
 
@@ -132,4 +133,19 @@ def lokasjoner_for_tilbud(tilbud: Tilbud) -> QuerySet[Lokasjon]:
         Lokasjon.objects.filter(Q(organisasjon_id=tilbud.organisasjon_id) | Q(tilbud=tilbud))
         .distinct()
         .select_related("kommune")
+    )
+
+
+def utdaterte_ventetider(bruker: MuligBruker, *, idag: date | None = None) -> QuerySet[Ventetid]:
+    """The update duty's list: structured waiting times measured more than UTDATERT_DAGER ago,
+    of the tilbud in the user's scope that have not ended, oldest first. One query."""
+    grense = (idag or timezone.localdate()) - timedelta(days=UTDATERT_DAGER)
+    return (
+        Ventetid.objects.filter(
+            tilbud__in=tilgang.tilbud_i_omfang(bruker).exclude(status=Tilbud.Status.AVSLUTTET),
+            uker_maks__isnull=False,
+            dato__lt=grense,
+        )
+        .select_related("tilbud", "tilbud__organisasjon")
+        .order_by("dato", "tilbud__navn", "type")
     )

@@ -26,6 +26,8 @@ urlpatterns = [
     path("forslag/<int:pk>/", views.forslag_detalj, name="forslag-detalj"),
     path("forslag/<int:pk>/godkjenn/", views.forslag_godkjenn_view, name="forslag-godkjenn"),
     path("forslag/<int:pk>/avvis/", views.forslag_avvis_view, name="forslag-avvis"),
+    path("ventetider/", views.ventetider_utdatert, name="ventetider"),
+    path("tilbud/<int:pk>/ventetid/", views.ventetid_oppdater, name="ventetid-oppdater"),
     path("feilmeldinger/", views.feilmelding_liste, name="feilmeldinger"),
     path("feilmeldinger/<int:pk>/", views.feilmelding_detalj, name="feilmelding"),
 ]

@@ -19,6 +19,7 @@ from tilbud import tilgang
 from tilbud.historikk import tilbud_historikk
 from tilbud.models import Endringsforslag, Lokasjon, Organisasjon, Tilbud
 from tilbud.services import redigering
+from tilbud.services import ventetid as tjenester_ventetid
 from tilbud.services.feilmelding import feilmelding_los
 from tilbud.services.organisasjon import (
     lokasjon_oppdater,
@@ -34,7 +35,7 @@ from tilbud.tilgang import (
     krev_koordinator,
     krev_redigeringsrolle,
 )
-from tilbud.visning import ferskhet
+from tilbud.visning import ferskhet, ventetid_visning, ventetidrad
 
 from . import selectors
 from .forms import (
@@ -47,6 +48,7 @@ from .forms import (
     NyttTilbudForm,
     OrganisasjonForm,
     TilbudForm,
+    VentetidForm,
     grunnlag_for,
     normaliser,
     verdier_for,
@@ -764,4 +766,59 @@ def feilmelding_detalj(request: HttpRequest, pk: int) -> HttpResponse:
         "koordinator/feilmelding_detalj.html",
         {"feilmelding": feilmelding, "form": form},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@innlogget
+@require_GET
+def ventetider_utdatert(request: HttpRequest) -> HttpResponse:
+    """The update duty: the waiting times in the user's scope older than 31 days, each with
+    «Uendret» (one click: confirmed today) and a field for a new value. The weekly digest
+    links here."""
+    krev_redigeringsrolle(request.user)
+    rader = [
+        {"v": v, "vist": ventetid_visning(ventetidrad(v))}
+        for v in selectors.utdaterte_ventetider(request.user)
+    ]
+    return _side(request, "koordinator/ventetider.html", {"rader": rader, "meny": "ventetider"})
+
+
+@innlogget
+@require_POST
+def ventetid_oppdater(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Uendret» or a new value for one of the tilbud's waiting times: its coordinator and its
+    provider's tilbudsredaktør alike, directly (no proposal)."""
+    tilbud = tilgang.tilbud_for_redigering(bruker=request.user, tilbud_id=pk)
+    form = VentetidForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            tjenester_ventetid.ventetid_oppdater(
+                bruker=request.user,
+                tilbud_id=tilbud.pk,
+                type=d["type"],
+                uker_min=d["uker_min"],
+                uker_maks=d["uker_maks"],
+                uendret=d["uendret"],
+            )
+        except ValidationError as feil:
+            for felt, meldinger in feil.message_dict.items():
+                form.add_error(felt if felt in form.fields else None, meldinger)
+        else:
+            messages.success(
+                request,
+                _("Ventetiden for %(navn)s er bekreftet i dag.") % {"navn": tilbud.navn}
+                if d["uendret"]
+                else _("Ny ventetid for %(navn)s er lagret.") % {"navn": tilbud.navn},
+            )
+            return redirect("koordinator:ventetider")
+    rader = [
+        {"v": v, "vist": ventetid_visning(ventetidrad(v))}
+        for v in selectors.utdaterte_ventetider(request.user)
+    ]
+    return _side(
+        request,
+        "koordinator/ventetider.html",
+        {"rader": rader, "feil": form.errors, "feil_tilbud": tilbud, "meny": "ventetider"},
+        status=400,
     )

@@ -10,6 +10,7 @@ from .sok import Synonym
 from .sokerad import Sokerad
 from .tilbud import Behandlingsform, Lokasjon, Tilbud
 from .tilgang import Rolle
+from .ventetid import Ventetid
 
 __all__ = [
     "Avtale",
@@ -30,4 +31,5 @@ __all__ = [
     "Sokerad",
     "Synonym",
     "Tilbud",
+    "Ventetid",
 ]

@@ -1,5 +1,7 @@
 """Tilbud (a Helse og arbeid service), where it is offered, and how it is delivered."""
 
+from datetime import date
+
 import pghistory
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -88,6 +90,7 @@ class TilbudQuerySet(models.QuerySet):
         return self.select_related("organisasjon", "rhf", "vurderingsenhet").prefetch_related(
             "malgrupper",
             "behandlingsformer",
+            "ventetider",
             models.Prefetch("lokasjoner", queryset=Lokasjon.objects.select_related("kommune")),
         )
 
@@ -99,6 +102,12 @@ class Tilbud(models.Model):
         AKTIV = "aktiv", _("Aktiv")
         IKKE_BEKREFTET = "ikke_bekreftet", _("Ikke bekreftet siden 2019")
         AVSLUTTET = "avsluttet", _("Avsluttet")
+
+    class TarImotNye(models.TextChoices):
+        JA = "ja", _("Tar imot nye pasienter")
+        VENTELISTE = "venteliste", _("Venteliste")
+        NEI = "nei", _("Tar ikke imot nye pasienter nå")
+        UKJENT = "ukjent", _("Ukjent")
 
     class HenvisningTil(models.TextChoices):
         HF = "hf", _("Helseforetakets inntak")
@@ -229,6 +238,20 @@ class Tilbud(models.Model):
     # Volatile facts carry their own verified date; null means unknown, never guessed.
     tar_imot_henvisninger = models.BooleanField(_("tar imot henvisninger"), null=True, blank=True)
     kapasitet_bekreftet = models.DateField(_("kapasitet bekreftet"), null=True, blank=True)
+    # Capacity now: whether new patients are taken, said on a date, optionally until a date.
+    tar_imot_nye = models.CharField(
+        _("tar imot nye pasienter"),
+        max_length=10,
+        choices=TarImotNye.choices,
+        default=TarImotNye.UKJENT,
+    )
+    tar_imot_nye_dato = models.DateField(_("tar imot nye: oppgitt"), null=True, blank=True)
+    tar_imot_nye_til = models.DateField(
+        _("tar imot nye: til og med"),
+        null=True,
+        blank=True,
+        help_text=_("Til og med denne datoen; tomt er til det blir endret."),
+    )
     kontakt = models.TextField(_("kontakt"), blank=True)
     kontakt_bekreftet = models.DateField(_("kontakt bekreftet"), null=True, blank=True)
     nettside = NettadresseField(_("nettside"), blank=True)
@@ -317,6 +340,26 @@ class Tilbud(models.Model):
                 name="tilbud_vurderes_av_med_enhet",
                 violation_error_message=_("Oppgi både hvem som vurderer og enheten."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(tar_imot_nye__in=["ja", "venteliste", "nei", "ukjent"]),
+                name="tilbud_gyldig_tar_imot_nye",
+            ),
+            # A known capacity carries the date it was said; «til og med» comes after it.
+            models.CheckConstraint(
+                condition=models.Q(tar_imot_nye="ukjent")
+                | models.Q(tar_imot_nye_dato__isnull=False),
+                name="tilbud_tar_imot_nye_har_dato",
+                violation_error_message=_("Oppgi datoen kapasiteten gjelder fra."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tar_imot_nye_til__isnull=True)
+                | models.Q(
+                    tar_imot_nye_dato__isnull=False,
+                    tar_imot_nye_til__gte=models.F("tar_imot_nye_dato"),
+                ),
+                name="tilbud_tar_imot_nye_til_etter_dato",
+                violation_error_message=_("«Til og med» kan ikke være før datoen det ble oppgitt."),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "rhf"], name="tilbud_status_rhf_idx"),
@@ -352,3 +395,10 @@ class Tilbud(models.Model):
                     VurderesAv.TILBYDER: _("Når tilbyderen vurderer, er enheten tilbyderen."),
                 }[VurderesAv(self.vurderes_av)]
                 raise ValidationError({"vurderingsenhet": melding})
+
+    def tar_ikke_imot_nye(self, idag: date) -> bool:
+        """Said not to take new patients, and said so for today (a passed «til og med» date
+        no longer covers it)."""
+        return self.tar_imot_nye == self.TarImotNye.NEI and (
+            self.tar_imot_nye_til is None or self.tar_imot_nye_til >= idag
+        )

@@ -34,9 +34,11 @@ from tilbud.models import (
     Postnummer,
     Synonym,
     Tilbud,
+    Ventetid,
 )
 from tilbud.models.tilbud import Fagomrade
 from tilbud.services.historikk import historikk_kontekst
+from tilbud.services.ventetid import Tekstventetid, fjern_tekstventetider, synk_tekstventetider
 
 # The 2020 overview (report section 4.6) describes the tilbud as of autumn/December 2020; the
 # 2019 tables were collected in spring 2019. Those are the dates the facts were last confirmed.
@@ -100,6 +102,8 @@ class Telling:
 class ImportRapport:
     tellinger: dict[str, Telling] = field(default_factory=dict)
     tilbud_per_rhf: dict[str, int] = field(default_factory=dict)
+    # How the report's waiting-time texts were read (tilbud.services.ventetid).
+    ventetider: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
 
     @property
@@ -566,6 +570,7 @@ class KatalogImport:
         self._synk_lokasjoner(onsket)
         self._synk_tilbud(onsket)
         self._synk_avtaler(onsket)
+        self._synk_ventetider(onsket)
         # The derived search data follows by database triggers (tilbud.services.sokevokter).
 
     def _synk_lokasjoner(self, onsket: list["TilbudData"]) -> None:
@@ -638,6 +643,37 @@ class KatalogImport:
         self._registrer("tilbud", telling)
         for kode, rhf in sorted(self.rhf_etter_kode.items()):
             self.rapport.tilbud_per_rhf[kode] = Tilbud.objects.aktive().filter(rhf=rhf).count()
+
+    def _synk_ventetider(self, onsket: list["TilbudData"]) -> None:
+        """The report's waiting times as rows, read from their text the way migration 0017
+        read them (tilbud.services.ventetid.synk_tekstventetider): re-importing gives the
+        same rows, and leaves newer ones from coordinators and providers alone."""
+        ider = dict(
+            Tilbud.objects.filter(kilde_id__in=[t.felt["kilde_id"] for t in onsket]).values_list(
+                "kilde_id", "pk"
+            )
+        )
+        kilder = [
+            Tekstventetid(
+                tilbud_id=ider[t.felt["kilde_id"]],
+                tekst=t.felt["ventetid_tekst"],
+                dato=t.felt["ventetid_dato"],
+                kilde=Ventetid.Kilde.RAPPORT,
+            )
+            for t in onsket
+            if t.felt["ventetid_tekst"]
+        ]
+        telling = synk_tekstventetider(modell=Ventetid, kilder=kilder)
+        fjern_tekstventetider(
+            modell=Ventetid,
+            tilbud_ider=[ider[t.felt["kilde_id"]] for t in onsket if not t.felt["ventetid_tekst"]],
+            kilde=Ventetid.Kilde.RAPPORT,
+        )
+        self.rapport.ventetider = telling
+        self.melding(
+            f"  {'ventetider':<18} {len(kilder):>6}  ({telling['strukturert']} strukturert, "
+            f"{telling['ikke_strukturert']} ikke strukturert)"
+        )
 
     def _valider(self, obj: Tilbud, data: "TilbudData") -> None:
         try:

@@ -31,7 +31,7 @@ REDIGERBARE_FELT = [
     "kapasitet", "henvisning_til", "henvisning_tekst", "henvisningstidspunkt", "ventetid_tekst",
     "ventetid_uker", "ventetid_type", "ventetid_dato", "ventetid_kilde", "tar_imot_henvisninger",
     "kapasitet_bekreftet", "kontakt", "kontakt_bekreftet", "nettside", "status_merknad",
-    "startdato", "digital",
+    "startdato", "digital", "tar_imot_nye", "tar_imot_nye_dato", "tar_imot_nye_til",
     # The mottak block (where the referral is received electronically).
     "her_id", "her_navn", "overordnet_her_id", "vurderes_av", "vurderingsenhet", "meldinger",
     "ar_kontrollert",

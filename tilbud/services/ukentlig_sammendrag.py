@@ -1,6 +1,8 @@
-"""The weekly digest e-mail to coordinators: stale entries and open error reports."""
+"""The weekly digest e-mail to coordinators: stale entries, outdated waiting times and open
+error reports."""
 
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -8,9 +10,11 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from tilbud.koordinator.selectors import ikke_bekreftet_grense
-from tilbud.models import Feilmelding, Rolle, Tilbud
+from tilbud.models import Feilmelding, Rolle, Tilbud, Ventetid
+from tilbud.models.ventetid import UTDATERT_DAGER
 from tilbud.services.redigering import brukernavn
 
 
@@ -40,6 +44,19 @@ def send_ukentlige_sammendrag() -> int:
         .order_by("sist_bekreftet", "navn")
     ):
         gamle[t.rhf_id].append(t)
+    # The update duty: waiting times measured more than 31 days ago (tilbud.models.ventetid).
+    utdaterte: dict[int | None, list[Ventetid]] = defaultdict(list)
+    for v in (
+        Ventetid.objects.filter(
+            tilbud__rhf_id__in=rhf_ider,
+            uker_maks__isnull=False,
+            dato__lt=timezone.localdate() - timedelta(days=UTDATERT_DAGER),
+        )
+        .exclude(tilbud__status=Tilbud.Status.AVSLUTTET)
+        .select_related("tilbud")
+        .order_by("dato", "tilbud__navn", "type")
+    ):
+        utdaterte[v.tilbud.rhf_id].append(v)
     feil: dict[int | None, list[Feilmelding]] = defaultdict(list)
     for f in (
         Feilmelding.objects.filter(Q(tilbud__rhf_id__in=rhf_ider), status=Feilmelding.Status.APEN)
@@ -51,7 +68,9 @@ def send_ukentlige_sammendrag() -> int:
     meldinger = []
     for rolle in roller:
         # rhf is never None here (rhf__isnull=False above); the check tells mypy too.
-        if rolle.rhf is None or (not gamle[rolle.rhf_id] and not feil[rolle.rhf_id]):
+        if rolle.rhf is None or not (
+            gamle[rolle.rhf_id] or feil[rolle.rhf_id] or utdaterte[rolle.rhf_id]
+        ):
             continue
         context = {
             "navn": brukernavn(rolle.bruker),
@@ -65,6 +84,9 @@ def send_ukentlige_sammendrag() -> int:
                 {"feilmelding": f, "lenke": _lenke("koordinator:feilmelding", pk=f.pk)}
                 for f in feil[rolle.rhf_id]
             ],
+            "utdaterte_ventetider": utdaterte[rolle.rhf_id],
+            # One link for the whole list: «Uendret» there is one click per waiting time.
+            "ventetider": _lenke("koordinator:ventetider"),
             "mine_tilbud": _lenke("koordinator:mine-tilbud"),
             "ko": _lenke("koordinator:feilmeldinger"),
         }

@@ -11,14 +11,23 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tilbud.models import Kommune, Sokerad, Tilbud
 from tilbud.referanse import Bydel, referanse
 
 from .motor import Motor, velg_motor
-from .parametere import PARAMETER, PARAMETERE, STATUS_ALLE, Parameter, Predikat
+from .parametere import (
+    PARAMETER,
+    PARAMETERE,
+    SORTER_VENTETID,
+    STATUS_ALLE,
+    VIST_UKER,
+    Parameter,
+    Predikat,
+    med_vist_uker,
+)
 from .rangering import Pasientrangering
 from .selectors import etter_relevans
 from .sokeside import Sokeside
@@ -100,11 +109,35 @@ class Sokefilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         qs = self.filtrert(queryset)
+        if self.etter_ventetid:
+            return self.etter_ventetid_rangert(qs)
         # Rank once every filter is applied: tiers and distance need the patient's kommune,
         # relevance needs the words.
         if self.pasientkommune is not None:
             return Pasientrangering.for_kommune(self.pasientkommune, self.bydel).rangert(qs)
         return qs.order_by(*etter_relevans(qs), "navn", "pk")
+
+    @property
+    def etter_ventetid(self) -> bool:
+        return self.form.cleaned_data.get("sorter") == SORTER_VENTETID
+
+    def etter_ventetid_rangert(self, qs: QuerySet) -> QuerySet:
+        """Shortest shown waiting time first, unknown last; ties as the ranking orders them
+        (tier, relevance, distance with the patient's kommune; else relevance), then name.
+        With the patient's kommune, only the tilbud serving it (as Pasientrangering.rangert)."""
+        qs = med_vist_uker(qs)
+        forst: list[Any] = [F(VIST_UKER).asc(nulls_last=True)]
+        if self.pasientkommune is None:
+            return qs.order_by(*etter_relevans(qs, *forst), "navn", "pk")
+        rangering = Pasientrangering.for_kommune(self.pasientkommune)
+        betjener = Q(rhf_id=self.pasientkommune.rhf_id) | Q(pk__in=rangering.andre)
+        qs = rangering.annotert(qs.filter(betjener))
+        return qs.order_by(
+            *etter_relevans(qs, *forst, "niva_rang"),
+            F("avstand2").asc(nulls_last=True),
+            "navn",
+            "pk",
+        )
 
     def filtrert(self, queryset: QuerySet) -> QuerySet:
         """Every filter applied, nothing ranked."""

@@ -23,9 +23,18 @@ from django.db import connection
 from django.utils.translation import get_language
 
 from helsearbeid.api.tidspunkt import iso_tidspunkt
-from tilbud.models import Kommune, Tilbud
+from tilbud.models import Kommune, Tilbud, Ventetid
 from tilbud.models.tilbud import Fagomrade
-from tilbud.visning import avstand_km_til, dato, etikett, ferskhet, henvisning_kort_tekst, niva
+from tilbud.visning import (
+    avstand_km_til,
+    dato,
+    etikett,
+    ferskhet,
+    henvisning_kort_tekst,
+    niva,
+    tar_imot_nye,
+    vist_ventetid,
+)
 
 # The prefix of a card column's alias in an SQL row.
 KOLONNE = "kort."
@@ -77,6 +86,9 @@ KORTFELT: tuple[Kortfelt, ...] = (
     Kortfelt("ventetid_type", "t.ventetid_type"),
     Kortfelt("ventetid_dato", "t.ventetid_dato"),
     Kortfelt("ventetid_kilde", "t.ventetid_kilde"),
+    Kortfelt("tar_imot_nye", "t.tar_imot_nye"),
+    Kortfelt("tar_imot_nye_dato", "t.tar_imot_nye_dato"),
+    Kortfelt("tar_imot_nye_til", "t.tar_imot_nye_til"),
     Kortfelt("status", "t.status"),
     Kortfelt("sist_bekreftet", "t.sist_bekreftet"),
     Kortfelt("endret", "t.endret"),
@@ -142,6 +154,26 @@ LISTEFELT: tuple[Listefelt, ...] = (
           JOIN tilbud_kommune k ON k.nummer = l.kommune_id
          WHERE tl.tilbud_id = t.id)::text""",
         _lokasjoner,
+    ),
+)
+
+
+def _ventetider(verdi: str | None) -> list[tuple[Any, ...]]:
+    # As the ORM gives them: the date as a date.
+    return [(*v[:4], date.fromisoformat(v[4]), *v[5:]) for v in _json_liste(verdi)]
+
+
+LISTEFELT += (
+    Listefelt(
+        "ventetider",
+        lambda: Ventetid,
+        ("type", "id"),
+        ("type", "uker_min", "uker_maks", "omtrent", "dato", "kilde", "tekst"),
+        tuple,
+        """(SELECT json_agg(json_build_array(v.type, v.uker_min, v.uker_maks, v.omtrent,
+                                         v.dato::text, v.kilde, v.tekst) ORDER BY v.type, v.id)
+          FROM tilbud_ventetid v WHERE v.tilbud_id = t.id)::text""",
+        _ventetider,
     ),
 )
 
@@ -290,6 +322,10 @@ def resultatkort(
         }
         if kort["ventetid_tekst"]
         else None,
+        "ventetid_vist": vist_ventetid(kort["ventetider"], idag=idag),
+        "tar_imot_nye": tar_imot_nye(
+            kort["tar_imot_nye"], kort["tar_imot_nye_dato"], kort["tar_imot_nye_til"], idag=idag
+        ),
         "status": {"kode": kort["status"], "navn": etikett(Tilbud.Status, kort["status"], sprak)},
         "sist_bekreftet": dato(kort["sist_bekreftet"]),
         "ferskhet": ferskhet(kort["sist_bekreftet"], idag=idag),

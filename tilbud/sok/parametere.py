@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +41,10 @@ from tilbud.models import (
     Malgruppe,
     Organisasjon,
     Tilbud,
+    Ventetid,
 )
 from tilbud.models.tilbud import Fagomrade
+from tilbud.models.ventetid import MAKS_UKER, VIST_REKKEFOLGE
 from tilbud.referanse import referanse
 
 from .felt import (
@@ -167,6 +180,40 @@ def _alder(qs: QuerySet, verdi: Any, sok: Sok) -> QuerySet:
         Q(alder_fra__isnull=True) | Q(alder_fra__lte=alder),
         Q(alder_til__isnull=True) | Q(alder_til__gte=alder),
     )
+
+
+# The sort orders (`sorter`): relevance (with the patient's kommune: tier, relevance, distance)
+# or the shown waiting time, shortest first; tilbud without one come last.
+SORTER_RELEVANS = "relevans"
+SORTER_VENTETID = "ventetid"
+VIST_UKER = "vist_uker"  # the annotation both read
+
+
+def vist_uker_maks() -> Subquery:
+    """The weeks (upper end) of the waiting time a card shows (tilbud.visning.velg_vist_ventetid:
+    the structured one of the first type in VIST_REKKEFOLGE), per tilbud or search row: one
+    indexed subquery, on both databases. Null: no structured waiting time."""
+    rang = Case(
+        *[When(type=t, then=Value(i)) for i, t in enumerate(VIST_REKKEFOLGE)],
+        output_field=IntegerField(),
+    )
+    vist = (
+        Ventetid.objects.filter(tilbud_id=OuterRef("pk"), uker_maks__isnull=False)
+        .annotate(_rang=rang)
+        .order_by("_rang")
+        .values("uker_maks")[:1]
+    )
+    return Subquery(vist, output_field=IntegerField())
+
+
+def med_vist_uker(qs: QuerySet) -> QuerySet:
+    return qs if VIST_UKER in qs.query.annotations else qs.annotate(**{VIST_UKER: vist_uker_maks()})
+
+
+def _maks_uker(qs: QuerySet, verdi: Any, sok: Sok) -> QuerySet:
+    # Only a known waiting time can be said to be short enough. A lookup, not an annotation:
+    # the order stays the one asked for (tilbud.sok.sokeside reads the annotations as terms).
+    return qs.filter(LessThanOrEqual(vist_uker_maks(), int(verdi)))
 
 
 def _status(qs: QuerySet, verdi: str, sok: Sok) -> QuerySet:
@@ -341,6 +388,46 @@ PARAMETERE: tuple[Parameter, ...] = (
             _("Digitalt (video/nett)"),
             _("Alle"),
             lambda: [("true", _("Kan gis digitalt")), ("false", _("Bare oppmøte"))],
+            klasse="felt felt-smal",
+        ),
+    ),
+    Parameter(
+        # Whole weeks; the waiting time compared is the one the card shows (its upper end).
+        "maks_uker",
+        lambda: _HeltallFilter(
+            method=METODE,
+            label=_(
+                "Høyst så mange uker ventetid (0–260), slik kortet viser den; tilbud uten "
+                "oppgitt ventetid tas ikke med"
+            ),
+            min_value=0,
+            max_value=MAKS_UKER,
+        ),
+        _maks_uker,
+        slipp=(2.7, "ventetid"),
+        skjematype=None,
+        frase=Frase(6.7, lambda v: f"med ventetid på høyst {int(v)} uker"),
+    ),
+    Parameter(
+        # Not a filter: the order, applied after every filter (tilbud.sok.filtre).
+        "sorter",
+        lambda: _ChoiceFilter(
+            choices=[
+                (SORTER_RELEVANS, _("Relevans")),
+                (SORTER_VENTETID, _("Korteste ventetid")),
+            ],
+            method=METODE,
+            label=_(
+                "Rekkefølge: relevans (standard) eller ventetid (korteste først, slik kortet "
+                "viser den). Tilbud med ukjent ventetid kommer sist."
+            ),
+        ),
+        lambda qs, verdi, sok: qs,
+        skjematype=None,
+        side=Sidevalg(
+            _("Sorter etter"),
+            _("Relevans"),
+            lambda: [(SORTER_VENTETID, _("Korteste ventetid (ukjent sist)"))],
             klasse="felt felt-smal",
         ),
     ),

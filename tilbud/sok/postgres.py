@@ -70,7 +70,7 @@ class PostgresMotor:
     def treff(self, sok: "Sokefilter") -> Sokeside:
         """The rows as a sequence that reads count, page and cards in one statement; for the
         patient's kommune ranked tier by tier, so that a page stops at the tier that fills it."""
-        if sok.pasientkommune is None:
+        if sok.pasientkommune is None or sok.etter_ventetid:
             return EnkelSok(sok.qs)
         rangering = Pasientrangering.for_kommune(sok.pasientkommune, sok.bydel)
         return NivadeltSok(rangering, sok.filtrert(sok.queryset.all()))

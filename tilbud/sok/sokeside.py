@@ -90,18 +90,32 @@ class Sokeside:
         self._forberedt = (tak, resultat[0][0], start, stopp, rader)
 
 
+# The ordering terms a search's queryset may carry (tilbud.sok.filtre), in the order they
+# rank: the shown waiting time (sorter=ventetid), tier, relevance, distance.
+_LEDD = (
+    ("vist_uker", '"vist_uker" ASC NULLS LAST'),
+    ("niva_rang", '"niva_rang"'),
+    ("relevans", '"relevans" DESC'),
+    ("avstand2", '"avstand2" ASC NULLS LAST'),
+)
+
+
 class EnkelSok(Sokeside):
-    """A search without the patient's kommune, as the ordered queryset `qs` gives it (name, or
-    relevance then name), paged in one statement."""
+    """A search as the ordered queryset `qs` gives it (name, or relevance then name; by
+    waiting time when sorted so, with tier and distance for the patient's kommune), paged in
+    one statement."""
 
     def __init__(self, qs: QuerySet) -> None:
         super().__init__()
         self._qs = qs
-        felt = ["pk", "navn"]
-        ledd = ['"navn"', '"pk"']
-        if "relevans" in qs.query.annotations:
-            felt.append("relevans")
-            ledd.insert(0, '"relevans" DESC')
+        felt = ["pk"]
+        ledd = []
+        for navn, sql in _LEDD:
+            if navn in qs.query.annotations:
+                felt.append(navn)
+                ledd.append(sql)
+        felt.append("navn")
+        ledd += ['"navn"', '"pk"']
         self._felt = felt
         self._side_kolonner = len(felt)
         self._side_rekkefolge = ", ".join(f"side.{ledd_}" for ledd_ in ledd)
