@@ -3,6 +3,7 @@ call; the «Kort fortalt» box holds contact, place and the provider's own page 
 leaves out what is not."""
 
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -46,14 +47,23 @@ def test_the_three_answers_come_first_in_the_article() -> None:
 def test_how_fast_is_the_waiting_time_from_the_api_or_ukjent() -> None:
     kjent = Tilbud.objects.get(kilde_id="s4_6_9_3")
     api = Client().get(f"/api/v1/tilbud/{kjent.pk}/").json()
-    assert (
-        api["ventetid"]["tekst"]
-        == "Opphold skal tilbys innen 4 uker etter at VHSS har mottatt henvisningen."
+    # The catalogue's «Opphold skal tilbys innen 4 uker …», read as data (tilbud.ventetidtolk).
+    vist = api["ventetid_vist"]
+    assert (vist["type"]["kode"], vist["uker_maks"], vist["visning"]) == (
+        "innleggelse",
+        4,
+        "ca. 4 uker",
     )
-    assert _svar(_side(kjent), "svar-ventetid").startswith(api["ventetid"]["tekst"])
+    malt = date.fromisoformat(vist["dato"]).strftime("%d.%m.%Y")
+    assert _svar(_side(kjent), "svar-ventetid").startswith(
+        f"Innleggelse/opphold: ca. 4 uker (målt {malt})"
+    )
+    assert _svar(_side(kjent, "nn"), "svar-ventetid").startswith(
+        f"Innlegging/opphald: ca. 4 veker (målt {malt})"
+    )
 
     ukjent = Tilbud.objects.get(kilde_id="s4_6_1_1_1")
-    assert Client().get(f"/api/v1/tilbud/{ukjent.pk}/").json()["ventetid"] is None
+    assert Client().get(f"/api/v1/tilbud/{ukjent.pk}/").json()["ventetid_vist"] is None
     assert _svar(_side(ukjent), "svar-ventetid") == "Ventetiden er ukjent."
     assert _svar(_side(ukjent, "nn"), "svar-ventetid") == "Ventetida er ukjend."
 
