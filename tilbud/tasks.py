@@ -1,8 +1,13 @@
 """Celery tasks of the registry. Thin: they take ids, call a service, and own the retries."""
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from helsearbeid.adresseregister import ArUtilgjengelig, ar_klient
+from tilbud.services.adresseregister import synk_adresseregister as _synk_adresseregister
 from tilbud.services.feilmelding import (
     feilmelding_send_epostbekreftelse,
     feilmelding_send_takk,
@@ -10,6 +15,8 @@ from tilbud.services.feilmelding import (
 from tilbud.services.ukentlig_sammendrag import (
     send_ukentlige_sammendrag as _send_ukentlige_sammendrag,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -39,3 +46,19 @@ def send_takk_for_feilmelding(feilmelding_id: int) -> bool:
 def send_epostbekreftelse_for_feilmelding(feilmelding_id: int) -> bool:
     """The one mail to a «Meld feil» reporter's unconfirmed address: a link to confirm it."""
     return feilmelding_send_epostbekreftelse(feilmelding_id=feilmelding_id)
+
+
+# AR away: tried again with a growing wait (1, 2, 4 … minutes); each try resumes from the cursor.
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(ArUtilgjengelig, OperationalError, InterfaceError),
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def synk_adresseregister() -> str:
+    """Every hour (CELERY_BEAT_SCHEDULE): the AR copy up to date, then proposals and flags.
+    Does nothing while AR_BASE_URL is unset."""
+    if not settings.AR_BASE_URL:
+        return "AR_BASE_URL er ikke satt"
+    return _synk_adresseregister(klient=ar_klient(), melding=logger.info).tekst()

@@ -1,5 +1,6 @@
 """Registry models: geography, organisations, diagnosis codes and tilbud."""
 
+from .adresseregister import ArFlagg, ArMarkor, ArTjeneste
 from .diagnose import Diagnosekode, Malgruppe, MalgruppeKode
 from .feilmelding import Feilmelding
 from .forslag import Endringsforslag
@@ -11,6 +12,9 @@ from .tilbud import Behandlingsform, Lokasjon, Tilbud
 from .tilgang import Rolle
 
 __all__ = [
+    "ArFlagg",
+    "ArMarkor",
+    "ArTjeneste",
     "Avtale",
     "Behandlingsform",
     "Diagnosekode",
