@@ -1,6 +1,7 @@
 """Celery tasks of the registry. Thin: they take ids, call a service, and own the retries."""
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -48,17 +49,17 @@ def send_epostbekreftelse_for_feilmelding(feilmelding_id: int) -> bool:
     return feilmelding_send_epostbekreftelse(feilmelding_id=feilmelding_id)
 
 
-# AR away: tried again with a growing wait (1, 2, 4 … minutes); each try resumes from the cursor.
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(ArUtilgjengelig, OperationalError, InterfaceError),
-    retry_backoff=60,
-    retry_backoff_max=1800,
-    max_retries=6,
-)
-def synk_adresseregister() -> str:
+# AR away: tried again with a growing wait (AR_FORSOK_PAUSE_SEKUNDER, doubled each time, at most
+# half an hour); each try resumes from the stored cursor, so nothing is done twice.
+@shared_task(bind=True, ignore_result=True, max_retries=6)
+def synk_adresseregister(self: Any) -> str:
     """Every hour (CELERY_BEAT_SCHEDULE): the AR copy up to date, then proposals and flags.
     Does nothing while AR_BASE_URL is unset."""
     if not settings.AR_BASE_URL:
         return "AR_BASE_URL er ikke satt"
-    return _synk_adresseregister(klient=ar_klient(), melding=logger.info).tekst()
+    try:
+        return _synk_adresseregister(klient=ar_klient(), melding=logger.info).tekst()
+    except (ArUtilgjengelig, OperationalError, InterfaceError) as feil:
+        pause = min(settings.AR_FORSOK_PAUSE_SEKUNDER * 2**self.request.retries, 1800)
+        logger.warning("AR-synk feilet (%s); nytt forsøk om %s s", feil, pause)
+        raise self.retry(exc=feil, countdown=pause) from feil

@@ -18,3 +18,5 @@ AR_HELSEID_SCOPE = env_str("AR_HELSEID_SCOPE", "nhn:cp-api/access-v2-dpop")
 AR_TIDSAVBRUDD_SEKUNDER = float(env_str("AR_TIDSAVBRUDD_SEKUNDER", "60") or 60)
 # NHN: polling «once every hour should be sufficient».
 AR_SYNK_INTERVALL_SEKUNDER = float(env_str("AR_SYNK_INTERVALL_SEKUNDER", "3600") or 3600)
+# The beat job's first wait after AR failed to answer; doubled for each new try (max 30 min).
+AR_FORSOK_PAUSE_SEKUNDER = float(env_str("AR_FORSOK_PAUSE_SEKUNDER", "60") or 60)
