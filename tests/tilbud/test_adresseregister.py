@@ -7,7 +7,11 @@ from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from helsearbeid.adresseregister import (
     ArKlient,
@@ -16,9 +20,12 @@ from helsearbeid.adresseregister import (
     IngenAutentisering,
     ar_klient,
 )
+from tests.factories import OrganisasjonFactory, TilbudFactory, bruker_med_rolle
 from tests.falsk_ar import FORSTE_HER_ID, KLIENT_ID, FalskAr, KjorendeFalskAr, syntetisk_part
-from tilbud.models import ArMarkor, ArTjeneste
+from tilbud.models import ArFlagg, ArMarkor, ArTjeneste, Endringsforslag, Organisasjon, Tilbud
 from tilbud.services.adresseregister import synk_adresseregister, synk_med_forsok
+from tilbud.services.redigering import forslag_avvis, forslag_godkjenn
+from tilbud.services.ukentlig_sammendrag import send_ukentlige_sammendrag
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +270,157 @@ def test_the_task_syncs_when_configured_and_idles_otherwise(ar_innstillinger, se
     assert "Full eksport: 3" in oppgave.apply().get()
     settings.AR_BASE_URL = ""
     assert oppgave.apply().get() == "AR_BASE_URL er ikke satt"
+
+
+# --- What the sync means for the catalogue: proposals and flags for the coordinators ----------
+
+
+@pytest.fixture
+def leverandor() -> Organisasjon:
+    """Our organisation for synthetic parties 1 and 2 (their organisasjonsnummer)."""
+    return OrganisasjonFactory(navn="Syntetisk leverandør", organisasjonsnummer="990100001")
+
+
+def test_a_matching_service_becomes_a_proposal_never_a_silent_write(
+    klient: ArKlient, ar: KjorendeFalskAr, leverandor: Organisasjon
+) -> None:
+    treff = TilbudFactory(organisasjon=leverandor, navn="Syntetisk tjeneste 1")
+    annet_navn = TilbudFactory(organisasjon=leverandor, navn="Et helt annet tilbud")
+    # Same name, but AR's party is an organisation, not a service (no service code).
+    ar.ar.legg_til(syntetisk_part(8, OrganizationNumber="990100001", ServiceCode=""))
+    TilbudFactory(organisasjon=leverandor, navn="Syntetisk tjeneste 8")
+
+    resultat = synk_adresseregister(klient=klient)
+
+    assert resultat.forslag == 1
+    forslag = Endringsforslag.objects.get()
+    assert (forslag.tilbud, forslag.status) == (treff, "venter")
+    assert forslag.endringer["her_id"] == FORSTE_HER_ID + 1
+    assert forslag.endringer["meldinger"] == ["dialogmelding-1.1", "henvisning-2.0"]
+    assert "990100001" in forslag.begrunnelse and "tjenestekode 14" in forslag.begrunnelse
+    treff.refresh_from_db()
+    annet_navn.refresh_from_db()
+    assert treff.her_id is None and annet_navn.her_id is None  # nothing written yet
+
+    # Again: the pending proposal is not repeated.
+    assert synk_adresseregister(klient=klient).forslag == 0
+    assert Endringsforslag.objects.count() == 1
+
+
+def test_the_coordinator_sees_the_proposal_and_accepting_writes_through_tilbud_endre(
+    klient: ArKlient, leverandor: Organisasjon
+) -> None:
+    tilbud = TilbudFactory(organisasjon=leverandor, navn="Syntetisk tjeneste 1")
+    synk_adresseregister(klient=klient)
+    koordinator = bruker_med_rolle("koordinator", rhf="HN")
+    nettleser = Client()
+    nettleser.force_login(koordinator)
+
+    side = nettleser.get(reverse("koordinator:forslag"))
+    assert side.status_code == 200
+    assert "Syntetisk tjeneste 1" in side.content.decode()
+    forslag = Endringsforslag.objects.get()
+
+    forslag_godkjenn(bruker=koordinator, forslag_id=forslag.pk, versjon=tilbud.versjon)
+
+    tilbud.refresh_from_db()
+    assert tilbud.her_id == FORSTE_HER_ID + 1
+    assert tilbud.her_navn == "Syntetisk tjeneste 1"
+    assert tilbud.overordnet_her_id == FORSTE_HER_ID + 5001
+    assert tilbud.ar_kontrollert is not None
+    assert tilbud.versjon == forslag.grunnversjon + 1
+
+
+def test_a_rejected_proposal_is_not_made_again(klient: ArKlient, leverandor: Organisasjon) -> None:
+    TilbudFactory(organisasjon=leverandor, navn="Syntetisk tjeneste 1")
+    synk_adresseregister(klient=klient)
+    koordinator = bruker_med_rolle("koordinator", rhf="HN")
+    forslag_avvis(
+        bruker=koordinator, forslag_id=Endringsforslag.objects.get().pk, kommentar="Feil tjeneste"
+    )
+
+    assert synk_adresseregister(klient=klient).forslag == 0
+
+
+def apne_flagg() -> dict[int, str]:
+    return dict(ArFlagg.objects.filter(lukket__isnull=True).values_list("tilbud_id", "grunn"))
+
+
+def test_flags_follow_ar_inactive_messages_and_deleted_and_close_again(
+    klient: ArKlient, ar: KjorendeFalskAr, leverandor: Organisasjon
+) -> None:
+    tilbud = TilbudFactory(
+        organisasjon=leverandor,
+        navn="Et registrert tilbud",
+        her_id=FORSTE_HER_ID + 3,
+        meldinger=["henvisning-2.0"],
+    )
+    synk_adresseregister(klient=klient)
+    assert apne_flagg() == {}
+
+    ar.ar.endre(FORSTE_HER_ID + 3, Active=False)
+    assert synk_adresseregister(klient=klient).flagg_nye == 1
+    assert apne_flagg() == {tilbud.pk: "inaktiv"}
+    assert synk_adresseregister(klient=klient).flagg_nye == 0  # not repeated
+
+    ar.ar.endre(FORSTE_HER_ID + 3, Active=True, Messages=["dialogmelding-1.1"])
+    synk_adresseregister(klient=klient)
+    assert apne_flagg() == {tilbud.pk: "meldinger"}
+    assert "henvisning-2.0" in ArFlagg.objects.get(lukket__isnull=True).detalj
+
+    ar.ar.slett(FORSTE_HER_ID + 3)
+    synk_adresseregister(klient=klient)
+    assert apne_flagg() == {tilbud.pk: "forsvunnet"}
+
+    # The coordinator corrects the HER-id: the flag closes on the next run.
+    Tilbud.objects.filter(pk=tilbud.pk).update(her_id=FORSTE_HER_ID + 1)
+    synk_adresseregister(klient=klient)
+    assert apne_flagg() == {}
+    assert ArFlagg.objects.filter(tilbud=tilbud, lukket__isnull=False).count() == 3
+
+
+def test_flags_reach_the_coordinators_queue_and_weekly_digest(
+    klient: ArKlient, ar: KjorendeFalskAr, leverandor: Organisasjon
+) -> None:
+    tilbud = TilbudFactory(
+        organisasjon=leverandor, navn="Et flagget tilbud", her_id=FORSTE_HER_ID + 2
+    )
+    ar.ar.endre(FORSTE_HER_ID + 2, Active=False)
+    synk_adresseregister(klient=klient)
+    hn = bruker_med_rolle("koordinator", rhf="HN")
+    hn.email = "koordinator-hn@example.no"
+    hn.save()
+    hv = bruker_med_rolle("koordinator", rhf="HV")
+    nettleser = Client()
+    nettleser.force_login(hn)
+
+    side = nettleser.get(reverse("koordinator:forslag")).content.decode()
+    assert "Et flagget tilbud" in side and "ikke lenger aktiv" in side
+    nettleser.force_login(hv)
+    assert "Et flagget tilbud" not in nettleser.get(reverse("koordinator:forslag")).content.decode()
+
+    Tilbud.objects.exclude(pk=tilbud.pk).update(sist_bekreftet=timezone.localdate())
+    send_ukentlige_sammendrag()
+
+    assert [m.to for m in mail.outbox] == [["koordinator-hn@example.no"]]
+    tekst = mail.outbox[0].body
+    assert "1 HER-id må sjekkes mot Adresseregisteret" in tekst
+    assert f"/koordinator/tilbud/{tilbud.pk}/" in tekst
+
+
+def test_the_queue_page_reads_flags_in_constant_queries(
+    klient: ArKlient, ar: KjorendeFalskAr, leverandor: Organisasjon, django_assert_max_num_queries
+) -> None:
+    for nummer in (1, 2, 3):
+        TilbudFactory(organisasjon=leverandor, navn=f"Flagget {nummer}", her_id=FORSTE_HER_ID + 9)
+    synk_adresseregister(klient=klient)
+    assert len(apne_flagg()) == 3
+    nettleser = Client()
+    nettleser.force_login(bruker_med_rolle("koordinator", rhf="HN"))
+    with django_assert_max_num_queries(15) as sporringer:
+        nettleser.get(reverse("koordinator:forslag"))
+    for nummer in (4, 5, 6, 7, 8, 9):
+        TilbudFactory(organisasjon=leverandor, navn=f"Flagget {nummer}", her_id=FORSTE_HER_ID + 9)
+    synk_adresseregister(klient=klient)
+    with django_assert_max_num_queries(len(sporringer.captured_queries)):
+        nettleser.get(reverse("koordinator:forslag"))

@@ -15,12 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from helsearbeid.adresseregister import ArKlient, ArUtilgjengelig, MarkorUtlopt
-from tilbud.models import ArMarkor, ArTjeneste
+from tilbud.models import ArFlagg, ArMarkor, ArTjeneste, Endringsforslag, Tilbud
 from tilbud.models.mottak import Melding
+from tilbud.services.redigering import forslag_opprett
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +50,21 @@ class Synkresultat:
     parter: int = 0
     hendelser: int = 0
     slettet: int = 0
+    forslag: int = 0
+    flagg_nye: int = 0
+    flagg_lukket: int = 0
 
     def tekst(self) -> str:
+        etterpa = (
+            f" {self.forslag} nye forslag til koordinatorene; {self.flagg_nye} nye flagg, "
+            f"{self.flagg_lukket} lukket."
+        )
         if self.full_eksport:
             return (
                 f"Full eksport: {self.parter} kommunikasjonsparter, "
-                f"{self.slettet} ikke lenger i AR."
+                f"{self.slettet} ikke lenger i AR." + etterpa
             )
-        return f"{self.hendelser} hendelser, {self.parter} parter oppdatert."
+        return f"{self.hendelser} hendelser, {self.parter} parter oppdatert." + etterpa
 
 
 def _tall(verdi: Any) -> int | None:
@@ -199,6 +209,10 @@ def synk_adresseregister(*, klient: ArKlient, melding: Melder | None = None) -> 
         except MarkorUtlopt:
             melde("AR kjenner ikke lenger markøren: starter på nytt med full eksport.")
             resultat = _full_eksport(klient, melde)
+    # Proposals and flags come from the whole copy, not from this run's changes: a run that
+    # stopped after the copy is made good by the next one.
+    resultat.forslag = foreslaa_koblinger()
+    resultat.flagg_nye, resultat.flagg_lukket = oppdater_flagg()
     melde(resultat.tekst())
     return resultat
 
@@ -227,3 +241,159 @@ def synk_med_forsok(
             melde(f"AR svarte ikke ({feil}); forsøk {nummer + 1} av {forsok} om {pause:g} s.")
             sov(pause)
     raise AssertionError("unreachable")
+
+
+# --- Proposals: AR services → our tilbud (never written without a coordinator) -----------------
+
+AR_BRUKERNAVN = "adresseregisteret"
+
+
+def ar_bruker() -> Any:
+    """The proposals' author: a user that cannot log in, named for where the proposal comes from."""
+    bruker, opprettet = get_user_model().objects.get_or_create(
+        username=AR_BRUKERNAVN,
+        defaults={"first_name": "Adresseregisteret", "is_active": False},
+    )
+    if opprettet:
+        bruker.set_unusable_password()
+        bruker.save(update_fields=["password"])
+    return bruker
+
+
+def normalisert_navn(navn: str) -> str:
+    """Names compared without case, punctuation or extra spaces."""
+    return " ".join("".join(c if c.isalnum() else " " for c in navn.casefold()).split())
+
+
+def _navn_passer(tilbud_navn: str, tjeneste_navn: str) -> bool:
+    a, b = normalisert_navn(tilbud_navn), normalisert_navn(tjeneste_navn)
+    if not a or not b:
+        return False
+    # Equal, or one inside the other as whole words («Arbeidsrettet rehabilitering» in
+    # «Sykehuset X – Arbeidsrettet rehabilitering»); short names only when equal.
+    kort, lang = sorted((a, b), key=len)
+    return a == b or (len(kort) >= 12 and f" {kort} " in f" {lang} ")
+
+
+def foreslaa_koblinger() -> int:
+    """For each open tilbud without a HER-id: the one active AR service (a party with a service
+    code) under the tilbud's organisation (same organisasjonsnummer) whose name matches. One
+    match is a proposal in the coordinators' queue; none or several, nothing. A pending AR
+    proposal is not repeated, and a HER-id a coordinator rejected for the tilbud is not
+    proposed again. Returns the number of new proposals."""
+    tjenester: dict[str, list[ArTjeneste]] = {}
+    for tjeneste in (
+        ArTjeneste.objects.filter(slettet=False, aktiv=True)
+        .exclude(organisasjonsnummer="")
+        .exclude(tjenestekode="")
+    ):
+        tjenester.setdefault(tjeneste.organisasjonsnummer, []).append(tjeneste)
+    if not tjenester:
+        return 0
+    bruker = ar_bruker()
+    tidligere: dict[int, set[Any]] = {}
+    ventende: set[int] = set()
+    for forslag in Endringsforslag.objects.filter(foreslatt_av=bruker).only(
+        "tilbud_id", "status", "endringer"
+    ):
+        if forslag.status == Endringsforslag.Status.VENTER:
+            ventende.add(forslag.tilbud_id)
+        elif forslag.status == Endringsforslag.Status.AVVIST:
+            tidligere.setdefault(forslag.tilbud_id, set()).add(forslag.endringer.get("her_id"))
+    nye = 0
+    kandidater = (
+        Tilbud.objects.filter(
+            her_id__isnull=True,
+            organisasjon__organisasjonsnummer__in=list(tjenester),
+        )
+        .exclude(status=Tilbud.Status.AVSLUTTET)
+        .select_related("organisasjon")
+        .order_by("pk")
+    )
+    for tilbud in kandidater:
+        if tilbud.pk in ventende:
+            continue
+        orgnr = tilbud.organisasjon.organisasjonsnummer or ""
+        treff = [t for t in tjenester.get(orgnr, []) if _navn_passer(tilbud.navn, t.navn)]
+        if len(treff) != 1 or treff[0].her_id in tidligere.get(tilbud.pk, set()):
+            continue
+        tjeneste = treff[0]
+        endringer = {
+            "her_id": tjeneste.her_id,
+            "her_navn": tjeneste.navn[:200],
+            "overordnet_her_id": tjeneste.overordnet_her_id,
+            "meldinger": tjeneste.meldinger,
+            "ar_kontrollert": timezone.localdate(),
+        }
+        try:
+            forslag_opprett(
+                bruker=bruker,
+                tilbud_id=tilbud.pk,
+                versjon=tilbud.versjon,
+                endringer=endringer,
+                begrunnelse=(
+                    f"Adresseregisteret: tjenesten «{tjeneste.navn}» (HER-id {tjeneste.her_id}, "
+                    f"tjenestekode {tjeneste.tjenestekode}) hører til organisasjonsnummer "
+                    f"{orgnr} og har samme navn som tilbudet."
+                )[:2000],
+            )
+        except ValidationError as feil:
+            logger.warning("AR-forslag for tilbud %s ikke gyldig: %s", tilbud.pk, feil)
+            continue
+        nye += 1
+    return nye
+
+
+# --- Flags: a tilbud's HER-id no longer works as listed ----------------------------------------
+
+
+def _grunner(tilbud: Tilbud, tjeneste: ArTjeneste | None) -> dict[str, str]:
+    if tjeneste is None or tjeneste.slettet:
+        return {ArFlagg.Grunn.FORSVUNNET: f"HER-id {tilbud.her_id} finnes ikke i AR."}
+    if not tjeneste.aktiv:
+        return {ArFlagg.Grunn.INAKTIV: f"HER-id {tilbud.her_id} ({tjeneste.navn}) er inaktiv."}
+    # Only when AR lists messages at all: an empty list means AR did not say.
+    mangler = [m for m in tilbud.meldinger if tjeneste.meldinger and m not in tjeneste.meldinger]
+    if mangler:
+        return {
+            ArFlagg.Grunn.MELDINGER: (
+                f"AR oppgir ikke lenger {', '.join(mangler)} for HER-id {tilbud.her_id}."
+            )
+        }
+    return {}
+
+
+def oppdater_flagg() -> tuple[int, int]:
+    """Open a flag for each open tilbud whose HER-id disappeared, became inactive or no longer
+    accepts the messages the tilbud lists; close the flags whose cause is gone. Only after a
+    full export (before it, «not in our copy» says nothing). Returns (opened, closed)."""
+    if not ArMarkor.objects.filter(navn="ar", full_eksport__isnull=False).exists():
+        return 0, 0
+    tilbud = list(
+        Tilbud.objects.filter(her_id__isnull=False)
+        .exclude(status=Tilbud.Status.AVSLUTTET)
+        .only("pk", "her_id", "meldinger")
+    )
+    tjenester = {
+        t.her_id: t for t in ArTjeneste.objects.filter(her_id__in=[t.her_id for t in tilbud])
+    }
+    onsket = {
+        (t.pk, grunn): (t.her_id or 0, detalj)
+        for t in tilbud
+        for grunn, detalj in _grunner(t, tjenester.get(t.her_id or 0)).items()
+    }
+    with transaction.atomic():
+        apne = {(f.tilbud_id, f.grunn): f for f in ArFlagg.objects.filter(lukket__isnull=True)}
+        lukk = [
+            f.pk
+            for nokkel, f in apne.items()
+            if nokkel not in onsket or onsket[nokkel][0] != f.her_id
+        ]
+        ArFlagg.objects.filter(pk__in=lukk).update(lukket=timezone.now())
+        nye = [
+            ArFlagg(tilbud_id=pk, grunn=grunn, her_id=her_id, detalj=detalj[:500])
+            for (pk, grunn), (her_id, detalj) in onsket.items()
+            if (pk, grunn) not in apne or apne[(pk, grunn)].pk in lukk
+        ]
+        ArFlagg.objects.bulk_create(nye)
+    return len(nye), len(lukk)

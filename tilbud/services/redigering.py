@@ -34,6 +34,10 @@ REDIGERBARE_FELT = [
     "startdato", "digital",
 ]  # fmt: skip
 M2M_FELT = ["malgrupper", "behandlingsformer", "lokasjoner"]
+# The mottak block as Adresseregisteret describes it: changed through the same service (and
+# history) when a coordinator accepts an AR proposal (services/adresseregister.py). Not (yet) on
+# the edit form: that is the mottak UI's business.
+MOTTAK_FELT = ["her_id", "her_navn", "overordnet_her_id", "meldinger", "ar_kontrollert"]
 
 
 # What coordinators may change on organisations and sites; type, RHF and code decide who may
@@ -133,7 +137,7 @@ def _for_lange_tekster(felt: dict[str, Any]) -> dict[str, str]:
 
 
 def _valider(tilbud: Tilbud, felt: dict[str, Any]) -> None:
-    ukjente = sorted(set(felt) - set(REDIGERBARE_FELT) - set(M2M_FELT))
+    ukjente = sorted(set(felt) - set(REDIGERBARE_FELT) - set(M2M_FELT) - set(MOTTAK_FELT))
     if ukjente:
         raise ValidationError(dict.fromkeys(ukjente, "Feltet kan ikke endres her."))
     if feil := _for_lange_tekster(felt):

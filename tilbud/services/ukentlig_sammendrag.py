@@ -1,4 +1,5 @@
-"""The weekly digest e-mail to coordinators: stale entries and open error reports."""
+"""The weekly digest e-mail to coordinators: stale entries, open error reports and open AR
+flags (HER-ids that no longer work as listed)."""
 
 from collections import defaultdict
 from typing import Any
@@ -10,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tilbud.koordinator.selectors import ikke_bekreftet_grense
-from tilbud.models import Feilmelding, Rolle, Tilbud
+from tilbud.models import ArFlagg, Feilmelding, Rolle, Tilbud
 from tilbud.services.redigering import brukernavn
 
 
@@ -47,11 +48,20 @@ def send_ukentlige_sammendrag() -> int:
         .order_by("opprettet")
     ):
         feil[f.tilbud.rhf_id].append(f)
+    flagg: dict[int | None, list[ArFlagg]] = defaultdict(list)
+    for a in (
+        ArFlagg.objects.filter(tilbud__rhf_id__in=rhf_ider, lukket__isnull=True)
+        .select_related("tilbud")
+        .order_by("opprettet", "pk")
+    ):
+        flagg[a.tilbud.rhf_id].append(a)
 
     meldinger = []
     for rolle in roller:
         # rhf is never None here (rhf__isnull=False above); the check tells mypy too.
-        if rolle.rhf is None or (not gamle[rolle.rhf_id] and not feil[rolle.rhf_id]):
+        if rolle.rhf is None or not (
+            gamle[rolle.rhf_id] or feil[rolle.rhf_id] or flagg[rolle.rhf_id]
+        ):
             continue
         context = {
             "navn": brukernavn(rolle.bruker),
@@ -64,6 +74,10 @@ def send_ukentlige_sammendrag() -> int:
             "feilmeldinger": [
                 {"feilmelding": f, "lenke": _lenke("koordinator:feilmelding", pk=f.pk)}
                 for f in feil[rolle.rhf_id]
+            ],
+            "ar_flagg": [
+                {"flagg": a, "lenke": _lenke("koordinator:tilbud-rediger", pk=a.tilbud_id)}
+                for a in flagg[rolle.rhf_id]
             ],
             "mine_tilbud": _lenke("koordinator:mine-tilbud"),
             "ko": _lenke("koordinator:feilmeldinger"),
