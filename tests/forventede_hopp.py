@@ -16,6 +16,7 @@ FORVENTEDE_HOPP: dict[str, dict[str, str]] = {
         "tests/drift/test_last.py::*": "the load test runs on a private PostgreSQL",
         "tests/henvisning/test_varsler_celery.py::*": "a real Celery worker needs Redis",
         "tests/rapporter/test_sammendrag_celery.py::*": "real Celery workers need Redis",
+        "tests/tilbud/test_adresseregister_celery.py::*": "a real Celery worker needs Redis",
         "tests/test_sikkerhetskopi.py::*": "the backup procedure is pg_dump/pg_restore",
         # Concurrent writers: SQLite's in-memory test database locks whole tables.
         "tests/koordinator/test_samtidighet.py::*": "concurrent writers need a server database",

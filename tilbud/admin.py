@@ -12,6 +12,9 @@ from django.http import HttpRequest
 
 from . import tilgang
 from .models import (
+    ArFlagg,
+    ArMarkor,
+    ArTjeneste,
     Avtale,
     Behandlingsform,
     Diagnosekode,
@@ -410,3 +413,36 @@ for _hendelser in (
     Ventetid.pgh_event_model,
 ):
     admin.site.register(_hendelser, HistorikkAdmin)
+
+
+# Adresseregisteret: the copy and its cursor are AR's (kept by the synchronisation); visible to
+# administrators only, read-only, so nobody edits what the next sync would overwrite.
+class KunLesingForAdministratorer(KunAdministratorer):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ArMarkor)
+class ArMarkorAdmin(KunLesingForAdministratorer):
+    list_display = ["navn", "siste_hendelse_id", "full_eksport", "sist_synkronisert"]
+
+
+@admin.register(ArTjeneste)
+class ArTjenesteAdmin(KunLesingForAdministratorer):
+    list_display = ["her_id", "navn", "organisasjonsnummer", "tjenestekode", "aktiv", "slettet"]
+    list_filter = ["aktiv", "slettet"]
+    search_fields = ["navn", "organisasjonsnummer"]
+
+
+@admin.register(ArFlagg)
+class ArFlaggAdmin(KunLesingForAdministratorer):
+    list_display = ["tilbud", "her_id", "grunn", "opprettet", "lukket"]
+    list_filter = ["grunn"]
+    list_select_related = ["tilbud"]
+    search_fields = ["tilbud__navn"]

@@ -310,3 +310,11 @@ from .automatisering import *  # noqa: E402, F403
 from .henvisning import *  # noqa: E402, F403
 
 CELERY_BEAT_SCHEDULE |= HENVISNING_BEAT_SCHEDULE  # noqa: F405
+
+# Adresseregisteret: the CommunicationParty API, synced every hour (settings/adresseregister.py).
+from .adresseregister import *  # noqa: E402, F403
+
+CELERY_BEAT_SCHEDULE["synk-adresseregister"] = {
+    "task": "tilbud.tasks.synk_adresseregister",
+    "schedule": AR_SYNK_INTERVALL_SEKUNDER,  # noqa: F405
+}

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from helsearbeid.typer import Bruker, MuligBruker
 from tilbud import tilgang
-from tilbud.models import Endringsforslag, Feilmelding, Lokasjon, Organisasjon, Tilbud, Ventetid
+from tilbud.models import (
+    ArFlagg,
+    Endringsforslag,
+    Feilmelding,
+    Lokasjon,
+    Organisasjon,
+    Tilbud,
+    Ventetid,
+)
 from tilbud.models.ventetid import UTDATERT_DAGER
 from tilbud.rules import er_administrator
 from tilbud.tilgang import koordinerte_rhf, tilbud_til_koordinering
@@ -101,6 +109,16 @@ def mine_forslag(bruker: Bruker) -> list[Endringsforslag]:
         Endringsforslag.objects.filter(foreslatt_av=bruker)
         .select_related("tilbud", "besluttet_av")
         .order_by("-opprettet", "-pk")[:MINE_FORSLAG]
+    )
+
+
+def apne_ar_flagg(bruker: MuligBruker) -> QuerySet[ArFlagg]:
+    """Open AR flags (HER-id gone, inactive, messages no longer accepted) in the user's
+    region, oldest first (one query)."""
+    return (
+        ArFlagg.objects.filter(lukket__isnull=True, tilbud__in=tilbud_til_koordinering(bruker))
+        .select_related("tilbud", "tilbud__organisasjon")
+        .order_by("opprettet", "pk")
     )
 
 

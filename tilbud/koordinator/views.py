@@ -622,7 +622,13 @@ def forslag_liste(request: HttpRequest) -> HttpResponse:
         {"forslag": f, "felt": [etikett(n) for n in f.endringer]}
         for f in selectors.ventende_forslag(request.user)
     ]
-    return _side(request, "koordinator/forslag_liste.html", {"forslag": forslag, "meny": "forslag"})
+    # The AR synchronisation's flags wait in the same queue (services/adresseregister.py).
+    flagg = list(selectors.apne_ar_flagg(request.user))
+    return _side(
+        request,
+        "koordinator/forslag_liste.html",
+        {"forslag": forslag, "ar_flagg": flagg, "meny": "forslag"},
+    )
 
 
 def _forslag_side(

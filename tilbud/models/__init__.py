@@ -1,5 +1,6 @@
 """Registry models: geography, organisations, diagnosis codes and tilbud."""
 
+from .adresseregister import ArFlagg, ArMarkor, ArTjeneste
 from .diagnose import Diagnosekode, Malgruppe, MalgruppeKode
 from .feilmelding import Feilmelding
 from .forslag import Endringsforslag
@@ -13,6 +14,9 @@ from .tilgang import Rolle
 from .ventetid import Ventetid
 
 __all__ = [
+    "ArFlagg",
+    "ArMarkor",
+    "ArTjeneste",
     "Avtale",
     "Behandlingsform",
     "Diagnosekode",

@@ -1,5 +1,5 @@
-"""The weekly digest e-mail to coordinators: stale entries, outdated waiting times and open
-error reports."""
+"""The weekly digest e-mail to coordinators: stale entries, outdated waiting times, open error
+reports and open AR flags (HER-ids that no longer work as listed)."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tilbud.koordinator.selectors import ikke_bekreftet_grense
-from tilbud.models import Feilmelding, Rolle, Tilbud, Ventetid
+from tilbud.models import ArFlagg, Feilmelding, Rolle, Tilbud, Ventetid
 from tilbud.models.ventetid import UTDATERT_DAGER
 from tilbud.services.redigering import brukernavn
 
@@ -64,12 +64,22 @@ def send_ukentlige_sammendrag() -> int:
         .order_by("opprettet")
     ):
         feil[f.tilbud.rhf_id].append(f)
+    flagg: dict[int | None, list[ArFlagg]] = defaultdict(list)
+    for a in (
+        ArFlagg.objects.filter(tilbud__rhf_id__in=rhf_ider, lukket__isnull=True)
+        .select_related("tilbud")
+        .order_by("opprettet", "pk")
+    ):
+        flagg[a.tilbud.rhf_id].append(a)
 
     meldinger = []
     for rolle in roller:
         # rhf is never None here (rhf__isnull=False above); the check tells mypy too.
         if rolle.rhf is None or not (
-            gamle[rolle.rhf_id] or feil[rolle.rhf_id] or utdaterte[rolle.rhf_id]
+            gamle[rolle.rhf_id]
+            or feil[rolle.rhf_id]
+            or utdaterte[rolle.rhf_id]
+            or flagg[rolle.rhf_id]
         ):
             continue
         context = {
@@ -87,6 +97,10 @@ def send_ukentlige_sammendrag() -> int:
             "utdaterte_ventetider": utdaterte[rolle.rhf_id],
             # One link for the whole list: «Uendret» there is one click per waiting time.
             "ventetider": _lenke("koordinator:ventetider"),
+            "ar_flagg": [
+                {"flagg": a, "lenke": _lenke("koordinator:tilbud-rediger", pk=a.tilbud_id)}
+                for a in flagg[rolle.rhf_id]
+            ],
             "mine_tilbud": _lenke("koordinator:mine-tilbud"),
             "ko": _lenke("koordinator:feilmeldinger"),
         }
