@@ -40,6 +40,11 @@ def _valgetiketter() -> set[str]:
                 # Bokmål is the source language: its labels are the msgids.
                 with translation.override("nb"):
                     etiketter.update(str(etikett) for etikett in valg.labels)
+    # Model texts a public page shows besides choice labels: the waiting-time definition.
+    from tilbud.models.ventetid import DEFINISJON
+
+    with translation.override("nb"):
+        etiketter.add(str(DEFINISJON))
     return etiketter
 
 

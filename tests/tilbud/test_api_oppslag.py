@@ -70,15 +70,15 @@ def test_diagnosekoder_type_ahead_resolves_codes_and_words(
 
 
 def test_diagnosekoder_words_keep_norwegian_letters(api: APIClient) -> None:
-    titler = [
-        k["tittel"]
-        for k in api.get("/api/v1/diagnosekoder/", {"q": "søvn", "page_size": 100}).json()[
-            "results"
-        ]
-    ]
-    # Titles with the word as typed come first; synonyms (insomni) follow; nothing is folded.
-    med_ordet = [t for t in titler if "søvn" in t.lower()]
-    assert med_ordet and titler[: len(med_ordet)] == med_ordet
+    koder = api.get("/api/v1/diagnosekoder/", {"q": "søvn", "page_size": 100}).json()["results"]
+    titler = [k["tittel"] for k in koder]
+    # Codes that give tilbud come first (tilbud.sok.dekning); within each group, titles with the
+    # word as typed come first, synonyms (insomni) follow; nothing is folded.
+    for gir_treff in (True, False):
+        gruppe = [k["tittel"] for k in koder if k["gir_treff"] is gir_treff]
+        med_ordet = [t for t in gruppe if "søvn" in t.lower()]
+        assert gruppe[: len(med_ordet)] == med_ordet
+    assert any("søvn" in t.lower() for t in titler)
     # "sovn" finds only titles spelled with o (Innsovnings…), never the ø of "søvn".
     uten_o = api.get("/api/v1/diagnosekoder/", {"q": "sovn", "page_size": 100}).json()["results"]
     assert all("sovn" in k["tittel"].lower() for k in uten_o)
@@ -94,6 +94,7 @@ def test_diagnosekoder_bad_input(api: APIClient) -> None:
 @pytest.mark.usefixtures("varme_referansedata")
 def test_diagnosekoder_query_count_is_constant(api: APIClient, django_assert_num_queries) -> None:
     for storrelse in ("1", "25"):
-        # count, page, målgrupper; the catalogue version (the in-memory reference tables)
-        with django_assert_num_queries(4):
+        # count, page, målgrupper, which codes give tilbud (tilbud.sok.dekning); the catalogue
+        # version (the in-memory reference tables)
+        with django_assert_num_queries(5):
             api.get("/api/v1/diagnosekoder/", {"q": "L", "page_size": storrelse})

@@ -87,7 +87,7 @@ def test_catalogue_waiting_times_parsed_and_none_invented(capsys) -> None:
 
 def test_migration_and_import_give_the_same_rows_and_rerun_changes_nothing() -> None:
     fra_import = _rader()
-    migrering = importlib.import_module("tilbud.migrations.0018_ventetider_fra_tekst")
+    migrering = importlib.import_module("tilbud.migrations.0021_ventetider_fra_tekst")
     Ventetid.objects.all().delete()
     migrering.fra_tekst(apps, None)
     assert _rader() == fra_import
