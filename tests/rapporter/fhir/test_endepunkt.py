@@ -4,9 +4,11 @@ type and message type; a tilbud without one has no messaging endpoint, nothing i
 
 HER-ids here are synthetic (nine digits, 99900xxxx): no real receiver is named."""
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +30,12 @@ def _med_mottak(t: Tilbud, *, her: int = HER, meldinger: list[str] | None = None
     t.versjon += 1
     t.save()
     return t
+
+
+def _transaksjonsstart() -> str:
+    with connection.cursor() as c:
+        c.execute("SELECT now() - interval '1 microsecond'")
+        return quote(c.fetchone()[0].isoformat())
 
 
 def _to_tilbud() -> tuple[Tilbud, Tilbud]:
@@ -170,3 +178,51 @@ def test_endpoint_search_query_count_does_not_grow_with_count(client: Client) ->
         return len(fanget)
 
     assert sporringer(2) == sporringer(40)
+
+
+@pytest.mark.skipif(
+    not settings.HISTORIKK_AKTIV, reason="the change log is written by PostgreSQL triggers"
+)
+def test_a_her_id_change_is_a_new_endpoint_and_service_version(client: Client) -> None:
+    siden = _transaksjonsstart()
+    t = _med_mottak(Tilbud.objects.synlige().first())
+    t.ventetid_uker, t.versjon = 7, t.versjon + 1  # not an endpoint change
+    t.save()
+    _med_mottak(t, her=HER + 9)
+    t.her_id, t.her_navn, t.versjon = None, "", t.versjon + 1
+    t.save()
+    url = f"Endpoint/tilbud-{t.pk}-mottak"
+    bunt = hent(client, f"/fhir/Endpoint/_history?_since={siden}")
+    egne = [e for e in bunt["entry"] if e["request"]["url"] == url]
+    assert [e["request"]["method"] for e in egne] == ["PUT", "PUT", "DELETE"]
+    assert [e["resource"]["identifier"][0]["value"] for e in egne[:2]] == [
+        str(HER),
+        str(HER + 9),
+    ]
+    egen = hent(client, f"/fhir/{url}/_history?_since={siden}")
+    assert [e["request"]["method"] for e in egen["entry"]] == ["PUT", "PUT", "DELETE"]
+    # The HealthcareService versions carry the HER-id in their endpoint reference.
+    tjenester = hent(client, f"/fhir/HealthcareService/{t.pk}/_history?_since={siden}")
+    her_ider = [
+        [r["identifier"]["value"] for r in e["resource"].get("endpoint", []) if "identifier" in r]
+        for e in tjenester["entry"]
+    ]
+    assert her_ider == [[str(HER)], [str(HER)], [str(HER + 9)], []]
+
+
+@pytest.mark.skipif(
+    not settings.HISTORIKK_AKTIV, reason="the change log is written by PostgreSQL triggers"
+)
+def test_endpoint_history_query_count_does_not_grow_with_count(client: Client, settings) -> None:
+    settings.SYNK_SIKKERHETSMARGIN = timedelta(0)
+    siden = _transaksjonsstart()
+    for i, t in enumerate(Tilbud.objects.synlige().order_by("pk")[:40]):
+        _med_mottak(t, her=HER + i)
+
+    def sporringer(antall: int) -> int:
+        with CaptureQueriesContext(connection) as fanget:
+            bunt = hent(client, f"/fhir/Endpoint/_history?_since={siden}&_count={antall}")
+        assert len(bunt["entry"]) == antall  # each event adds the tilbud's mottak endpoint
+        return len(fanget)
+
+    assert sporringer(2) == sporringer(30)
