@@ -899,6 +899,12 @@ def les(type_navn: str, id_: str) -> dict[str, Any]:
         for e in ressurser.endepunkter(tilbud) if tilbud else []:
             if e.id == id_:
                 return ressurser.endepunkt(e)
+        avsluttet = Tilbud.objects.filter(pk=m.group(1)).first() if m and not tilbud else None
+        if avsluttet and id_ in {e.id for e in ressurser.endepunkter(avsluttet)}:
+            # Its tilbud ended: deleted, as _history says (DELETE), like the HealthcareService.
+            raise FhirFeil(
+                f"Endpoint/{id_} er slettet (tilbudet er avsluttet).", status=410, kode="deleted"
+            )
         raise ikke_funnet
     pk = _heltall(id_)
     if pk is None:

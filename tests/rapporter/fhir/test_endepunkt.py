@@ -93,6 +93,15 @@ def test_a_tilbud_without_a_her_id_has_no_messaging_endpoint(client: Client) -> 
     )
 
 
+def test_an_ended_tilbud_s_endpoints_are_gone(client: Client) -> None:
+    t, _ = _to_tilbud()
+    t.status, t.avsluttet_dato, t.versjon = "avsluttet", t.sist_bekreftet, t.versjon + 1
+    t.save()
+    utfall = hent(client, f"/fhir/Endpoint/tilbud-{t.pk}-mottak", status=410)
+    assert utfall["issue"][0]["code"] == "deleted"
+    assert ider(hent(client, f"/fhir/Endpoint?identifier={HER}")) == []
+
+
 def test_unregistered_message_types_are_said_not_guessed(client: Client) -> None:
     t = _med_mottak(Tilbud.objects.synlige().first(), meldinger=[])
     e = hent(client, f"/fhir/Endpoint/tilbud-{t.pk}-mottak")
