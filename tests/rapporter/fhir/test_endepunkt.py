@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rapporter.fhir import kodeverk as kv
-from tilbud.models import Tilbud
+from tilbud.models import Organisasjon, Tilbud
 
 from .hjelp import hent, ider, treff
 
@@ -151,6 +151,11 @@ def test_connection_and_payload_type_pick_the_messaging_endpoints(client: Client
         f"/fhir/Endpoint?organization={t.organisasjon_id}&payload-type=HENVISNING&status=active",
     )
     assert f"Endpoint/tilbud-{t.pk}-mottak" in ider(bunt)
+    # Chained through the organisation, as an EPJ that knows only its name.
+    navn = quote(Organisasjon.objects.get(pk=t.organisasjon_id).navn)
+    kjedet = hent(client, f"/fhir/Endpoint?organization.name:exact={navn}&connection-type={ebxml}")
+    assert f"Endpoint/tilbud-{t.pk}-mottak" in ider(kjedet)
+    assert all(i.endswith("-mottak") for i in ider(kjedet))
 
 
 def test_paging_counts_endpoints_not_tilbud(client: Client) -> None:
