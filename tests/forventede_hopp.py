@@ -42,6 +42,8 @@ FORVENTEDE_HOPP: dict[str, dict[str, str]] = {
         "tests/rapporter/fhir/test_historikk.py::test_a_til_in_the_future_*": _PG,
         "tests/rapporter/fhir/test_historikk.py::test_history_query_count_*": _PG,
         "tests/rapporter/fhir/test_historikk.py::test_a_mirror_*": _PG,
+        "tests/rapporter/fhir/test_endepunkt.py::test_a_her_id_change_is_a_new_*": _PG,
+        "tests/rapporter/fhir/test_endepunkt.py::test_endpoint_history_query_count_*": _PG,
         # The run's own Redis database (helsearbeid/settings/testkjoring.py).
         "tests/test_ci_vern.py::test_this_process_uses_the_redis_database_it_claimed": (
             "no Redis on the SQLite run"

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from rapporter.innstillinger import innstilling
@@ -27,6 +28,9 @@ MODELLER: dict[str, Any] = {
     "Organization": Organisasjon,
     "Location": Lokasjon,
     "HealthcareService": Tilbud,
+    # Endpoints are made from the tilbud row (web page, mottak block): their history is the
+    # tilbud's, keeping only the versions that change an endpoint (see `_endepunkter`).
+    "Endpoint": Tilbud,
 }
 
 
@@ -38,7 +42,7 @@ class Historikkside:
     flere: bool
 
 
-def _oppforing(type_: str, id_: int, ressurs: dict[str, Any] | None, tid: datetime) -> dict:
+def _oppforing(type_: str, id_: int | str, ressurs: dict[str, Any] | None, tid: datetime) -> dict:
     url = f"{type_}/{id_}"
     if ressurs is None:
         return {
@@ -60,6 +64,7 @@ def historikk(
     etter: int | None,
     antall: int,
     objekt_id: int | None = None,
+    endepunktart: str | None = None,
 ) -> Historikkside:
     """One page of the type's history: versions recorded after `siden` and up to `til` (now
     minus the safety margin when not given), after the event `etter`, in recording order."""
@@ -82,7 +87,9 @@ def historikk(
     rader = rader[:antall]
     oppforinger = []
     ressurs: dict[str, Any] | None
-    if type_ == "Organization":
+    if type_ == "Endpoint":
+        oppforinger = _endepunkter(rader, endepunktart)
+    elif type_ == "Organization":
         for h in rader:
             ressurs = ressurser.organisasjon(_med_id(h), sist_endret=h.pgh_created_at)
             oppforinger.append(_oppforing(type_, h.pgh_obj_id, ressurs, h.pgh_created_at))
@@ -100,6 +107,49 @@ def historikk(
             ressurs = None if t.status == Tilbud.Status.AVSLUTTET else ressurser.tjeneste(t, rel)
             oppforinger.append(_oppforing(type_, h.pgh_obj_id, ressurs, t.endret))
     return Historikkside(oppforinger, til, rader[-1].pgh_id if rader else None, flere)
+
+
+def _endepunktversjoner(t: Any) -> dict[str, dict[str, Any]]:
+    """A tilbud version's endpoints by kind (none when it is ended: its endpoints are gone)."""
+    if t.status == Tilbud.Status.AVSLUTTET:
+        return {}
+    return {e.art: ressurser.endepunkt(e) for e in ressurser.endepunkter(t)}
+
+
+def _endepunkter(rader: list[Any], art: str | None) -> list[dict[str, Any]]:
+    """Endpoint entries for a page of tilbud events: each event is compared with the tilbud's
+    version before it, and only what changed for an endpoint is an entry (PUT when it is new or
+    differs, DELETE when it went: a HER-id removed, the tilbud ended). One query fetches the
+    predecessors of the whole page."""
+    modell = MODELLER["Endpoint"].pgh_event_model
+    forrige_id = (
+        modell.objects.filter(pgh_obj_id=OuterRef("pgh_obj_id"), pgh_id__lt=OuterRef("pgh_id"))
+        .order_by("-pgh_id")
+        .values("pgh_id")[:1]
+    )
+    forrige_for = dict(
+        modell.objects.filter(pgh_id__in=[h.pgh_id for h in rader])
+        .annotate(forrige=Subquery(forrige_id))
+        .values_list("pgh_id", "forrige")
+    )
+    forrige = {
+        h.pgh_id: _endepunktversjoner(_med_id(h))
+        for h in modell.objects.filter(pgh_id__in=[i for i in forrige_for.values() if i])
+    }
+    ut = []
+    for h in rader:
+        for_ = forrige.get(forrige_for.get(h.pgh_id) or 0, {})
+        naa = _endepunktversjoner(_med_id(h))
+        forrige[h.pgh_id] = naa  # the next event of the same tilbud on this page
+        for a in ressurser.ENDEPUNKTARTER:
+            if art is not None and a != art:
+                continue
+            id_ = f"tilbud-{h.pgh_obj_id}-{a}"
+            if a in naa and naa[a] != for_.get(a):
+                ut.append(_oppforing("Endpoint", id_, naa[a], h.pgh_created_at))
+            elif a not in naa and a in for_:
+                ut.append(_oppforing("Endpoint", id_, None, h.pgh_created_at))
+    return ut
 
 
 def _med_id(hendelse: Any) -> Any:

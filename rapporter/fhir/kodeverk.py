@@ -3,6 +3,7 @@ HL7 Norway's (no-basis); the `helsearbeid.no` ones are minted here and described
 Implementation Guide section."""
 
 from rapporter.eksport.felles import ORGNR_SYSTEM
+from tilbud.models.mottak import Melding
 
 # National identifier systems (HL7 Norway no-basis NamingSystems; tested against a table taken
 # from the published profiles in tests/rapporter/fhir/test_validering.py).
@@ -11,6 +12,30 @@ KOMMUNENUMMER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.3402"
 ORGANISASJONSNUMMER_SYSTEM = ORGNR_SYSTEM
 # no-basis extension for a Norwegian address's kommune (Address.district's code).
 KOMMUNE_EXTENSION = "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode"
+
+# no-basis-Endpoint (HL7Norway/basisprofiler-r4-fsh: profiles/NoBasisEndpoint.fsh,
+# codesystems/NoBasisConnectionType.fsh): the profile, the connection types of service-based
+# addressing, and payloadType's required slice «Meldingens funksjon» (Volven 8279) with the
+# message version in coding.version.
+NO_BASIS_ENDPOINT = "http://hl7.no/fhir/StructureDefinition/no-basis-Endpoint"
+NO_BASIS_CONNECTION_TYPE = "http://hl7.no/fhir/CodeSystem/no-basis-connection-type"
+EBXML = ("no-ebxml-2", "ebXML 2.0")
+MELDINGENS_FUNKSJON = "urn:oid:2.16.578.1.12.4.1.1.8279"
+# What each message the mottak block lists is in 8279, and its version. Dialogmelding 1.1
+# carries three functions (a GP's EPJ sends each as its own message type).
+MELDING_FUNKSJONER: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    Melding.HENVISNING_1_0: ("1.0", [("HENVISNING", "Henvisning")]),
+    Melding.HENVISNING_1_1: ("1.1", [("HENVISNING", "Henvisning")]),
+    Melding.HENVISNING_2_0: ("2.0", [("HENVISNING", "Henvisning")]),
+    Melding.DIALOGMELDING_1_1: (
+        "1.1",
+        [
+            ("DIALOG_HELSEFAGLIG", "Helsefaglig dialog"),
+            ("DIALOG_FORESPORSEL", "Forespørsel"),
+            ("DIALOG_SVAR", "Svar på forespørsel"),
+        ],
+    ),
+}
 
 # Code systems of HL7 itself.
 REFERRAL_METHOD_SYSTEM = "http://terminology.hl7.org/CodeSystem/service-referral-method"

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from rapporter.eksport.felles import avsnitt
 from tilbud.models import Behandlingsform, Kommune, Malgruppe, Organisasjon, Tilbud
+from tilbud.models.mottak import Melding
 from tilbud.models.tilbud import Fagomrade
 
 from . import kodeverk as kv
@@ -39,10 +40,15 @@ def kommune_id(nummer: str) -> str:
     return f"kommune-{nummer}"
 
 
-def her_id(_objekt: object) -> str | None:
-    """The HER-id of an organisation or a tilbud's receiving service. Not in the catalogue yet
-    (the routing work adds a `mottak` block); never invented."""
-    return None
+def her_id(objekt: Any) -> int | None:
+    """The HER-id of a tilbud's receiving service (the mottak block), or None: never invented.
+    An Organisasjon has none of its own; the organisation's HER-id is recorded per tilbud
+    (`overordnet_her_id`) and shown where that tilbud points at its organisation."""
+    return getattr(objekt, "her_id", None)
+
+
+def _her(verdi: int) -> dict[str, str]:
+    return {"system": kv.HER_SYSTEM, "value": str(verdi)}
 
 
 # --- Organization ----------------------------------------------------------------------------
@@ -55,8 +61,6 @@ def organisasjon(org: Any, *, sist_endret: datetime | None = None) -> dict[str, 
         identifikatorer.append(
             {"system": kv.ORGANISASJONSNUMMER_SYSTEM, "value": org.organisasjonsnummer}
         )
-    if her := her_id(org):
-        identifikatorer.append({"system": kv.HER_SYSTEM, "value": her})
     typenavn = str(Organisasjon.Type(org.type).label)
     return uten_tomme(
         {
@@ -146,50 +150,108 @@ def kommune_lokasjon(kommune: Kommune) -> dict[str, Any]:
 # --- Endpoint --------------------------------------------------------------------------------
 
 
+NETTSIDE = "nettside"
+MOTTAK = "mottak"
+ENDEPUNKTARTER = (NETTSIDE, MOTTAK)
+
+
 @dataclass(frozen=True)
 class Endepunkt:
-    """One way to reach a tilbud. Today only its web page; the routing work adds the receiving
-    service (no-basis-Endpoint, ebXML with HER-id) in `endepunkter` without changing callers."""
+    """One way to reach a tilbud: its web page, or its receiving service for electronic
+    referrals (no-basis-Endpoint, service-based addressing by HER-id)."""
 
-    id: str
-    navn: str
-    adresse: str
-    type_kode: str
-    type_navn: str
-    organisasjon_id: int
+    tilbud: Any
+    art: str  # NETTSIDE or MOTTAK
+
+    @property
+    def id(self) -> str:
+        return f"tilbud-{self.tilbud.id}-{self.art}"
 
 
 def endepunkter(tilbud: Any) -> list[Endepunkt]:
-    """The endpoints a tilbud has, from what the catalogue knows (no invented HER-ids)."""
-    if not tilbud.nettside:
-        return []
-    return [
-        Endepunkt(
-            id=f"tilbud-{tilbud.id}-nettside",
-            navn=f"Nettside: {tilbud.navn}",
-            adresse=tilbud.nettside,
-            type_kode="nettside",
-            type_navn="Nettside med informasjon og kontakt",
-            organisasjon_id=tilbud.organisasjon_id,
+    """The endpoints a tilbud has, from what the catalogue knows: a web page when it has one,
+    a messaging endpoint when its mottak block has a HER-id (none is invented)."""
+    ut = []
+    if tilbud.nettside:
+        ut.append(Endepunkt(tilbud, NETTSIDE))
+    if her_id(tilbud) is not None:
+        ut.append(Endepunkt(tilbud, MOTTAK))
+    return ut
+
+
+def _forvalter(t: Any) -> dict[str, Any]:
+    """The organisation reference, with the organisation's HER-id as its logical identifier
+    when the mottak block knows it (no-basis: managingOrganization by ENH/RSH)."""
+    return uten_tomme(
+        {
+            "reference": f"Organization/{t.organisasjon_id}",
+            "identifier": _her(t.overordnet_her_id) if t.overordnet_her_id else None,
+        }
+    )
+
+
+def _meldingstyper(meldinger: list[str]) -> list[dict[str, Any]]:
+    """payloadType: each accepted message's functions (Volven 8279) with its version."""
+    ut = []
+    for melding in meldinger:
+        versjon, funksjoner = kv.MELDING_FUNKSJONER[melding]
+        ut.append(
+            {
+                "coding": [
+                    {
+                        "system": kv.MELDINGENS_FUNKSJON,
+                        "version": versjon,
+                        "code": kode,
+                        "display": navn,
+                    }
+                    for kode, navn in funksjoner
+                ],
+                "text": str(Melding(melding).label),
+            }
         )
-    ]
+    # payloadType is required (1..*); unregistered message types are said, not guessed.
+    return ut or [{"text": "Meldingstyper ikke registrert"}]
 
 
 def endepunkt(e: Endepunkt) -> dict[str, Any]:
-    return {
-        "resourceType": "Endpoint",
-        "id": e.id,
-        "status": "active",
-        "connectionType": {
-            "system": kv.CS_ENDEPUNKTTYPE,
-            "code": e.type_kode,
-            "display": e.type_navn,
-        },
-        "name": e.navn,
-        "managingOrganization": {"reference": f"Organization/{e.organisasjon_id}"},
-        "payloadType": [_coding(kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM, "none", "None")],
-        "address": e.adresse,
-    }
+    t = e.tilbud
+    if e.art == NETTSIDE:
+        return {
+            "resourceType": "Endpoint",
+            "id": e.id,
+            "status": "active",
+            "connectionType": {
+                "system": kv.CS_ENDEPUNKTTYPE,
+                "code": "nettside",
+                "display": "Nettside med informasjon og kontakt",
+            },
+            "name": f"Nettside: {t.navn}",
+            "managingOrganization": {"reference": f"Organization/{t.organisasjon_id}"},
+            "payloadType": [_coding(kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM, "none", "None")],
+            "address": t.nettside,
+        }
+    kode, visning = kv.EBXML
+    return uten_tomme(
+        {
+            "resourceType": "Endpoint",
+            "id": e.id,
+            "meta": {"profile": [kv.NO_BASIS_ENDPOINT]},
+            "identifier": [_her(t.her_id)],
+            "status": "active",
+            "connectionType": {
+                "system": kv.NO_BASIS_CONNECTION_TYPE,
+                "code": kode,
+                "display": visning,
+            },
+            "name": t.her_navn or t.navn,
+            "managingOrganization": _forvalter(t),
+            "payloadType": _meldingstyper(t.meldinger or []),
+            "payloadMimeType": ["text/xml"],
+            # The ebXML (mailto:) address is the receiver's CPP in Adresseregisteret, which we
+            # do not hold: the address is the HER-id, which a sender resolves in AR.
+            "address": f"{kv.HER_SYSTEM}:{t.her_id}",
+        }
+    )
 
 
 # --- HealthcareService -----------------------------------------------------------------------
@@ -291,7 +353,7 @@ def tjeneste(t: Any, rel: Relasjoner) -> dict[str, Any]:
             "extension": _utvidelser(t),
             "identifier": [{"system": kv.NS_TILBUD_KILDE_ID, "value": t.kilde_id}],
             "active": t.status != Tilbud.Status.AVSLUTTET,
-            "providedBy": {"reference": f"Organization/{t.organisasjon_id}"},
+            "providedBy": _forvalter(t),
             "category": [_coding(kv.CS_FAGOMRADE, t.fagomrade, fag)],
             "type": [_coding(kv.CS_TILBUDSKATEGORI, slugify(t.kategori), t.kategori)]
             if t.kategori
@@ -323,6 +385,16 @@ def tjeneste(t: Any, rel: Relasjoner) -> dict[str, Any]:
             "availabilityExceptions": avsnitt(
                 ("Ventetid", t.ventetid_tekst), ("Kapasitet", t.kapasitet)
             ),
-            "endpoint": [{"reference": f"Endpoint/{e.id}"} for e in endepunkter(t)],
+            "endpoint": [
+                uten_tomme(
+                    {
+                        "reference": f"Endpoint/{e.id}",
+                        # The HER-id in the reference too: a HER-id change is a new version of
+                        # the HealthcareService, not only of the Endpoint.
+                        "identifier": _her(t.her_id) if e.art == MOTTAK else None,
+                    }
+                )
+                for e in endepunkter(t)
+            ],
         }
     )

@@ -4,13 +4,14 @@ same table), value parsing, filters, sorting, paging and _include/_revinclude.""
 import math
 import re
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
-from django.db.models.functions import ACos, Cos, Least, Radians, Sin
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import ACos, Cast, Cos, Least, Radians, Sin
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -520,38 +521,160 @@ TYPER: dict[str, Ressurstype] = {
 }
 
 
-def _endepunkt_id(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
-    def q(verdi: str) -> Q:
-        m = re.fullmatch(r"tilbud-(\d{1,9})-nettside", verdi)
-        return Q(pk=int(m.group(1))) if m else Q(pk__in=[])
+class Endepunktsett:
+    """The Endpoint search's rows. A tilbud gives up to two endpoints (web page, mottak), so
+    the search runs one branch of tilbud per kind, filters them alike (a filter that depends on
+    the kind asks `per_art`), counts their sum and pages their union ordered by (tilbud, kind):
+    `_count`, `_total` and the paging links count endpoints, not tilbud."""
 
-    return qs.filter(_hver(verdier, q))
+    def __init__(self, grener: dict[str, QuerySet], synkende: bool = False) -> None:
+        self.grener = grener
+        self.synkende = synkende
+
+    def per_art(self, f: Callable[[str, QuerySet], QuerySet]) -> "Endepunktsett":
+        return Endepunktsett({art: f(art, qs) for art, qs in self.grener.items()}, self.synkende)
+
+    def filter(self, *args: Any, **kwargs: Any) -> "Endepunktsett":
+        return self.per_art(lambda _art, qs: qs.filter(*args, **kwargs))
+
+    def distinct(self) -> "Endepunktsett":
+        return self.per_art(lambda _art, qs: qs.distinct())
+
+    def count(self) -> int:
+        return sum(qs.count() for qs in self.grener.values())
+
+    def order_by(self, *felt: str) -> "Endepunktsett":
+        # The only sort is _id (pk): ascending or descending, the kind breaking ties.
+        return Endepunktsett(self.grener, bool(felt) and felt[0].startswith("-"))
+
+    def __getitem__(self, del_: slice) -> list[Any]:
+        deler = [
+            qs.order_by().annotate(_art=Value(art)).values_list("pk", "_art")
+            for art, qs in self.grener.items()
+        ]
+        retning = "-" if self.synkende else ""
+        par = list(
+            deler[0].union(*deler[1:], all=True).order_by(f"{retning}pk", f"{retning}_art")[del_]
+        )
+        tilbud = selectors.tjenester().in_bulk([pk for pk, _art in par])
+        rader = []
+        for pk, art in par:
+            rad = copy(tilbud[pk])
+            rad.endepunkt_art = art  # type: ignore[attr-defined]
+            rader.append(rad)
+        return rader
+
+
+def _endepunkter() -> Endepunktsett:
+    return Endepunktsett(
+        {
+            ressurser.NETTSIDE: selectors.tjenester().exclude(nettside=""),
+            ressurser.MOTTAK: selectors.tjenester().filter(her_id__isnull=False),
+        }
+    )
+
+
+_INGEN = Q(pk__in=[])
 
 
 def _fast_token(system: str, kode: str) -> Filter:
-    """A token every endpoint here has (status active, connection type nettside, …)."""
+    """A token every endpoint here has (status active)."""
 
     def filtrer(qs: QuerySet, verdier: list[str], _mod: str) -> QuerySet:
         def q(verdi: str) -> Q:
             s, k = _token(verdi)
-            return ALLE if s in (None, "", system) and k == kode else Q(pk__in=[])
+            return ALLE if s in (None, "", system) and k == kode else _INGEN
 
         return qs.filter(_hver(verdier, q))
 
     return filtrer
 
 
+def _per_art(lag_q: Callable[[str, str], Q]) -> Filter:
+    """A filter whose condition depends on the endpoint's kind: lag_q(kind, value) → Q."""
+
+    def filtrer(qs: Any, verdier: list[str], _mod: str) -> Any:
+        return qs.per_art(lambda art, gren: gren.filter(_hver(verdier, lambda v: lag_q(art, v))))
+
+    return filtrer
+
+
+def _endepunkt_id(art: str, verdi: str) -> Q:
+    m = re.fullmatch(r"tilbud-(\d{1,9})-(\w+)", verdi)
+    return Q(pk=int(m.group(1))) if m and m.group(2) == art else _INGEN
+
+
+def _endepunkt_identifikator(art: str, verdi: str) -> Q:
+    system, kode = _token(verdi)
+    her = _heltall(kode)
+    if art != ressurser.MOTTAK or system not in (None, "", kv.HER_SYSTEM) or her is None:
+        return _INGEN
+    return Q(her_id=her)
+
+
+_FORBINDELSE = {
+    ressurser.NETTSIDE: (kv.CS_ENDEPUNKTTYPE, "nettside"),
+    ressurser.MOTTAK: (kv.NO_BASIS_CONNECTION_TYPE, kv.EBXML[0]),
+}
+
+
+def _forbindelse(art: str, verdi: str) -> Q:
+    system, kode = _token(verdi)
+    eget_system, egen_kode = _FORBINDELSE[art]
+    return ALLE if system in (None, "", eget_system) and kode == egen_kode else _INGEN
+
+
+def _nyttelast(art: str, verdi: str) -> Q:
+    """payload-type: `none` for a web page; for a mottak endpoint a Meldingens funksjon code
+    (any version) that one of its accepted messages carries."""
+    system, kode = _token(verdi)
+    if art == ressurser.NETTSIDE:
+        ok = system in (None, "", kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM) and kode == "none"
+        return ALLE if ok else _INGEN
+    if system not in (None, "", kv.MELDINGENS_FUNKSJON):
+        return _INGEN
+    meldinger = [
+        m for m, (_v, funksjoner) in kv.MELDING_FUNKSJONER.items() if kode in dict(funksjoner)
+    ]
+    # The list as JSON text, the same on both backends (SQLite has no JSON containment).
+    q = _INGEN
+    for melding in meldinger:
+        q |= Q(_meldinger_tekst__contains=f'"{melding}"')
+    return q
+
+
+def _nyttelast_filter(qs: Any, verdier: list[str], mod: str) -> Any:
+    qs = qs.per_art(
+        lambda _art, gren: gren.annotate(_meldinger_tekst=Cast("meldinger", TextField()))
+    )
+    return _per_art(_nyttelast)(qs, verdier, mod)
+
+
 def _bygg_endepunkter(rader: list[Any]) -> list[dict[str, Any]]:
-    return [ressurser.endepunkt(e) for t in rader for e in ressurser.endepunkter(t)]
+    return [
+        ressurser.endepunkt(e)
+        for t in rader
+        for e in ressurser.endepunkter(t)
+        if e.art == t.endepunkt_art
+    ]
 
 
-# Endpoints are made from tilbud (ressurser.endepunkter: today one per tilbud with a web page),
-# so their search runs over the tilbud table.
 TYPER["Endpoint"] = Ressurstype(
     navn="Endpoint",
-    qs=lambda: selectors.tjenester().exclude(nettside=""),
+    qs=_endepunkter,  # type: ignore[arg-type]
     parametere={
-        "_id": Parameter("_id", "token", "tilbud-<id>-nettside.", _endepunkt_id),
+        "_id": Parameter(
+            "_id",
+            "token",
+            "tilbud-<id>-nettside eller tilbud-<id>-mottak.",
+            _per_art(_endepunkt_id),
+        ),
+        "identifier": Parameter(
+            "identifier",
+            "token",
+            f"Mottakets HER-id ({kv.HER_SYSTEM}|…).",
+            _per_art(_endepunkt_identifikator),
+        ),
         "organization": Parameter(
             "organization",
             "reference",
@@ -567,21 +690,22 @@ TYPER["Endpoint"] = Ressurstype(
         "connection-type": Parameter(
             "connection-type",
             "token",
-            f"{kv.CS_ENDEPUNKTTYPE}|nettside (de eneste i dag).",
-            _fast_token(kv.CS_ENDEPUNKTTYPE, "nettside"),
+            f"{kv.NO_BASIS_CONNECTION_TYPE}|{kv.EBXML[0]} (mottak, HER-id) eller "
+            f"{kv.CS_ENDEPUNKTTYPE}|nettside.",
+            _per_art(_forbindelse),
         ),
         "payload-type": Parameter(
             "payload-type",
             "token",
-            f"{kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM}|none.",
-            _fast_token(kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM, "none"),
+            f"Meldingens funksjon ({kv.MELDINGENS_FUNKSJON}|HENVISNING, DIALOG_…; alle "
+            f"versjoner) eller {kv.ENDPOINT_PAYLOAD_TYPE_SYSTEM}|none (nettside).",
+            _nyttelast_filter,
         ),
     },
     sortering={"_id": "pk"},
     bygg=_bygg_endepunkter,
     include=_lenker(Lenke("Endpoint:organization", _inc_tilbyder)),
-    # Not no-basis-Endpoint yet: a web page is no messaging channel (that comes with `mottak`).
-    profil="",
+    profil=kv.NO_BASIS_ENDPOINT,
 )
 
 
@@ -775,6 +899,12 @@ def les(type_navn: str, id_: str) -> dict[str, Any]:
         for e in ressurser.endepunkter(tilbud) if tilbud else []:
             if e.id == id_:
                 return ressurser.endepunkt(e)
+        avsluttet = Tilbud.objects.filter(pk=m.group(1)).first() if m and not tilbud else None
+        if avsluttet and id_ in {e.id for e in ressurser.endepunkter(avsluttet)}:
+            # Its tilbud ended: deleted, as _history says (DELETE), like the HealthcareService.
+            raise FhirFeil(
+                f"Endpoint/{id_} er slettet (tilbudet er avsluttet).", status=410, kode="deleted"
+            )
         raise ikke_funnet
     pk = _heltall(id_)
     if pk is None:

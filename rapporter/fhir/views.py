@@ -2,6 +2,7 @@
 application/fhir+json; every error an OperationOutcome."""
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,6 +19,7 @@ from rapporter.api.struping import AnonymStruping, ApiNokkelStruping
 from . import historikk as historikk_
 from . import kapabilitet, sok
 from .feil import FhirFeil, operation_outcome
+from .ressurser import ENDEPUNKTARTER
 
 MEDIETYPE = "application/fhir+json"
 TYPER = set(sok.TYPER)
@@ -184,13 +186,20 @@ _HISTORIKKPARAMETERE = {"_since", "_count", "_til", "_etter", "_format"}
 @fhir_visning
 def historikk_ressurs(request: HttpRequest, type_: str, id_: str) -> dict[str, Any]:
     """One resource's versions (history-instance); 404 when there is no such id."""
+    endepunktart = None
+    if type_ == "Endpoint":
+        # tilbud-<id>-<kind>: the tilbud's change log, that kind's entries.
+        m = re.fullmatch(r"tilbud-(\d{1,9})-(\w+)", id_)
+        if m is None or m.group(2) not in ENDEPUNKTARTER:
+            raise FhirFeil(f"{type_}/{id_} finnes ikke.", status=404, kode="not-found")
+        id_, endepunktart = m.group(1), m.group(2)
     if not id_.isdigit() or len(id_) > 9:
         raise FhirFeil(f"{type_}/{id_} finnes ikke.", status=404, kode="not-found")
     if type_ in historikk_.MODELLER and (
         not historikk_.MODELLER[type_].objects.filter(pk=int(id_)).exists()
     ):
         raise FhirFeil(f"{type_}/{id_} finnes ikke.", status=404, kode="not-found")
-    return _historikk(request, type_, int(id_))
+    return _historikk(request, type_, int(id_), endepunktart)
 
 
 @fhir_visning
@@ -198,7 +207,9 @@ def historikk(request: HttpRequest, type_: str) -> dict[str, Any]:
     return _historikk(request, type_, None)
 
 
-def _historikk(request: HttpRequest, type_: str, objekt_id: int | None) -> dict[str, Any]:
+def _historikk(
+    request: HttpRequest, type_: str, objekt_id: int | None, endepunktart: str | None = None
+) -> dict[str, Any]:
     if type_ not in historikk_.MODELLER:
         raise FhirFeil(f"{type_} har ingen historikk her.", kode="not-supported")
     ukjente = sorted(set(request.GET) - _HISTORIKKPARAMETERE)
@@ -227,9 +238,16 @@ def _historikk(request: HttpRequest, type_: str, objekt_id: int | None) -> dict[
             raise FhirFeil("_etter: bruk next-lenken uendret.", uttrykk="_etter")
         etter = int(s)
     side = historikk_.historikk(
-        type_, siden=siden, til=til, etter=etter, antall=antall, objekt_id=objekt_id
+        type_,
+        siden=siden,
+        til=til,
+        etter=etter,
+        antall=antall,
+        objekt_id=objekt_id,
+        endepunktart=endepunktart,
     )
-    sti = f"{type_}/{objekt_id}/_history" if objekt_id is not None else f"{type_}/_history"
+    ressurs_id = f"tilbud-{objekt_id}-{endepunktart}" if endepunktart else objekt_id
+    sti = f"{type_}/{ressurs_id}/_history" if objekt_id is not None else f"{type_}/_history"
     base = _base(request)
     felles = [("_since", siden.isoformat())] if siden else []
     felles += [("_til", side.til.isoformat()), ("_count", str(antall))]

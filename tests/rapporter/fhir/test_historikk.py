@@ -18,6 +18,8 @@ from tilbud.models import Kommune, Lokasjon, Organisasjon, Tilbud
 from .hjelp import hent
 
 TYPER = ("Organization", "Location", "HealthcareService")
+# The mirror takes the Endpoints too (made from the tilbud rows, their history from the tilbud's).
+SPEILTYPER = (*TYPER, "Endpoint")
 bare_postgres = pytest.mark.skipif(
     not settings.HISTORIKK_AKTIV, reason="the change log is written by PostgreSQL triggers"
 )
@@ -124,7 +126,7 @@ def test_bad_since_is_400(client: Client) -> None:
 
 def _speil_hent(client: Client, speil: dict[str, dict], siden: dict[str, str | None]) -> None:
     """Apply every history page since the last pull, blindly: PUT stores, DELETE removes."""
-    for type_ in TYPER:
+    for type_ in SPEILTYPER:
         url = f"/fhir/{type_}/_history?_count=100"
         if siden[type_]:
             url += f"&_since={quote(siden[type_])}"
@@ -141,7 +143,7 @@ def _speil_hent(client: Client, speil: dict[str, dict], siden: dict[str, str | N
 
 def _kilden(client: Client) -> dict[str, dict[str, Any]]:
     ut = {}
-    for type_ in TYPER:
+    for type_ in SPEILTYPER:
         url = f"/fhir/{type_}?_count=100"
         while url:
             bunt = hent(client, url)
@@ -160,16 +162,29 @@ def test_a_mirror_from_empty_ends_equal_to_the_source(client: Client, settings) 
     settings.SYNK_SIKKERHETSMARGIN = timedelta(0)
     call_command("importer_katalog", stdout=StringIO())
     speil: dict[str, dict] = {}
-    siden: dict[str, str | None] = dict.fromkeys(TYPER)
+    siden: dict[str, str | None] = dict.fromkeys(SPEILTYPER)
     _speil_hent(client, speil, siden)
     assert speil == _kilden(client)
     assert len(speil) > 100
 
-    t, u = Tilbud.objects.aktive().order_by("pk")[:2]
+    t, u, m = Tilbud.objects.aktive().order_by("pk")[:3]
     t.navn, t.versjon = "Omdøpt i kilden", t.versjon + 1
+    # Synthetic HER-ids (nine digits): t and m get a mottak endpoint, u one it loses on ending.
+    t.her_id, t.meldinger = 999000201, ["henvisning-2.0"]
     t.save()
+    for tilbud, her in ((u, 999000202), (m, 999000203)):
+        tilbud.her_id, tilbud.versjon = her, tilbud.versjon + 1
+        tilbud.save()
+    _speil_hent(client, speil, siden)
+    assert f"Endpoint/tilbud-{u.pk}-mottak" in speil
+    assert speil == _kilden(client)
+
     u.status, u.avsluttet_dato, u.versjon = "avsluttet", u.sist_bekreftet, u.versjon + 1
     u.save()
+    t.her_id, t.versjon = 999000211, t.versjon + 1  # a new HER-id: a new Endpoint version
+    t.save()
+    m.her_id, m.versjon = None, m.versjon + 1  # the HER-id removed: the Endpoint is deleted
+    m.save()
     org = Organisasjon.objects.filter(type="hf").first()
     org.navn, org.versjon = org.navn + " (nytt navn)", org.versjon + 1
     org.save()
@@ -180,6 +195,9 @@ def test_a_mirror_from_empty_ends_equal_to_the_source(client: Client, settings) 
     _speil_hent(client, speil, siden)
     kilde = _kilden(client)
     assert f"HealthcareService/{u.pk}" not in speil
+    assert f"Endpoint/tilbud-{u.pk}-mottak" not in speil
+    assert f"Endpoint/tilbud-{m.pk}-mottak" not in speil
+    assert speil[f"Endpoint/tilbud-{t.pk}-mottak"]["identifier"][0]["value"] == "999000211"
     assert speil == kilde
 
     u.status, u.avsluttet_dato, u.versjon = "aktiv", None, u.versjon + 1  # restored
@@ -198,6 +216,7 @@ def test_a_mirror_from_empty_ends_equal_to_the_source(client: Client, settings) 
     _speil_hent(client, speil, siden)
     assert speil[f"HealthcareService/{ny.pk}"]["name"] == "Nytt tilbud"
     assert f"HealthcareService/{u.pk}" in speil
+    assert f"Endpoint/tilbud-{u.pk}-mottak" in speil  # back with its tilbud
     assert speil == _kilden(client)
     # A pull with nothing new changes nothing.
     _speil_hent(client, speil, siden)

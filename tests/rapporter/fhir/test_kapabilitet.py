@@ -30,8 +30,8 @@ FORVENTET = {
         "coverage-area",
     },
     "Location": FELLES | {"organization", "near", "address-city", "status"},
-    # mCSD §2:3.90.4.1.2.8, less identifier (a web page has none).
-    "Endpoint": {"_id", "organization", "status", "connection-type", "payload-type"},
+    # mCSD §2:3.90.4.1.2.8; identifier is the mottak endpoint's HER-id.
+    "Endpoint": {"_id", "identifier", "organization", "status", "connection-type", "payload-type"},
 }
 # Parameters that need the change log (PostgreSQL) on types without their own timestamp.
 BARE_MED_HISTORIKK = {("Organization", "_lastUpdated"), ("Location", "_lastUpdated")}

@@ -22,13 +22,21 @@ pytestmark = pytest.mark.django_db
 #   2.16.578.1.12.4.1.2 (preferred);
 # - no-basis-municipalitycode (basisprofiler-r4, extension on Address.district): url
 #   http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode, valueCoding system
-#   urn:oid:2.16.578.1.12.4.1.1.3402 (Volven 3402, kommunenummer).
+#   urn:oid:2.16.578.1.12.4.1.1.3402 (Volven 3402, kommunenummer);
+# - HL7Norway/basisprofiler-r4-fsh no-basis/input/fsh/profiles/NoBasisEndpoint.fsh: Id
+#   no-basis-Endpoint, payloadType[meldingensFunksjon] from urn:oid:2.16.578.1.12.4.1.1.8279;
+#   codesystems/NoBasisConnectionType.fsh: url http://hl7.no/fhir/CodeSystem/
+#   no-basis-connection-type, codes #no-ebxml-2 «ebXML 2.0» and #no-amqp «AMQP».
 NO_BASIS = {
     "organisasjonsnummer": "urn:oid:2.16.578.1.12.4.1.4.101",
     "HER-id": "urn:oid:2.16.578.1.12.4.1.2",
     "kommunenummer": "urn:oid:2.16.578.1.12.4.1.1.3402",
     "municipalitycode": "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode",
+    "no-basis-Endpoint": "http://hl7.no/fhir/StructureDefinition/no-basis-Endpoint",
+    "connection-type": "http://hl7.no/fhir/CodeSystem/no-basis-connection-type",
+    "meldingens funksjon": "urn:oid:2.16.578.1.12.4.1.1.8279",
 }
+NO_BASIS_TILKOBLING = {"no-ebxml-2": "ebXML 2.0", "no-amqp": "AMQP"}
 HL7_OG_IHE = {
     "http://terminology.hl7.org/CodeSystem/service-referral-method",
     "http://terminology.hl7.org/CodeSystem/location-physical-type",
@@ -43,6 +51,10 @@ def test_our_constants_are_the_published_systems() -> None:
     assert NO_BASIS["HER-id"] == kv.HER_SYSTEM
     assert NO_BASIS["kommunenummer"] == kv.KOMMUNENUMMER_SYSTEM
     assert NO_BASIS["municipalitycode"] == kv.KOMMUNE_EXTENSION
+    assert NO_BASIS["no-basis-Endpoint"] == kv.NO_BASIS_ENDPOINT
+    assert NO_BASIS["connection-type"] == kv.NO_BASIS_CONNECTION_TYPE
+    assert NO_BASIS["meldingens funksjon"] == kv.MELDINGENS_FUNKSJON
+    assert NO_BASIS_TILKOBLING[kv.EBXML[0]] == kv.EBXML[1]
 
 
 def _systemer(data: Any) -> Iterator[tuple[str, str]]:
@@ -68,6 +80,9 @@ def _alt(client: Client) -> list[dict[str, Any]]:
     """Every resource the server can produce (each page validated on the way by `hent`)."""
     t = Tilbud.objects.aktive().first()
     t.nettside, t.ventetid_uker, t.tar_imot_henvisninger = "https://example.no", 4, False
+    # A synthetic mottak block (nine-digit HER-ids no receiver has), every message type.
+    t.her_id, t.overordnet_her_id, t.her_navn = 999000111, 999000100, "Syntetisk mottak"
+    t.meldinger = ["henvisning-1.0", "henvisning-1.1", "henvisning-2.0", "dialogmelding-1.1"]
     t.save()
     ressurser: list[dict[str, Any]] = []
     for url in (
@@ -108,7 +123,15 @@ def test_every_resource_is_valid_and_uses_only_known_systems(client: Client) -> 
     assert ukjente == set()
     brukte = {uri for r in ressurser for _hva, uri in _systemer(r)}
     # The table is not vacuous: the national systems we can fill today are in use.
-    assert {NO_BASIS["kommunenummer"], NO_BASIS["municipalitycode"]} <= brukte
+    assert {
+        NO_BASIS["kommunenummer"],
+        NO_BASIS["municipalitycode"],
+        NO_BASIS["HER-id"],
+        NO_BASIS["connection-type"],
+        NO_BASIS["meldingens funksjon"],
+    } <= brukte
+    mottak = [r for r in ressurser if r.get("id", "").endswith("-mottak")]
+    assert mottak and all(r["meta"]["profile"] == [kv.NO_BASIS_ENDPOINT] for r in mottak)
     assert kv.EXT_VENTETID in brukte and kv.EXT_TAR_IMOT_NYE in brukte
 
 
